@@ -1,0 +1,221 @@
+//! [`MergeError`]: what failed, and where in the merged value.
+
+use std::fmt::{self, Debug, Display, Write as _};
+
+/// Why a merge failed, and the path from the merge root to the failing value.
+///
+/// The path uses the names a user sees in their documents: serde renames are honoured, map keys
+/// appear as keys, list items as indexes (`spec.containerd.config`,
+/// `spec.instance.environment.kubelet`). `Display` prints the path, then the cause.
+///
+/// ```
+/// use nodeconfig_core::MergeError;
+///
+/// let error = MergeError::custom("cannot merge a socket into a file").at("path").at("spec");
+/// assert_eq!(error.path(), "spec.path");
+/// assert_eq!(error.to_string(), "spec.path: cannot merge a socket into a file");
+/// ```
+pub struct MergeError {
+    // Boxed so that `Result<(), MergeError>` stays one pointer wide on the hot path.
+    repr: Box<Repr>,
+}
+
+struct Repr {
+    path: String,
+    message: String,
+    location: Option<ParseLocation>,
+}
+
+/// Which side of a merge a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// The earlier layers, already merged (`self` in [`DeepMerge::deep_merge`](crate::DeepMerge)).
+    Existing,
+    /// The later layer being merged in.
+    Incoming,
+}
+
+impl Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Side::Existing => "existing",
+            Side::Incoming => "incoming",
+        })
+    }
+}
+
+/// Where a document failed to parse: which side, and the 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ParseLocation {
+    /// The side whose document failed to parse.
+    pub side: Side,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl MergeError {
+    /// An error with a message and an empty path; the merge adds the path as the error travels
+    /// up through the fields that contain the failing value.
+    ///
+    /// Use it in `with` functions. Messages follow rustc's style: lowercase, no trailing period.
+    ///
+    /// ```
+    /// use nodeconfig_core::MergeError;
+    ///
+    /// fn max_of(existing: &mut u32, incoming: u32) -> Result<(), MergeError> {
+    ///     if incoming > 1_000 {
+    ///         return Err(MergeError::custom(format!("{incoming} exceeds the limit of 1000")));
+    ///     }
+    ///     *existing = (*existing).max(incoming);
+    ///     Ok(())
+    /// }
+    /// assert_eq!(max_of(&mut 1, 5_000).unwrap_err().to_string(), "5000 exceeds the limit of 1000");
+    /// ```
+    pub fn custom(message: impl Display) -> Self {
+        MergeError {
+            repr: Box::new(Repr {
+                path: String::new(),
+                message: message.to_string(),
+                location: None,
+            }),
+        }
+    }
+
+    /// A document on `side` failed to parse at `line`:`column` (1-based); `format` names the
+    /// document's language (`"TOML"`), `reason` is the parser's message.
+    ///
+    /// ```
+    /// use nodeconfig_core::{MergeError, Side};
+    ///
+    /// let error = MergeError::parse(Side::Incoming, "TOML", 3, 7, "expected `=`").at("config");
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "config: the incoming TOML document does not parse at line 3, column 7: expected `=`"
+    /// );
+    /// assert_eq!(error.location().unwrap().line, 3);
+    /// ```
+    pub fn parse(
+        side: Side,
+        format: &str,
+        line: usize,
+        column: usize,
+        reason: impl Display,
+    ) -> Self {
+        let reason = reason.to_string();
+        let reason = reason.trim_end();
+        let mut error = MergeError::custom(format_args!(
+            "the {side} {format} document does not parse at line {line}, column {column}: {reason}"
+        ));
+        error.repr.location = Some(ParseLocation { side, line, column });
+        error
+    }
+
+    /// Prepends one path segment: the merge calls it with each field name (or map key) on the
+    /// way out of the failing value, so the path reads from the root down.
+    ///
+    /// ```
+    /// use nodeconfig_core::MergeError;
+    ///
+    /// let error = MergeError::custom("bad").at("config").at("containerd");
+    /// assert_eq!(error.path(), "containerd.config");
+    /// ```
+    #[must_use]
+    pub fn at(mut self, segment: &str) -> Self {
+        let path = &mut self.repr.path;
+        if path.is_empty() {
+            path.push_str(segment);
+        } else if path.starts_with('[') {
+            path.insert_str(0, segment);
+        } else {
+            path.insert(0, '.');
+            path.insert_str(0, segment);
+        }
+        self
+    }
+
+    /// The dotted path from the merge root to the failing value; empty when the root itself
+    /// failed.
+    ///
+    /// ```
+    /// use nodeconfig_core::MergeError;
+    /// assert_eq!(MergeError::custom("bad").at("a").path(), "a");
+    /// ```
+    pub fn path(&self) -> &str {
+        &self.repr.path
+    }
+
+    /// The cause, without the path.
+    ///
+    /// ```
+    /// use nodeconfig_core::MergeError;
+    /// assert_eq!(MergeError::custom("bad").at("a").message(), "bad");
+    /// ```
+    pub fn message(&self) -> &str {
+        &self.repr.message
+    }
+
+    /// For a document that failed to parse: which side, line and column.
+    ///
+    /// ```
+    /// use nodeconfig_core::{MergeError, Side};
+    /// let error = MergeError::parse(Side::Existing, "TOML", 1, 2, "oops");
+    /// assert_eq!(error.location().map(|at| at.side), Some(Side::Existing));
+    /// assert_eq!(MergeError::custom("bad").location(), None);
+    /// ```
+    pub fn location(&self) -> Option<ParseLocation> {
+        self.repr.location
+    }
+}
+
+impl Display for MergeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.repr.path.is_empty() {
+            f.write_str(&self.repr.message)
+        } else {
+            write!(f, "{}: {}", self.repr.path, self.repr.message)
+        }
+    }
+}
+
+impl Debug for MergeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MergeError")
+            .field("path", &self.repr.path)
+            .field("message", &self.repr.message)
+            .field("location", &self.repr.location)
+            .finish()
+    }
+}
+
+impl std::error::Error for MergeError {}
+
+/// The path segment for a map key: a key that reads as a plain name is written as is, anything
+/// else (dots, spaces, empty) in brackets and quotes so that the path stays unambiguous.
+///
+/// ```
+/// use nodeconfig_core::__private::segment_for_key;
+/// assert_eq!(segment_for_key(&"kubelet"), "kubelet");
+/// assert_eq!(segment_for_key(&"a.b"), "[\"a.b\"]");
+/// assert_eq!(segment_for_key(&7), "7");
+/// ```
+pub fn segment_for_key(key: &dyn Debug) -> String {
+    let mut debug = String::new();
+    let _ = write!(debug, "{key:?}");
+    let unquoted = debug
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(&debug);
+    let plain = !unquoted.is_empty()
+        && unquoted
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | ':'));
+    if plain {
+        unquoted.to_owned()
+    } else if debug.starts_with('"') {
+        format!("[{debug}]")
+    } else {
+        format!("[\"{}\"]", debug.escape_debug())
+    }
+}

@@ -1,0 +1,208 @@
+//! `DeepMerge` for the std types whose merge is unambiguous.
+//!
+//! Lists, sets and documents are left out on purpose: whether a later list appends to or
+//! replaces an earlier one is a choice the field's author makes with a strategy.
+
+use crate::error::segment_for_key;
+use crate::{DeepMerge, MergeError};
+use std::collections::{BTreeMap, HashMap, btree_map, hash_map};
+use std::hash::{BuildHasher, Hash};
+
+/// Scalars and other atoms: the later value replaces the earlier one.
+macro_rules! replace_impls {
+    ($($ty:ty),* $(,)?) => {$(
+        impl DeepMerge for $ty {
+            const NEEDS_PREPARE: bool = false;
+
+            #[inline]
+            fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+                *self = incoming;
+                Ok(())
+            }
+        }
+    )*};
+}
+
+replace_impls! {
+    (), bool, char,
+    u8, u16, u32, u64, u128, usize,
+    i8, i16, i32, i64, i128, isize,
+    f32, f64,
+    String, std::path::PathBuf, std::ffi::OsString,
+    std::time::Duration, std::time::SystemTime,
+    std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr,
+    std::net::SocketAddr, std::net::SocketAddrV4, std::net::SocketAddrV6,
+    std::num::NonZeroU8, std::num::NonZeroU16, std::num::NonZeroU32, std::num::NonZeroU64,
+    std::num::NonZeroUsize, std::num::NonZeroI32, std::num::NonZeroI64,
+}
+
+/// `None` later keeps the earlier value; `Some` into `None` takes it; `Some` into `Some` merges.
+impl<T: DeepMerge> DeepMerge for Option<T> {
+    const NEEDS_PREPARE: bool = T::NEEDS_PREPARE;
+
+    fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        match (self, incoming) {
+            (Some(existing), Some(incoming)) => existing.prepare_merge(incoming),
+            _ => Ok(()),
+        }
+    }
+
+    #[inline]
+    fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+        let Some(incoming) = incoming else {
+            return Ok(());
+        };
+        match self {
+            Some(existing) => existing.apply_merge(incoming),
+            None => {
+                *self = Some(incoming);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Merges the boxed values.
+impl<T: DeepMerge> DeepMerge for Box<T> {
+    const NEEDS_PREPARE: bool = T::NEEDS_PREPARE;
+
+    fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        (**self).prepare_merge(&mut **incoming)
+    }
+
+    #[inline]
+    fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+        (**self).apply_merge(*incoming)
+    }
+}
+
+/// Union of keys; a key present on both sides merges its values.
+impl<K, V> DeepMerge for BTreeMap<K, V>
+where
+    K: Ord + std::fmt::Debug,
+    V: DeepMerge,
+{
+    const NEEDS_PREPARE: bool = V::NEEDS_PREPARE;
+
+    fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        if !V::NEEDS_PREPARE || self.is_empty() {
+            return Ok(());
+        }
+        for (key, incoming_value) in incoming.iter_mut() {
+            if let Some(existing_value) = self.get(key) {
+                existing_value
+                    .prepare_merge(incoming_value)
+                    .map_err(|error| error.at(&segment_for_key(key)))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+        if self.is_empty() {
+            *self = incoming;
+            return Ok(());
+        }
+        for (key, incoming_value) in incoming {
+            match self.entry(key) {
+                btree_map::Entry::Vacant(slot) => {
+                    slot.insert(incoming_value);
+                }
+                btree_map::Entry::Occupied(mut slot) => {
+                    if let Err(error) = slot.get_mut().apply_merge(incoming_value) {
+                        return Err(error.at(&segment_for_key(slot.key())));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Union of keys; a key present on both sides merges its values.
+impl<K, V, S> DeepMerge for HashMap<K, V, S>
+where
+    K: Eq + Hash + std::fmt::Debug,
+    V: DeepMerge,
+    S: BuildHasher,
+{
+    const NEEDS_PREPARE: bool = V::NEEDS_PREPARE;
+
+    fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        if !V::NEEDS_PREPARE || self.is_empty() {
+            return Ok(());
+        }
+        for (key, incoming_value) in incoming.iter_mut() {
+            if let Some(existing_value) = self.get(key) {
+                existing_value
+                    .prepare_merge(incoming_value)
+                    .map_err(|error| error.at(&segment_for_key(key)))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+        self.reserve(incoming.len());
+        for (key, incoming_value) in incoming {
+            match self.entry(key) {
+                hash_map::Entry::Vacant(slot) => {
+                    slot.insert(incoming_value);
+                }
+                hash_map::Entry::Occupied(mut slot) => {
+                    if let Err(error) = slot.get_mut().apply_merge(incoming_value) {
+                        return Err(error.at(&segment_for_key(slot.key())));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value whose prepare fails when the incoming side is odd: stands in for a broken document.
+    #[derive(Debug, PartialEq)]
+    struct EvenOnly(u32);
+
+    impl DeepMerge for EvenOnly {
+        fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
+            if incoming.0 % 2 == 1 {
+                return Err(MergeError::custom("odd"));
+            }
+            Ok(())
+        }
+        fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+            self.0 = incoming.0;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_map_value_leaves_every_key_unchanged_and_names_the_key() {
+        let mut existing = BTreeMap::from([("a", EvenOnly(0)), ("b", EvenOnly(0))]);
+        let incoming = BTreeMap::from([("a", EvenOnly(2)), ("b", EvenOnly(3)), ("c", EvenOnly(4))]);
+        let error = existing.deep_merge(incoming).unwrap_err();
+        assert_eq!(error.path(), "b");
+        assert_eq!(existing, BTreeMap::from([("a", EvenOnly(0)), ("b", EvenOnly(0))]));
+    }
+
+    #[test]
+    fn hash_maps_merge_per_key() {
+        let mut existing = HashMap::from([("a", Some(1)), ("b", None)]);
+        existing
+            .deep_merge(HashMap::from([("a", None), ("b", Some(2)), ("c", Some(3))]))
+            .unwrap();
+        assert_eq!(existing, HashMap::from([("a", Some(1)), ("b", Some(2)), ("c", Some(3))]));
+    }
+
+    #[test]
+    fn boxed_options_merge_inside() {
+        let mut existing = Box::new(Some(1_u8));
+        existing.deep_merge(Box::new(None)).unwrap();
+        assert_eq!(*existing, Some(1));
+    }
+}

@@ -1,0 +1,243 @@
+//! Layered configuration, merged field by field, with nothing forgotten.
+//!
+//! `nodeconfig-core` holds the [`DeepMerge`] trait, the [`MergeError`] it returns, the
+//! [`merge_all`] fold and the merge [`strategy`] functions. With the default `derive` feature it
+//! re-exports `#[derive(DeepMerge)]`, which generates the merge of every field of a struct or
+//! enum. A field whose type has no obvious merge (a list, a JSON or TOML document) does not
+//! compile until you choose one with `#[merge(strategy = "...")]`.
+//!
+//! ```
+//! use nodeconfig_core::{DeepMerge, merge_all};
+//! use std::collections::BTreeMap;
+//!
+//! #[derive(DeepMerge, Default, Debug, PartialEq)]
+//! struct Kubelet {
+//!     max_pods: Option<u32>,
+//!     labels: BTreeMap<String, String>,
+//!     #[merge(strategy = "append")]
+//!     flags: Vec<String>,
+//! }
+//!
+//! let defaults = Kubelet { max_pods: Some(110), flags: vec!["--v=2".into()], ..Kubelet::default() };
+//! let user = Kubelet {
+//!     labels: BTreeMap::from([("team".into(), "infra".into())]),
+//!     flags: vec!["--node-labels=gpu=true".into()],
+//!     ..Kubelet::default()
+//! };
+//!
+//! let merged = merge_all([defaults, user])?;
+//! assert_eq!(merged.max_pods, Some(110)); // a later `None` keeps the earlier value
+//! assert_eq!(merged.labels["team"], "infra");
+//! assert_eq!(merged.flags, ["--v=2", "--node-labels=gpu=true"]);
+//! # Ok::<(), nodeconfig_core::MergeError>(())
+//! ```
+//!
+//! # Atomicity
+//!
+//! A merge runs in two phases. [`DeepMerge::prepare_merge`] does every check that can fail (it
+//! parses TOML documents, for instance) while reading the destination only; then
+//! [`DeepMerge::apply_merge`] moves the incoming values in. So when [`DeepMerge::deep_merge`]
+//! returns `Err`, the destination is exactly as it was, however deep the failing field is, and no
+//! `Clone` bound or copy of the destination is needed for it.
+//!
+//! The one exception is a user's `with` function, which can only run in the apply phase. The
+//! derive runs a struct's `with` fields before its other fields, so a failing `with` function
+//! (which must leave its own field unchanged) leaves every field of its own struct unchanged
+//! except `with` fields declared before it; fields of enclosing structs that the merge visited
+//! earlier keep their merged values. A `with` function that cannot fail keeps the whole merge
+//! atomic.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+
+mod error;
+mod impls;
+pub mod strategy;
+
+pub use crate::error::{MergeError, ParseLocation, Side};
+
+/// `#[derive(DeepMerge)]`: generates [`DeepMerge`] for a struct or enum, field by field.
+///
+/// Field attributes, `#[merge(...)]`:
+///
+/// | key | effect |
+/// | --- | --- |
+/// | *(none)* | the field's own [`DeepMerge`] impl |
+/// | `strategy = "replace"` | later replaces (an `Option` field: only a later `Some` does) |
+/// | `strategy = "keep"` | earlier wins (an `Option` field: a later value only fills `None`) |
+/// | `strategy = "append"` | `Vec`/`VecDeque`: earlier items, then later items |
+/// | `strategy = "json_deep"` | RFC 7396 JSON merge patch (feature `json`) |
+/// | `strategy = "toml_deep"` | TOML tables merged key by key (feature `toml`) |
+/// | `with = "path::to::fn"` | a `fn(&mut T, T) -> Result<(), MergeError>` |
+/// | `skip` | the field keeps its earlier value |
+///
+/// Container attributes: `crate = "path"` (where the generated code finds this crate, default
+/// `::nodeconfig_core`) and `bound = "T: Trait, ..."` (replaces the inferred where-clause).
+/// `#[serde(rename = ..)]` and `#[serde(rename_all = ..)]` are read so that
+/// [`MergeError::path`] uses the names a user sees in their documents.
+///
+/// Enums: the same variant merges field by field; another variant replaces the value.
+///
+/// ```
+/// use nodeconfig_core::DeepMerge;
+///
+/// #[derive(DeepMerge, Debug, PartialEq)]
+/// #[serde(rename_all = "camelCase")]
+/// struct Containerd {
+///     #[merge(strategy = "toml_deep")]
+///     config: Option<String>,
+///     #[merge(strategy = "json_deep")]
+///     base_runtime_spec: Option<serde_json::Value>,
+/// }
+/// ```
+#[cfg(feature = "derive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
+pub use nodeconfig_derive::DeepMerge;
+
+/// A value that can absorb a later layer of configuration.
+///
+/// `self` holds the earlier layers, already merged; `incoming` is the later layer and wins every
+/// conflict. Implement it with `#[derive(DeepMerge)]`; the core implements it for the std types
+/// whose merge is unambiguous (see the [crate docs](crate) and the README's table). Lists, sets and
+/// documents deliberately have no impl: choose a [`strategy`] for them.
+///
+/// A merge has two phases so that a failed merge changes nothing:
+/// [`prepare_merge`](Self::prepare_merge) runs every fallible step while only reading `self`,
+/// then [`apply_merge`](Self::apply_merge) moves the incoming values in. Callers use
+/// [`deep_merge`](Self::deep_merge), which runs both.
+///
+/// A hand-written impl for a type whose merge cannot fail needs only `apply_merge` and
+/// `NEEDS_PREPARE = false`:
+///
+/// ```
+/// use nodeconfig_core::{DeepMerge, MergeError};
+///
+/// /// A counter that adds up across layers.
+/// struct Total(u64);
+///
+/// impl DeepMerge for Total {
+///     const NEEDS_PREPARE: bool = false;
+///
+///     fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+///         self.0 = self.0.saturating_add(incoming.0);
+///         Ok(())
+///     }
+/// }
+///
+/// let mut total = Total(2);
+/// total.deep_merge(Total(3))?;
+/// assert_eq!(total.0, 5);
+/// # Ok::<(), MergeError>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no default merge",
+    label = "`{Self}` needs `#[merge(strategy = \"...\")]` or an impl of `DeepMerge`",
+    note = "lists take `strategy = \"append\"` or `\"replace\"`; JSON documents take `\"json_deep\"` or `\"replace\"`; TOML documents take `\"toml_deep\"` or `\"replace\"`",
+    note = "any other type can use `strategy = \"replace\"` or `\"keep\"`, `with = \"path::to::fn\"`, or `#[derive(DeepMerge)]`"
+)]
+pub trait DeepMerge: Sized {
+    /// Whether [`prepare_merge`](Self::prepare_merge) has any work to do.
+    ///
+    /// Maps and options skip the prepare walk over their entries when this is `false`, so a
+    /// type whose merge cannot fail should set it to `false`. The safe default is `true`.
+    const NEEDS_PREPARE: bool = true;
+
+    /// Merges the later layer `incoming` into `self`; `incoming` wins conflicts.
+    ///
+    /// On `Err`, `self` is unchanged (see the [crate docs](crate#atomicity) for `with`
+    /// functions), and the error's [`path`](MergeError::path) names the failing field.
+    ///
+    /// ```
+    /// use nodeconfig_core::DeepMerge;
+    /// use std::collections::BTreeMap;
+    ///
+    /// let mut gates = BTreeMap::from([("A".to_string(), true), ("B".to_string(), true)]);
+    /// gates.deep_merge(BTreeMap::from([("B".to_string(), false)]))?;
+    /// assert_eq!(gates, BTreeMap::from([("A".to_string(), true), ("B".to_string(), false)]));
+    /// # Ok::<(), nodeconfig_core::MergeError>(())
+    /// ```
+    fn deep_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+        let mut incoming = incoming;
+        if Self::NEEDS_PREPARE {
+            self.prepare_merge(&mut incoming)?;
+        }
+        self.apply_merge(incoming)
+    }
+
+    /// The fallible phase: checks that `incoming` can be merged into `self`, without changing
+    /// `self`.
+    ///
+    /// It may rewrite `incoming` into the form [`apply_merge`](Self::apply_merge) will move in
+    /// (a TOML strategy stores the merged document there), so work is never done twice. After it
+    /// returns `Ok`, `apply_merge` with the same `incoming` must not fail except through a
+    /// user's `with` function. The default does nothing.
+    ///
+    /// ```
+    /// use nodeconfig_core::DeepMerge;
+    ///
+    /// let existing = Some(1_u8);
+    /// let mut incoming = Some(2_u8);
+    /// assert!(existing.prepare_merge(&mut incoming).is_ok());
+    /// ```
+    fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
+    /// The moving phase: merges `incoming`, already prepared, into `self`.
+    ///
+    /// Call [`deep_merge`](Self::deep_merge) instead unless you are composing impls by hand and
+    /// have called [`prepare_merge`](Self::prepare_merge) on the same pair first.
+    ///
+    /// ```
+    /// use nodeconfig_core::DeepMerge;
+    ///
+    /// let mut port = 80_u16;
+    /// port.apply_merge(8080)?;
+    /// assert_eq!(port, 8080);
+    /// # Ok::<(), nodeconfig_core::MergeError>(())
+    /// ```
+    fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError>;
+}
+
+/// Merges `layers` in order, later layers winning: a left fold that starts from the first layer.
+///
+/// No layers gives `T::default()`. On error, the error's path is the failing field's path; the
+/// partially folded value is dropped.
+///
+/// ```
+/// use nodeconfig_core::merge_all;
+/// use std::collections::BTreeMap;
+///
+/// let layers = [
+///     BTreeMap::from([("region", Some("us-east-1")), ("zone", None)]),
+///     BTreeMap::from([("zone", Some("us-east-1a"))]),
+/// ];
+/// let merged = merge_all(layers)?;
+/// assert_eq!(merged["zone"], Some("us-east-1a"));
+/// assert_eq!(merge_all(Vec::<BTreeMap<&str, u8>>::new())?, BTreeMap::new());
+/// # Ok::<(), nodeconfig_core::MergeError>(())
+/// ```
+pub fn merge_all<T, I>(layers: I) -> Result<T, MergeError>
+where
+    T: DeepMerge + Default,
+    I: IntoIterator<Item = T>,
+{
+    let mut layers = layers.into_iter();
+    let Some(mut merged) = layers.next() else {
+        return Ok(T::default());
+    };
+    for layer in layers {
+        merged.deep_merge(layer)?;
+    }
+    Ok(merged)
+}
+
+/// What generated code needs and users do not: not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::error::segment_for_key;
+
+    /// The signature a `with = "..."` function must have; the derive coerces to it so that a
+    /// mismatch is reported at the attribute.
+    pub type WithFn<T> = fn(&mut T, T) -> Result<(), crate::MergeError>;
+}

@@ -1,0 +1,60 @@
+//! `strategy = "append"`: earlier items, then later items.
+
+use std::collections::VecDeque;
+
+/// Lists that `strategy = "append"` can merge: the earlier items, then the later ones.
+///
+/// For `Option<list>`, a later `None` keeps the earlier list and an earlier `None` takes the
+/// later list.
+///
+/// ```
+/// use nodeconfig_core::strategy::Append;
+///
+/// let mut flags = Some(vec!["--v=2"]);
+/// flags.append_items(Some(vec!["--node-labels=a=b"]));
+/// flags.append_items(None);
+/// assert_eq!(flags, Some(vec!["--v=2", "--node-labels=a=b"]));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`strategy = \"append\"` cannot merge `{Self}`",
+    label = "`append` needs a list here",
+    note = "`append` takes `Vec<T>`, `VecDeque<T>`, and `Option` of either",
+    note = "use `strategy = \"replace\"` or `\"keep\"` for other types"
+)]
+pub trait Append {
+    /// Appends `incoming`'s items after `self`'s.
+    fn append_items(&mut self, incoming: Self);
+}
+
+impl<T> Append for Vec<T> {
+    #[inline]
+    fn append_items(&mut self, mut incoming: Self) {
+        if self.is_empty() {
+            *self = incoming;
+        } else {
+            self.append(&mut incoming);
+        }
+    }
+}
+
+impl<T> Append for VecDeque<T> {
+    #[inline]
+    fn append_items(&mut self, mut incoming: Self) {
+        if self.is_empty() {
+            *self = incoming;
+        } else {
+            self.append(&mut incoming);
+        }
+    }
+}
+
+impl<L: Append> Append for Option<L> {
+    #[inline]
+    fn append_items(&mut self, incoming: Self) {
+        let Some(incoming) = incoming else { return };
+        match self {
+            Some(existing) => existing.append_items(incoming),
+            None => *self = Some(incoming),
+        }
+    }
+}
