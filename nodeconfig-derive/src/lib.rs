@@ -1,4 +1,32 @@
-//! placeholder while the derive is written
+//! `#[derive(DeepMerge)]` for [`nodeconfig-core`](https://docs.rs/nodeconfig-core).
+//!
+//! Use it through `nodeconfig_core::DeepMerge`; this crate only holds the macro. The pipeline,
+//! one file per stage: [`ast`] reads the input into a small model, [`attr`] parses
+//! `#[merge(...)]` (and the `#[serde(...)]` names used in error paths), [`valid`] checks the rules
+//! that span several attributes or need the field's type, [`generics`] infers bounds,
+//! [`expand`] generates the impl and [`fallback`] emits an impl stub next to errors so that one
+//! mistake does not cause a second wave of errors.
+
+mod ast;
+mod attr;
+mod case;
+mod errors;
+mod expand;
+mod fallback;
+mod generics;
+mod suggest;
+mod ty;
+mod valid;
+
+#[cfg(test)]
+mod tests;
+
 use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Derives `nodeconfig_core::DeepMerge`; see that trait's docs for the attributes.
 #[proc_macro_derive(DeepMerge, attributes(merge, serde))]
-pub fn derive_deep_merge(input: TokenStream) -> TokenStream { let _ = input; TokenStream::new() }
+pub fn derive_deep_merge(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive(&input).into()
+}

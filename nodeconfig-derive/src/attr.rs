@@ -1,0 +1,304 @@
+//! Parses `#[merge(...)]`, and reads the names `#[serde(...)]` gives fields and variants.
+
+use proc_macro2::{Span, TokenTree};
+use syn::meta::ParseNestedMeta;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, LitStr, Token, WherePredicate};
+
+use crate::case::RenameRule;
+use crate::errors::Errors;
+use crate::suggest::nearest;
+
+const CONTAINER_KEYS: &[&str] = &["crate", "bound"];
+const FIELD_KEYS: &[&str] = &["strategy", "with", "skip"];
+pub(crate) const STRATEGIES: &[&str] = &["replace", "keep", "append", "json_deep", "toml_deep"];
+
+/// A built-in strategy named by `strategy = "..."`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Strategy {
+    Replace,
+    Keep,
+    Append,
+    JsonDeep,
+    TomlDeep,
+}
+
+impl Strategy {
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "replace" => Strategy::Replace,
+            "keep" => Strategy::Keep,
+            "append" => Strategy::Append,
+            "json_deep" => Strategy::JsonDeep,
+            "toml_deep" => Strategy::TomlDeep,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Strategy::Replace => "replace",
+            Strategy::Keep => "keep",
+            Strategy::Append => "append",
+            Strategy::JsonDeep => "json_deep",
+            Strategy::TomlDeep => "toml_deep",
+        }
+    }
+}
+
+/// A value with the span of the attribute key that set it, for errors that point at both
+/// duplicates or at a conflicting pair.
+pub(crate) struct Spanned<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+/// How a field merges, as its attributes say.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    pub(crate) strategy: Option<Spanned<Strategy>>,
+    pub(crate) with: Option<Spanned<syn::Path>>,
+    pub(crate) skip: Option<Spanned<()>>,
+    /// serde's name for the field, after `rename`.
+    pub(crate) serde_rename: Option<String>,
+    /// `#[serde(flatten)]`: the field's own fields appear at its parent's level.
+    pub(crate) serde_flatten: bool,
+}
+
+/// What the container's attributes say.
+#[derive(Default)]
+pub(crate) struct ContainerAttrs {
+    pub(crate) krate: Option<Spanned<syn::Path>>,
+    pub(crate) bound: Option<Spanned<Vec<WherePredicate>>>,
+    pub(crate) serde_rename_all: Option<RenameRule>,
+    pub(crate) serde_rename_all_fields: Option<RenameRule>,
+    /// Internally tagged or untagged enums put variant fields at the enum's level.
+    pub(crate) serde_variant_untagged: bool,
+    /// Adjacently tagged enums put variant fields under the `content` key.
+    pub(crate) serde_content: Option<String>,
+    pub(crate) serde_transparent: bool,
+}
+
+/// What a variant's attributes say (variants take no `#[merge]` keys).
+#[derive(Default)]
+pub(crate) struct VariantAttrs {
+    pub(crate) serde_rename: Option<String>,
+    pub(crate) serde_rename_all: Option<RenameRule>,
+}
+
+fn set_once<T>(
+    slot: &mut Option<Spanned<T>>,
+    meta: &ParseNestedMeta,
+    value: T,
+    errors: &mut Errors,
+) {
+    let span = meta.path.segments[0].ident.span();
+    let key = meta.path.segments[0].ident.to_string();
+    if let Some(first) = slot {
+        errors.push(syn::Error::new(
+            span,
+            format!("duplicate merge attribute `{key}`; remove one of them"),
+        ));
+        errors.push(syn::Error::new(
+            first.span,
+            format!("`{key}` is first set here"),
+        ));
+    } else {
+        *slot = Some(Spanned { value, span });
+    }
+}
+
+fn unknown_key(meta: &ParseNestedMeta, known: &[&str], place: &str) -> syn::Error {
+    let key = meta
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::");
+    let mut message = format!("unknown merge attribute `{key}` on a {place}");
+    match nearest(&key, known) {
+        Some(near) => message.push_str(&format!(": did you mean `{near}`?")),
+        None => message.push_str(&format!(": expected one of {}", backticked(known))),
+    }
+    syn::Error::new_spanned(&meta.path, message)
+}
+
+pub(crate) fn backticked(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Skips the value of a key we don't parse, whether `key = value` or `key(...)`.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    let input = meta.input;
+    if input.peek(Token![=]) {
+        input.parse::<Token![=]>()?;
+        while !input.is_empty() && !input.peek(Token![,]) {
+            input.parse::<TokenTree>()?;
+        }
+    } else if !input.is_empty() && !input.peek(Token![,]) {
+        input.parse::<TokenTree>()?;
+    }
+    Ok(())
+}
+
+pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAttrs {
+    let mut parsed = ContainerAttrs::default();
+    for attr in attrs {
+        if attr.path().is_ident("merge") {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("crate") {
+                    // #[merge(crate = "path::to::nodeconfig_core")]
+                    let path = meta.value()?.parse::<LitStr>()?.parse::<syn::Path>()?;
+                    set_once(&mut parsed.krate, &meta, path, errors);
+                } else if meta.path.is_ident("bound") {
+                    // #[merge(bound = "T: DeepMerge + Default, U: Clone")]
+                    let lit = meta.value()?.parse::<LitStr>()?;
+                    let predicates =
+                        lit.parse_with(Punctuated::<WherePredicate, Token![,]>::parse_terminated)?;
+                    set_once(
+                        &mut parsed.bound,
+                        &meta,
+                        predicates.into_iter().collect(),
+                        errors,
+                    );
+                } else {
+                    errors.push(unknown_key(&meta, CONTAINER_KEYS, "struct or enum"));
+                    skip_value(&meta)?;
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                errors.push(error);
+            }
+        } else if attr.path().is_ident("serde") {
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename_all") {
+                    parsed.serde_rename_all =
+                        serde_name(&meta)?.and_then(|rule| RenameRule::from_str(&rule));
+                } else if meta.path.is_ident("rename_all_fields") {
+                    parsed.serde_rename_all_fields =
+                        serde_name(&meta)?.and_then(|rule| RenameRule::from_str(&rule));
+                } else if meta.path.is_ident("tag") {
+                    parsed.serde_variant_untagged = parsed.serde_content.is_none();
+                    skip_value(&meta)?;
+                } else if meta.path.is_ident("content") {
+                    parsed.serde_content = serde_name(&meta)?;
+                    parsed.serde_variant_untagged = false;
+                } else if meta.path.is_ident("untagged") {
+                    parsed.serde_variant_untagged = true;
+                } else if meta.path.is_ident("transparent") {
+                    parsed.serde_transparent = true;
+                } else {
+                    skip_value(&meta)?;
+                }
+                Ok(())
+            });
+        }
+    }
+    parsed
+}
+
+pub(crate) fn variant(attrs: &[Attribute], errors: &mut Errors) -> VariantAttrs {
+    let mut parsed = VariantAttrs::default();
+    for attr in attrs {
+        if attr.path().is_ident("merge") {
+            errors.error_spanned_by(
+                attr,
+                "`#[merge(...)]` is not allowed on a variant: put it on the variant's fields, or \
+                 on the enum",
+            );
+        } else if attr.path().is_ident("serde") {
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    parsed.serde_rename = serde_name(&meta)?;
+                } else if meta.path.is_ident("rename_all") {
+                    parsed.serde_rename_all =
+                        serde_name(&meta)?.and_then(|rule| RenameRule::from_str(&rule));
+                } else {
+                    skip_value(&meta)?;
+                }
+                Ok(())
+            });
+        }
+    }
+    parsed
+}
+
+pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
+    let mut parsed = FieldAttrs::default();
+    for attr in attrs {
+        if attr.path().is_ident("merge") {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("strategy") {
+                    // #[merge(strategy = "append")]
+                    let lit = meta.value()?.parse::<LitStr>()?;
+                    match Strategy::from_name(&lit.value()) {
+                        Some(strategy) => set_once(&mut parsed.strategy, &meta, strategy, errors),
+                        None => errors.push(unknown_strategy(&lit)),
+                    }
+                } else if meta.path.is_ident("with") {
+                    // #[merge(with = "path::to::merge_fn")]
+                    let lit = meta.value()?.parse::<LitStr>()?;
+                    let path = lit.parse::<syn::Path>()?;
+                    set_once(&mut parsed.with, &meta, path, errors);
+                } else if meta.path.is_ident("skip") {
+                    // #[merge(skip)]
+                    set_once(&mut parsed.skip, &meta, (), errors);
+                } else {
+                    errors.push(unknown_key(&meta, FIELD_KEYS, "field"));
+                    skip_value(&meta)?;
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                errors.push(error);
+            }
+        } else if attr.path().is_ident("serde") {
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    parsed.serde_rename = serde_name(&meta)?;
+                } else if meta.path.is_ident("flatten") {
+                    parsed.serde_flatten = true;
+                } else {
+                    skip_value(&meta)?;
+                }
+                Ok(())
+            });
+        }
+    }
+    parsed
+}
+
+fn unknown_strategy(lit: &LitStr) -> syn::Error {
+    let name = lit.value();
+    let message = match nearest(&name, STRATEGIES) {
+        Some(near) => format!("unknown merge strategy `{name}`: did you mean `{near}`?"),
+        None => format!(
+            "unknown merge strategy `{name}`: expected one of {}, or use `with = \"path::to::fn\"`",
+            backticked(STRATEGIES)
+        ),
+    };
+    syn::Error::new(lit.span(), message)
+}
+
+/// The name serde reads in documents: `rename = "x"` or the `deserialize` half of
+/// `rename(serialize = "x", deserialize = "y")`.
+fn serde_name(meta: &ParseNestedMeta) -> syn::Result<Option<String>> {
+    if meta.input.peek(Token![=]) {
+        return Ok(Some(meta.value()?.parse::<LitStr>()?.value()));
+    }
+    let mut deserialize = None;
+    meta.parse_nested_meta(|inner| {
+        let value = inner.value()?.parse::<LitStr>()?.value();
+        if inner.path.is_ident("deserialize") {
+            deserialize = Some(value);
+        }
+        Ok(())
+    })?;
+    Ok(deserialize)
+}

@@ -1,0 +1,409 @@
+//! Generates `impl DeepMerge`: a prepare phase that runs every fallible step while reading
+//! `self` only, and an apply phase that moves the incoming values in.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Ident, Member, parse_quote};
+
+use crate::ast::{Enum, Field, Input, Struct, Variant};
+use crate::attr::Strategy;
+use crate::errors::Errors;
+use crate::{fallback, generics, ty, valid};
+
+/// The whole derive as a plain function, so that tests can snapshot its output.
+pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let parsed = Input::from_syn(input, &mut errors);
+    if let Some(parsed) = &parsed {
+        valid::check(parsed, &mut errors);
+    }
+    let krate = parsed.as_ref().map_or_else(default_crate, Input::krate);
+    match (parsed, errors.into_result()) {
+        (Some(Input::Struct(data)), Ok(())) => expand_struct(&data, &krate),
+        (Some(Input::Enum(data)), Ok(())) => expand_enum(&data, &krate),
+        (_, Err(error)) => fallback::expand(input, &krate, error),
+        (None, Ok(())) => unreachable!("a union always reports an error"),
+    }
+}
+
+fn default_crate() -> syn::Path {
+    parse_quote!(::nodeconfig_core)
+}
+
+impl Input<'_> {
+    fn krate(&self) -> syn::Path {
+        let attrs = match self {
+            Input::Struct(data) => &data.attrs,
+            Input::Enum(data) => &data.attrs,
+        };
+        attrs
+            .krate
+            .as_ref()
+            .map_or_else(default_crate, |krate| krate.value.clone())
+    }
+}
+
+fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
+    let ident = data.ident;
+    let (impl_generics, ty_generics, _) = data.generics.split_for_impl();
+    let where_clause =
+        generics::where_clause(data.generics, &data.attrs, data.fields.iter(), krate);
+    let needs_prepare = needs_prepare(data.fields.iter(), krate);
+
+    let prepare = data.fields.iter().filter_map(|field| {
+        let member = &field.member;
+        prepare_field(
+            field,
+            &quote!(&self.#member),
+            &quote!(&mut __incoming.#member),
+            &[],
+            krate,
+        )
+    });
+    let bindings = data.fields.iter().enumerate().map(|(index, field)| {
+        let member = &field.member;
+        let binding = binding(field, "incoming", index);
+        quote!(#member: #binding)
+    });
+    let apply = in_apply_order(&data.fields).map(|(index, field)| {
+        let member = &field.member;
+        let incoming = format_ident!("__incoming_{}", index);
+        apply_field(
+            field,
+            &quote!(&mut self.#member),
+            &quote!(#incoming),
+            &[],
+            krate,
+        )
+    });
+
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::DeepMerge for #ident #ty_generics #where_clause {
+            const NEEDS_PREPARE: bool = #needs_prepare;
+
+            #[inline]
+            fn prepare_merge(
+                &self,
+                __incoming: &mut Self,
+            ) -> ::core::result::Result<(), #krate::MergeError> {
+                #(#prepare)*
+                let _ = __incoming;
+                ::core::result::Result::Ok(())
+            }
+
+            #[inline]
+            fn apply_merge(
+                &mut self,
+                __incoming: Self,
+            ) -> ::core::result::Result<(), #krate::MergeError> {
+                let Self { #(#bindings),* } = __incoming;
+                #(#apply)*
+                ::core::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
+    let ident = data.ident;
+    let (impl_generics, ty_generics, _) = data.generics.split_for_impl();
+    let fields = data.variants.iter().flat_map(|variant| &variant.fields);
+    let where_clause = generics::where_clause(data.generics, &data.attrs, fields.clone(), krate);
+    let needs_prepare = needs_prepare(fields, krate);
+    let variant_count = data.variants.len();
+
+    let prepare_arms: Vec<TokenStream> = data
+        .variants
+        .iter()
+        .filter_map(|variant| prepare_arm(variant, krate))
+        .collect();
+    let prepare_rest = (prepare_arms.len() < variant_count).then(|| quote!(_ => {}));
+    let prepare = (!prepare_arms.is_empty()).then(|| {
+        quote! {
+            match (self, __incoming) {
+                #(#prepare_arms)*
+                #prepare_rest
+            }
+        }
+    });
+
+    let apply_arms: Vec<TokenStream> = data
+        .variants
+        .iter()
+        .filter_map(|variant| apply_arm(variant, krate))
+        .collect();
+    let apply_rest = (apply_arms.len() < variant_count)
+        .then(|| quote!((__existing, __incoming) => *__existing = __incoming,));
+    let apply = if variant_count == 0 {
+        quote!(match __incoming {})
+    } else {
+        quote! {
+            match (self, __incoming) {
+                #(#apply_arms)*
+                #apply_rest
+            }
+        }
+    };
+
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::DeepMerge for #ident #ty_generics #where_clause {
+            const NEEDS_PREPARE: bool = #needs_prepare;
+
+            #[inline]
+            fn prepare_merge(
+                &self,
+                __incoming: &mut Self,
+            ) -> ::core::result::Result<(), #krate::MergeError> {
+                #prepare
+                ::core::result::Result::Ok(())
+            }
+
+            #[inline]
+            fn apply_merge(
+                &mut self,
+                __incoming: Self,
+            ) -> ::core::result::Result<(), #krate::MergeError> {
+                #apply
+                ::core::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// `(Self::V { a: __existing_0, .. }, Self::V { a: __incoming_0, .. }) => { ... }` for a
+/// variant with something to prepare.
+fn prepare_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
+    let segments: Vec<&str> = variant.segment.iter().map(String::as_str).collect();
+    let statements: Vec<TokenStream> = variant
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(index, field)| {
+            let existing = format_ident!("__existing_{}", index);
+            let incoming = format_ident!("__incoming_{}", index);
+            prepare_field(
+                field,
+                &quote!(#existing),
+                &quote!(#incoming),
+                &segments,
+                krate,
+            )
+        })
+        .collect();
+    if statements.is_empty() {
+        return None;
+    }
+    let existing = variant_pattern(variant, "existing", prepare_field_used);
+    let incoming = variant_pattern(variant, "incoming", prepare_field_used);
+    Some(quote!((#existing, #incoming) => { #(#statements)* }))
+}
+
+/// `(Self::V { a: __existing_0 }, Self::V { a: __incoming_0 }) => { ... }` for a variant with
+/// fields; unit variants fall to the arm that replaces.
+fn apply_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
+    if variant.fields.is_empty() {
+        return None;
+    }
+    let segments: Vec<&str> = variant.segment.iter().map(String::as_str).collect();
+    let statements = in_apply_order(&variant.fields).map(|(index, field)| {
+        let existing = format_ident!("__existing_{}", index);
+        let incoming = format_ident!("__incoming_{}", index);
+        apply_field(
+            field,
+            &quote!(#existing),
+            &quote!(#incoming),
+            &segments,
+            krate,
+        )
+    });
+    let used = |field: &Field| field.attrs.skip.is_none();
+    let existing = variant_pattern(variant, "existing", used);
+    let incoming = variant_pattern(variant, "incoming", used);
+    Some(quote!((#existing, #incoming) => { #(#statements)* }))
+}
+
+fn variant_pattern(variant: &Variant, side: &str, used: impl Fn(&Field) -> bool) -> TokenStream {
+    let ident = variant.ident;
+    let bindings = variant.fields.iter().enumerate().map(|(index, field)| {
+        let binding = if used(field) {
+            let name = format_ident!("__{}_{}", side, index);
+            quote!(#name)
+        } else {
+            quote!(_)
+        };
+        match &field.member {
+            Member::Named(name) => quote!(#name: #binding),
+            Member::Unnamed(_) => binding,
+        }
+    });
+    match variant.fields.first().map(|field| &field.member) {
+        Some(Member::Named(_)) => quote!(Self::#ident { #(#bindings),* }),
+        Some(Member::Unnamed(_)) => quote!(Self::#ident(#(#bindings),*)),
+        None => quote!(Self::#ident),
+    }
+}
+
+/// The binding a field's incoming value gets when `Self` is destructured.
+fn binding(field: &Field, side: &str, index: usize) -> TokenStream {
+    if field.attrs.skip.is_some() {
+        quote!(_)
+    } else {
+        let name = format_ident!("__{}_{}", side, index);
+        quote!(#name)
+    }
+}
+
+/// `with` fields merge first, so that a failing `with` function leaves the rest of its struct
+/// as it was (see the crate docs on atomicity).
+fn in_apply_order<'f, 'a>(fields: &'f [Field<'a>]) -> impl Iterator<Item = (usize, &'f Field<'a>)> {
+    let with = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| field.attrs.with.is_some());
+    let rest = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| field.attrs.with.is_none());
+    with.chain(rest)
+}
+
+/// `NEEDS_PREPARE`: whether any field has a prepare step that does something.
+fn needs_prepare<'f, 'a: 'f>(
+    fields: impl Iterator<Item = &'f Field<'a>>,
+    krate: &syn::Path,
+) -> TokenStream {
+    let terms: Vec<TokenStream> = fields
+        .filter(prepare_field_used)
+        .map(|field| {
+            let (trait_path, _, _) =
+                trait_call(field, krate).expect("checked by prepare_field_used");
+            let ty = field.ty;
+            quote_spanned!(ty.span()=> <#ty as #trait_path>::NEEDS_PREPARE)
+        })
+        .collect();
+    if terms.is_empty() {
+        quote!(false)
+    } else {
+        quote!(#(#terms)||*)
+    }
+}
+
+fn prepare_field_used(field: &Field) -> bool {
+    field.attrs.skip.is_none()
+        && field.attrs.with.is_none()
+        && matches!(
+            field.attrs.strategy.as_ref().map(|strategy| strategy.value),
+            None | Some(Strategy::JsonDeep | Strategy::TomlDeep)
+        )
+}
+
+/// For fields merged through a trait with a prepare phase: the trait, its prepare method and
+/// its merge method.
+fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, Ident)> {
+    let span = Span::call_site();
+    match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
+        None => Some((
+            quote!(#krate::DeepMerge),
+            Ident::new("prepare_merge", span),
+            Ident::new("apply_merge", span),
+        )),
+        Some(Strategy::JsonDeep) => Some((
+            quote!(#krate::strategy::JsonDeep),
+            Ident::new("prepare_json_deep", span),
+            Ident::new("json_deep", span),
+        )),
+        Some(Strategy::TomlDeep) => Some((
+            quote!(#krate::strategy::TomlDeep),
+            Ident::new("prepare_toml_deep", span),
+            Ident::new("toml_deep", span),
+        )),
+        Some(Strategy::Append | Strategy::Replace | Strategy::Keep) => None,
+    }
+}
+
+/// `.at("field").at("Variant")`: the path segments an error gains on its way out.
+fn at_segments(field: &Field, outer: &[&str]) -> TokenStream {
+    let segments = field
+        .segment
+        .iter()
+        .map(String::as_str)
+        .chain(outer.iter().copied());
+    quote!(#(.at(#segments))*)
+}
+
+fn prepare_field(
+    field: &Field,
+    existing: &TokenStream,
+    incoming: &TokenStream,
+    outer: &[&str],
+    krate: &syn::Path,
+) -> Option<TokenStream> {
+    if !prepare_field_used(field) {
+        return None;
+    }
+    let (trait_path, prepare, _) = trait_call(field, krate)?;
+    let ty = field.ty;
+    let at = at_segments(field, outer);
+    let call = quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare(#existing, #incoming));
+    Some(quote! {
+        if <#ty as #trait_path>::NEEDS_PREPARE {
+            if let ::core::result::Result::Err(__error) = #call {
+                return ::core::result::Result::Err(__error #at);
+            }
+        }
+    })
+}
+
+fn apply_field(
+    field: &Field,
+    existing: &TokenStream,
+    incoming: &TokenStream,
+    outer: &[&str],
+    krate: &syn::Path,
+) -> TokenStream {
+    let ty = field.ty;
+    let at = at_segments(field, outer);
+    if field.attrs.skip.is_some() {
+        return TokenStream::new();
+    }
+    if let Some(with) = &field.attrs.with {
+        let path = &with.value;
+        let function =
+            quote_spanned!(path.span()=> let __merge_with: #krate::__private::WithFn<#ty> = #path;);
+        return quote! {
+            #function
+            if let ::core::result::Result::Err(__error) = __merge_with(#existing, #incoming) {
+                return ::core::result::Result::Err(__error #at);
+            }
+        };
+    }
+    let is_option = ty::option_inner(ty).is_some();
+    match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
+        Some(Strategy::Replace) if is_option => {
+            quote!(#krate::strategy::replace_option(#existing, #incoming);)
+        }
+        Some(Strategy::Replace) => quote!(#krate::strategy::replace(#existing, #incoming);),
+        Some(Strategy::Keep) if is_option => {
+            quote!(#krate::strategy::keep_option(#existing, #incoming);)
+        }
+        Some(Strategy::Keep) => quote!(#krate::strategy::keep(#existing, #incoming);),
+        Some(Strategy::Append) => quote_spanned! {ty.span()=>
+            <#ty as #krate::strategy::Append>::append_items(#existing, #incoming);
+        },
+        Some(Strategy::JsonDeep | Strategy::TomlDeep) => {
+            let (trait_path, _, merge) = trait_call(field, krate).expect("a document strategy");
+            quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming);)
+        }
+        None => {
+            let call = quote_spanned!(ty.span()=> <#ty as #krate::DeepMerge>::apply_merge(#existing, #incoming));
+            quote! {
+                if let ::core::result::Result::Err(__error) = #call {
+                    return ::core::result::Result::Err(__error #at);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The where-clause of the generated impl: inferred bounds, or the user's `bound = "..."`.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use syn::{Generics, Type, WhereClause, WherePredicate, parse_quote};
+
+use crate::ast::Field;
+use crate::attr::{ContainerAttrs, Strategy};
+
+/// The where-clause: the input's own predicates, plus either the user's `bound` or, for each
+/// field whose merge goes through a trait and whose type mentions a type parameter, that trait.
+pub(crate) fn where_clause<'a>(
+    generics: &Generics,
+    attrs: &ContainerAttrs,
+    fields: impl Iterator<Item = &'a Field<'a>>,
+    krate: &syn::Path,
+) -> Option<WhereClause> {
+    let mut clause = generics
+        .where_clause
+        .clone()
+        .unwrap_or_else(|| WhereClause {
+            where_token: Default::default(),
+            predicates: Default::default(),
+        });
+    match &attrs.bound {
+        Some(bound) => clause.predicates.extend(bound.value.iter().cloned()),
+        None => {
+            let params: BTreeSet<String> = generics
+                .type_params()
+                .map(|param| param.ident.to_string())
+                .collect();
+            let mut seen = BTreeSet::new();
+            for field in fields {
+                let Some(bound) = field_bound(field, krate) else {
+                    continue;
+                };
+                if mentions_any(field.ty, &params) {
+                    let predicate: WherePredicate = {
+                        let ty = field.ty;
+                        parse_quote!(#ty: #bound)
+                    };
+                    if seen.insert(predicate.to_token_stream().to_string()) {
+                        clause.predicates.push(predicate);
+                    }
+                }
+            }
+        }
+    }
+    (!clause.predicates.is_empty()).then_some(clause)
+}
+
+/// The trait a field's merge calls, if any (`replace`, `keep`, `skip` and `with` need none).
+fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
+    let attrs = &field.attrs;
+    if attrs.skip.is_some() || attrs.with.is_some() {
+        return None;
+    }
+    match attrs.strategy.as_ref().map(|strategy| strategy.value) {
+        None => Some(quote!(#krate::DeepMerge)),
+        Some(Strategy::Append) => Some(quote!(#krate::strategy::Append)),
+        Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
+        Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),
+        Some(Strategy::Replace | Strategy::Keep) => None,
+    }
+}
+
+fn mentions_any(ty: &Type, params: &BTreeSet<String>) -> bool {
+    fn walk(tokens: TokenStream, params: &BTreeSet<String>) -> bool {
+        tokens.into_iter().any(|token| match token {
+            TokenTree::Ident(ident) => params.contains(&ident.to_string()),
+            TokenTree::Group(group) => walk(group.stream(), params),
+            _ => false,
+        })
+    }
+    !params.is_empty() && walk(ty.to_token_stream(), params)
+}

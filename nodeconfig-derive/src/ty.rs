@@ -1,0 +1,237 @@
+//! What the derive can tell about a field's type from its spelling alone.
+//!
+//! Type aliases and user types are invisible here; for those the trait bounds in the generated
+//! code (with `#[diagnostic::on_unimplemented]`) give the error instead.
+
+use syn::{GenericArgument, PathArguments, Type};
+
+/// The kinds of types that have no default merge, as the derive sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `Vec`, `VecDeque`, `LinkedList`: `append` or `replace`.
+    List,
+    /// `HashSet`, `BTreeSet`, `BinaryHeap`: `replace` (or `with`).
+    Set,
+    /// `serde_json::Value`, `serde_json::Map`, or a string-keyed map of JSON values.
+    Json,
+    /// `toml::Table`, `toml::Value`.
+    Toml,
+    /// A bare `Value`, `Map` or `Table`: some document; which one the derive can't tell.
+    Document,
+    /// A map whose values have no default merge (`HashMap<String, Vec<T>>`).
+    MapOfUnmergeable,
+    /// `String`: the one text type `toml_deep` accepts.
+    Text,
+    /// Scalars and other atoms with a default merge.
+    Scalar,
+    /// Anything else: a user type, alias, or generic parameter.
+    Unknown,
+}
+
+impl Shape {
+    /// The strategies that fit a field of this shape.
+    pub(crate) fn fitting_strategies(self) -> &'static [&'static str] {
+        match self {
+            Shape::List => &["append", "replace", "keep"],
+            Shape::Set | Shape::MapOfUnmergeable => &["replace", "keep"],
+            Shape::Json => &["json_deep", "replace", "keep"],
+            Shape::Toml => &["toml_deep", "replace", "keep"],
+            Shape::Document => &["json_deep", "toml_deep", "replace", "keep"],
+            Shape::Text => &["toml_deep", "replace", "keep"],
+            Shape::Scalar | Shape::Unknown => &["replace", "keep"],
+        }
+    }
+
+    /// What to call it in a message.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Shape::List => "a list",
+            Shape::Set => "a set",
+            Shape::Json => "a JSON document",
+            Shape::Toml => "a TOML document",
+            Shape::Document => "a document",
+            Shape::MapOfUnmergeable => "a map whose values have no default merge",
+            Shape::Text => "a string",
+            Shape::Scalar => "a scalar",
+            Shape::Unknown => "a value",
+        }
+    }
+
+    /// Whether a field of this shape needs a strategy (no `DeepMerge` impl exists).
+    pub(crate) fn lacks_default_merge(self) -> bool {
+        matches!(
+            self,
+            Shape::List
+                | Shape::Set
+                | Shape::Json
+                | Shape::Toml
+                | Shape::Document
+                | Shape::MapOfUnmergeable
+        )
+    }
+}
+
+/// The type as a user wrote it, for messages: `Vec<String>`, not `Vec < String >`.
+pub(crate) fn display(ty: &Type) -> String {
+    let spaced = quote::ToTokens::to_token_stream(ty).to_string();
+    let mut out = String::with_capacity(spaced.len());
+    let mut chars = spaced.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let prev = out.chars().last();
+        let glue = c == ' '
+            && (matches!(next, Some('<' | '>' | ',' | ':'))
+                || matches!(prev, Some('<' | ':' | '&')));
+        if !glue {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The last path segment of a type and its generic arguments, if the type is a path.
+fn last_segment(ty: &Type) -> Option<(&syn::Path, &syn::PathSegment)> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .map(|segment| (&path.path, segment)),
+        Type::Group(group) => last_segment(&group.elem),
+        Type::Paren(paren) => last_segment(&paren.elem),
+        _ => None,
+    }
+}
+
+fn type_arguments(segment: &syn::PathSegment) -> Vec<&Type> {
+    match &segment.arguments {
+        PathArguments::AngleBracketed(args) => args
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                GenericArgument::Type(ty) => Some(ty),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// If the type is spelled `Option<T>`, its `T`.
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
+    let (_, segment) = last_segment(ty)?;
+    if segment.ident != "Option" {
+        return None;
+    }
+    match type_arguments(segment).as_slice() {
+        [inner] => Some(inner),
+        _ => None,
+    }
+}
+
+/// The shape of the type itself, looking through `Option` and `Box`.
+pub(crate) fn shape(ty: &Type) -> Shape {
+    let Some((path, segment)) = last_segment(ty) else {
+        return Shape::Unknown;
+    };
+    let crate_name =
+        (path.segments.len() > 1).then(|| path.segments[path.segments.len() - 2].ident.to_string());
+    let args = type_arguments(segment);
+    match (
+        segment.ident.to_string().as_str(),
+        crate_name.as_deref(),
+        args.as_slice(),
+    ) {
+        ("Option" | "Box", _, [inner]) => shape(inner),
+        ("Vec" | "VecDeque" | "LinkedList", _, _) => Shape::List,
+        ("HashSet" | "BTreeSet" | "BinaryHeap" | "IndexSet", _, _) => Shape::Set,
+        ("Value" | "Map", Some("serde_json"), _) => Shape::Json,
+        ("Value" | "Table", Some("toml"), _) => Shape::Toml,
+        ("Value" | "Map" | "Table" | "JsonValue" | "TomlValue", None, []) => Shape::Document,
+        ("Map", None, _) => Shape::Json,
+        ("BTreeMap" | "HashMap" | "IndexMap", _, [key, value]) => {
+            match (is_string(key), shape(value)) {
+                (true, Shape::Json | Shape::Document) => Shape::Json,
+                (_, value) if value.lacks_default_merge() => value_in_map(value),
+                _ => Shape::Unknown,
+            }
+        }
+        ("String", _, []) => Shape::Text,
+        (scalar, _, []) if is_scalar(scalar) => Shape::Scalar,
+        _ => Shape::Unknown,
+    }
+}
+
+/// A map whose values lack a default merge lacks one too: it can only be replaced or kept.
+fn value_in_map(_value: Shape) -> Shape {
+    Shape::MapOfUnmergeable
+}
+
+fn is_string(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|(_, segment)| segment.ident == "String")
+}
+
+fn is_scalar(name: &str) -> bool {
+    matches!(
+        name,
+        "bool"
+            | "char"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
+            | "PathBuf"
+            | "Duration"
+            | "IpAddr"
+            | "Ipv4Addr"
+            | "Ipv6Addr"
+            | "SocketAddr"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Shape, option_inner, shape};
+    use syn::parse_quote;
+
+    #[test]
+    fn shapes_follow_the_spelling() {
+        assert_eq!(shape(&parse_quote!(Vec<String>)), Shape::List);
+        assert_eq!(
+            shape(&parse_quote!(Option<std::collections::VecDeque<u8>>)),
+            Shape::List
+        );
+        assert_eq!(shape(&parse_quote!(serde_json::Value)), Shape::Json);
+        assert_eq!(
+            shape(&parse_quote!(BTreeMap<String, serde_json::Value>)),
+            Shape::Json
+        );
+        assert_eq!(shape(&parse_quote!(toml::Table)), Shape::Toml);
+        assert_eq!(shape(&parse_quote!(Value)), Shape::Document);
+        assert_eq!(
+            shape(&parse_quote!(HashMap<String, Vec<u8>>)),
+            Shape::MapOfUnmergeable
+        );
+        assert_eq!(shape(&parse_quote!(BTreeMap<String, u8>)), Shape::Unknown);
+        assert_eq!(shape(&parse_quote!(Option<String>)), Shape::Text);
+        assert_eq!(shape(&parse_quote!(u32)), Shape::Scalar);
+        assert_eq!(shape(&parse_quote!(MyConfig)), Shape::Unknown);
+        assert!(option_inner(&parse_quote!(Option<u8>)).is_some());
+        let ty = parse_quote!(Option<std::collections::BTreeMap<String, Vec<u8>>>);
+        assert_eq!(
+            super::display(&ty),
+            "Option<std::collections::BTreeMap<String, Vec<u8>>>"
+        );
+        assert!(option_inner(&parse_quote!(Vec<u8>)).is_none());
+    }
+}

@@ -1,0 +1,117 @@
+//! Rules that span several attributes or need the field's type: one function per rule.
+
+use crate::ast::{Field, Input};
+use crate::attr::{Strategy, backticked};
+use crate::errors::Errors;
+use crate::ty::{self, Shape};
+
+pub(crate) fn check(input: &Input, errors: &mut Errors) {
+    let fields: Box<dyn Iterator<Item = &Field>> = match input {
+        Input::Struct(data) => Box::new(data.fields.iter()),
+        Input::Enum(data) => Box::new(data.variants.iter().flat_map(|variant| &variant.fields)),
+    };
+    for field in fields {
+        one_way_to_merge(field, errors);
+        strategy_fits_type(field, errors);
+        document_fields_choose_a_strategy(field, errors);
+    }
+}
+
+/// `skip`, `strategy` and `with` each say how the field merges, so at most one may be given.
+fn one_way_to_merge(field: &Field, errors: &mut Errors) {
+    let attrs = &field.attrs;
+    let given = [
+        attrs.skip.as_ref().map(|skip| ("skip", skip.span)),
+        attrs
+            .strategy
+            .as_ref()
+            .map(|strategy| ("strategy", strategy.span)),
+        attrs.with.as_ref().map(|with| ("with", with.span)),
+    ];
+    let mut given = given.into_iter().flatten();
+    let Some((first, _)) = given.next() else {
+        return;
+    };
+    for (other, span) in given {
+        let message = if first == "skip" {
+            format!(
+                "`skip` cannot be combined with `{other}`: a skipped field keeps its earlier value; remove `{other}` or `skip`"
+            )
+        } else {
+            format!(
+                "`{other}` cannot be combined with `{first}`: each says how the field merges; keep one of them"
+            )
+        };
+        errors.push(syn::Error::new(span, message));
+    }
+}
+
+/// A strategy on a type it visibly cannot merge (`append` on a `String`) is caught here with
+/// a message that names what fits; types the derive can't see through are left to the
+/// strategy traits' bounds.
+fn strategy_fits_type(field: &Field, errors: &mut Errors) {
+    let Some(strategy) = &field.attrs.strategy else {
+        return;
+    };
+    let shape = ty::shape(field.ty);
+    let fits = match strategy.value {
+        Strategy::Replace | Strategy::Keep => true,
+        Strategy::Append => matches!(shape, Shape::List | Shape::Unknown),
+        Strategy::JsonDeep => matches!(shape, Shape::Json | Shape::Document | Shape::Unknown),
+        Strategy::TomlDeep => {
+            matches!(
+                shape,
+                Shape::Toml | Shape::Document | Shape::Text | Shape::Unknown
+            )
+        }
+    };
+    if !fits {
+        let name = strategy.value.name();
+        let ty = ty::display(field.ty);
+        let accepted = match strategy.value {
+            Strategy::Append => "`Vec<T>` and `VecDeque<T>`",
+            Strategy::JsonDeep => {
+                "`serde_json::Value`, `serde_json::Map` and string-keyed maps of JSON values"
+            }
+            _ => "`String` (TOML text), `toml::Table` and `toml::Value`",
+        };
+        errors.push(syn::Error::new(
+            strategy.span,
+            format!(
+                "strategy `{name}` cannot merge `{ty}`, which is {}: `{name}` takes {accepted}; try {}",
+                shape.describe(),
+                backticked(shape.fitting_strategies()),
+            ),
+        ));
+    }
+}
+
+/// The guard against the bug this crate exists for: a list or document field with no
+/// strategy does not compile, and the error sits on the field and names the strategies that fit.
+fn document_fields_choose_a_strategy(field: &Field, errors: &mut Errors) {
+    let attrs = &field.attrs;
+    if attrs.strategy.is_some() || attrs.with.is_some() || attrs.skip.is_some() {
+        return;
+    }
+    let shape = ty::shape(field.ty);
+    if !shape.lacks_default_merge() {
+        return;
+    }
+    let name = match &field.segment {
+        Some(segment) => format!("field `{segment}`"),
+        None => "this field".to_owned(),
+    };
+    let fitting = shape
+        .fitting_strategies()
+        .iter()
+        .map(|strategy| format!("`#[merge(strategy = \"{strategy}\")]`"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    errors.error_spanned_by(
+        field.ty,
+        format!(
+            "{name} is {} and has no default merge: choose how it merges with {fitting}, or `#[merge(with = \"path::to::fn\")]`",
+            shape.describe()
+        ),
+    );
+}
