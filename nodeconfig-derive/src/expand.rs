@@ -276,7 +276,7 @@ fn needs_prepare<'f, 'a: 'f>(
     krate: &syn::Path,
 ) -> TokenStream {
     let terms: Vec<TokenStream> = fields
-        .filter(prepare_field_used)
+        .filter(|field| prepare_field_used(field))
         .map(|field| {
             let (trait_path, _, _) =
                 trait_call(field, krate).expect("checked by prepare_field_used");
