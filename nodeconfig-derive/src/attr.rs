@@ -59,6 +59,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) strategy: Option<Spanned<Strategy>>,
     pub(crate) with: Option<Spanned<syn::Path>>,
     pub(crate) skip: Option<Spanned<()>>,
+    /// A `strategy` was given but is unknown: already reported, so no "needs a strategy" error.
+    pub(crate) strategy_invalid: bool,
     /// serde's name for the field, after `rename`.
     pub(crate) serde_rename: Option<String>,
     /// `#[serde(flatten)]`: the field's own fields appear at its parent's level.
@@ -239,7 +241,10 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                     let lit = meta.value()?.parse::<LitStr>()?;
                     match Strategy::from_name(&lit.value()) {
                         Some(strategy) => set_once(&mut parsed.strategy, &meta, strategy, errors),
-                        None => errors.push(unknown_strategy(&lit)),
+                        None => {
+                            parsed.strategy_invalid = true;
+                            errors.push(unknown_strategy(&lit));
+                        }
                     }
                 } else if meta.path.is_ident("with") {
                     // #[merge(with = "path::to::merge_fn")]

@@ -42,6 +42,30 @@ impl Shape {
         }
     }
 
+    /// How to fix a field of this shape that has no strategy, in rustc's voice.
+    pub(crate) fn advice(self) -> &'static str {
+        match self {
+            Shape::List => {
+                "add `#[merge(strategy = \"append\")]` to concatenate the layers' items, or `#[merge(strategy = \"replace\")]` to take the later list"
+            }
+            Shape::Json => {
+                "add `#[merge(strategy = \"json_deep\")]` to merge it key by key (RFC 7396), or `#[merge(strategy = \"replace\")]` to take the later document"
+            }
+            Shape::Toml => {
+                "add `#[merge(strategy = \"toml_deep\")]` to merge it table by table, or `#[merge(strategy = \"replace\")]` to take the later document"
+            }
+            Shape::Document => {
+                "add `#[merge(strategy = \"json_deep\")]` or `#[merge(strategy = \"toml_deep\")]` to merge it key by key, or `#[merge(strategy = \"replace\")]` to take the later document"
+            }
+            Shape::Set | Shape::MapOfUnmergeable => {
+                "add `#[merge(strategy = \"replace\")]` to take the later value, or `#[merge(with = \"path::to::fn\")]` to merge it your way"
+            }
+            Shape::Text | Shape::Scalar | Shape::Unknown => {
+                "add `#[merge(strategy = \"replace\")]` or `#[merge(strategy = \"keep\")]`"
+            }
+        }
+    }
+
     /// What to call it in a message.
     pub(crate) fn describe(self) -> &'static str {
         match self {

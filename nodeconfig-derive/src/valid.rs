@@ -90,28 +90,27 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
 /// strategy does not compile, and the error sits on the field and names the strategies that fit.
 fn document_fields_choose_a_strategy(field: &Field, errors: &mut Errors) {
     let attrs = &field.attrs;
-    if attrs.strategy.is_some() || attrs.with.is_some() || attrs.skip.is_some() {
+    if attrs.strategy.is_some()
+        || attrs.with.is_some()
+        || attrs.skip.is_some()
+        || attrs.strategy_invalid
+    {
         return;
     }
     let shape = ty::shape(field.ty);
     if !shape.lacks_default_merge() {
         return;
     }
-    let name = match &field.segment {
-        Some(segment) => format!("field `{segment}`"),
-        None => "this field".to_owned(),
+    let name = match &field.member {
+        syn::Member::Named(ident) => format!("field `{ident}`"),
+        syn::Member::Unnamed(index) => format!("field `{}`", index.index),
     };
-    let fitting = shape
-        .fitting_strategies()
-        .iter()
-        .map(|strategy| format!("`#[merge(strategy = \"{strategy}\")]`"))
-        .collect::<Vec<_>>()
-        .join(" or ");
     errors.error_spanned_by(
         field.ty,
         format!(
-            "{name} is {} and has no default merge: choose how it merges with {fitting}, or `#[merge(with = \"path::to::fn\")]`",
-            shape.describe()
+            "{name} is {} with no default merge: {}",
+            shape.describe(),
+            shape.advice()
         ),
     );
 }
