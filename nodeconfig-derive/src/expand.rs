@@ -136,6 +136,7 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         .collect();
     let apply_rest = (apply_arms.len() < variant_count)
         .then(|| quote!((__existing, __incoming) => *__existing = __incoming,));
+    // An empty enum has no value to merge: matching the incoming one is the whole body.
     let apply = if variant_count == 0 {
         quote!(match __incoming {})
     } else {
@@ -144,6 +145,7 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
                 #(#apply_arms)*
                 #apply_rest
             }
+            ::core::result::Result::Ok(())
         }
     };
 
@@ -167,7 +169,6 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
                 __incoming: Self,
             ) -> ::core::result::Result<(), #krate::MergeError> {
                 #apply
-                ::core::result::Result::Ok(())
             }
         }
     }
