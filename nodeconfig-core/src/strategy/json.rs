@@ -1,8 +1,79 @@
 //! `strategy = "json_deep"`: RFC 7396 JSON Merge Patch, the later value being the patch.
+//!
+//! The earlier value is the target and the later value the patch:
+//!
+//! - an object patch merges into an object target key by key, recursively;
+//! - a `null` member of the patch deletes that key from the target;
+//! - arrays, strings, numbers, booleans and `null` replace the target outright, zero values
+//!   (`0`, `""`, `false`, `[]`) included: an array is never merged item by item;
+//! - an object patch onto a target that is not an object (a scalar, an array, or a missing key)
+//!   starts from an empty object, so the `null` members of such a patch vanish at every depth.
+//!
+//! ```
+//! use nodeconfig_core::strategy::JsonDeep;
+//! use serde_json::json;
+//!
+//! let mut spec = json!({
+//!     "process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]},
+//!     "hostname": "node-1",
+//! });
+//! spec.json_deep(json!({
+//!     "process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 65536, "soft": 65536}]},
+//!     "hostname": null,
+//! }));
+//! assert_eq!(
+//!     spec,
+//!     json!({"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 65536, "soft": 65536}]}})
+//! );
+//! ```
+//!
+//! # In place, exact, and without recursion
+//!
+//! The merge moves the patch's values into the existing document: nothing of the existing
+//! document is cloned or re-serialized, and the work done is proportional to the size of the
+//! patch (plus the size of whatever the patch deletes or replaces, which has to be dropped).
+//! Keys the patch does not mention keep their values and their order: with `serde_json`'s
+//! `preserve_order` feature, objects keep the existing document's key order and new keys go at
+//! the end; without it, objects are sorted by key. (Under `preserve_order`, deleting a key that
+//! is not the last one costs a pass over its object, as `shift_remove` does, because the
+//! cheaper `Map::remove` would move the last key into the gap.)
+//!
+//! Numbers are moved, never converted: `18446744073709551615` (`RLIM_INFINITY` in an OCI
+//! runtime spec), `-9223372036854775808` and `9007199254740993` come out exactly as they went in.
+//! nodeadm, the Go agent this crate's semantics come from, decodes documents into `float64`
+//! before merging, so it turns `18446744073709551615` into `18446744073709552000`.
+//!
+//! The walk uses an explicit stack rather than recursion, and values the patch discards are
+//! dismantled the same way, so a document nested 10,000 levels deep merges on a small thread
+//! stack. A `json_deep` merge cannot fail: every implementation has `NEEDS_PREPARE = false`.
 
 use crate::MergeError;
+use serde_json::{Map, Value, map};
+use std::collections::{BTreeMap, HashMap, btree_map, hash_map};
+use std::hash::BuildHasher;
+use std::mem;
+use std::sync::OnceLock;
 
-/// JSON documents that `strategy = "json_deep"` can merge.
+/// JSON documents that `strategy = "json_deep"` can merge, as an RFC 7396 merge patch with the
+/// later value as the patch (see the [module docs](self) for the rules).
+///
+/// Implemented for `serde_json::Value`, `serde_json::Map<String, Value>`,
+/// `BTreeMap<String, Value>`, `HashMap<String, Value, S>`, and `Option` of each. For an
+/// `Option`, a later `None` keeps the earlier value, and an earlier `None` is an absent target:
+/// the later value is applied to nothing, which keeps it minus its `null` members.
+///
+/// ```
+/// use nodeconfig_core::strategy::JsonDeep;
+/// use serde_json::json;
+///
+/// let mut kubelet_config = Some(json!({"maxPods": 110, "featureGates": {"A": true}}));
+/// kubelet_config.json_deep(Some(json!({"featureGates": {"B": true}})));
+/// kubelet_config.json_deep(None);
+/// assert_eq!(
+///     kubelet_config,
+///     Some(json!({"maxPods": 110, "featureGates": {"A": true, "B": true}}))
+/// );
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`strategy = \"json_deep\"` cannot merge `{Self}`",
     label = "`json_deep` needs a JSON document here",
@@ -10,13 +81,407 @@ use crate::MergeError;
     note = "use `strategy = \"replace\"` to replace the whole value"
 )]
 pub trait JsonDeep: Sized {
-    /// Whether [`prepare_json_deep`](Self::prepare_json_deep) has any work to do.
+    /// Whether [`prepare_json_deep`](Self::prepare_json_deep) has any work to do: `false` for
+    /// every implementation in this crate, since a merge patch always applies.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::JsonDeep;
+    /// assert!(!<serde_json::Value as JsonDeep>::NEEDS_PREPARE);
+    /// ```
     const NEEDS_PREPARE: bool;
 
     /// The fallible phase (see [`DeepMerge::prepare_merge`](crate::DeepMerge::prepare_merge)):
-    /// never changes `self`.
+    /// never changes `self`. For the implementations in this crate it does nothing and returns
+    /// `Ok`.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::JsonDeep;
+    /// use serde_json::json;
+    ///
+    /// let existing = json!({"a": 1});
+    /// let mut incoming = json!({"a": null});
+    /// assert!(existing.prepare_json_deep(&mut incoming).is_ok());
+    /// assert_eq!(incoming, json!({"a": null}));
+    /// ```
     fn prepare_json_deep(&self, incoming: &mut Self) -> Result<(), MergeError>;
 
     /// Applies `incoming` to `self` as an RFC 7396 merge patch.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::JsonDeep;
+    /// use serde_json::json;
+    ///
+    /// let mut settings = json!({"a": "b", "c": {"d": "e", "f": "g"}});
+    /// settings.json_deep(json!({"a": "z", "c": {"f": null}}));
+    /// assert_eq!(settings, json!({"a": "z", "c": {"d": "e"}}));
+    /// ```
     fn json_deep(&mut self, incoming: Self);
+}
+
+/// The whole document: an object patch merges into an object, anything else replaces.
+///
+/// ```
+/// use nodeconfig_core::strategy::JsonDeep;
+/// use serde_json::json;
+///
+/// let mut value = json!({"a": [1, 2]});
+/// value.json_deep(json!({"a": [3]}));
+/// assert_eq!(value, json!({"a": [3]}));
+/// value.json_deep(json!(["not", "an", "object"]));
+/// assert_eq!(value, json!(["not", "an", "object"]));
+/// ```
+impl JsonDeep for Value {
+    const NEEDS_PREPARE: bool = false;
+
+    fn prepare_json_deep(&self, _incoming: &mut Self) -> Result<(), MergeError> {
+        Ok(())
+    }
+
+    fn json_deep(&mut self, incoming: Self) {
+        match (self, incoming) {
+            (Value::Object(existing), Value::Object(patch)) => merge_object(existing, patch),
+            (existing, Value::Object(patch)) => {
+                let mut merged = Map::new();
+                merge_object(&mut merged, patch);
+                drop_flat(mem::replace(existing, Value::Object(merged)));
+            }
+            (existing, patch) => drop_flat(mem::replace(existing, patch)),
+        }
+    }
+}
+
+/// An object document: merges key by key.
+///
+/// ```
+/// use nodeconfig_core::strategy::JsonDeep;
+/// use serde_json::{Map, Value, json};
+///
+/// let mut env: Map<String, Value> = serde_json::from_str(r#"{"A": "1", "B": "2"}"#)?;
+/// env.json_deep(serde_json::from_str(r#"{"B": null, "C": "3"}"#)?);
+/// assert_eq!(Value::Object(env), json!({"A": "1", "C": "3"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl JsonDeep for Map<String, Value> {
+    const NEEDS_PREPARE: bool = false;
+
+    fn prepare_json_deep(&self, _incoming: &mut Self) -> Result<(), MergeError> {
+        Ok(())
+    }
+
+    fn json_deep(&mut self, incoming: Self) {
+        merge_object(self, incoming);
+    }
+}
+
+/// An object document held in a `BTreeMap`: merges key by key.
+///
+/// ```
+/// use nodeconfig_core::strategy::JsonDeep;
+/// use serde_json::json;
+/// use std::collections::BTreeMap;
+///
+/// let mut labels = BTreeMap::from([("a".to_string(), json!(1)), ("b".to_string(), json!(2))]);
+/// labels.json_deep(BTreeMap::from([("a".to_string(), json!(null))]));
+/// assert_eq!(labels, BTreeMap::from([("b".to_string(), json!(2))]));
+/// ```
+impl JsonDeep for BTreeMap<String, Value> {
+    const NEEDS_PREPARE: bool = false;
+
+    fn prepare_json_deep(&self, _incoming: &mut Self) -> Result<(), MergeError> {
+        Ok(())
+    }
+
+    fn json_deep(&mut self, incoming: Self) {
+        for (key, patch) in incoming {
+            if patch.is_null() {
+                drop_flat_option(self.remove(&key));
+                continue;
+            }
+            match self.entry(key) {
+                btree_map::Entry::Occupied(slot) => slot.into_mut().json_deep(patch),
+                btree_map::Entry::Vacant(slot) => {
+                    slot.insert(onto_absent(patch));
+                }
+            }
+        }
+    }
+}
+
+/// An object document held in a `HashMap`, with any hasher: merges key by key.
+///
+/// ```
+/// use nodeconfig_core::strategy::JsonDeep;
+/// use serde_json::json;
+/// use std::collections::HashMap;
+///
+/// let mut annotations = HashMap::from([("a".to_string(), json!({"x": 1}))]);
+/// annotations.json_deep(HashMap::from([("a".to_string(), json!({"y": 2}))]));
+/// assert_eq!(annotations["a"], json!({"x": 1, "y": 2}));
+/// ```
+impl<S: BuildHasher> JsonDeep for HashMap<String, Value, S> {
+    const NEEDS_PREPARE: bool = false;
+
+    fn prepare_json_deep(&self, _incoming: &mut Self) -> Result<(), MergeError> {
+        Ok(())
+    }
+
+    fn json_deep(&mut self, incoming: Self) {
+        for (key, patch) in incoming {
+            if patch.is_null() {
+                drop_flat_option(self.remove(&key));
+                continue;
+            }
+            match self.entry(key) {
+                hash_map::Entry::Occupied(slot) => slot.into_mut().json_deep(patch),
+                hash_map::Entry::Vacant(slot) => {
+                    slot.insert(onto_absent(patch));
+                }
+            }
+        }
+    }
+}
+
+/// An optional document: a later `None` keeps the earlier value; `Some` into `None` applies the
+/// patch to an absent document, which keeps the patch minus its `null` members.
+///
+/// ```
+/// use nodeconfig_core::strategy::JsonDeep;
+/// use serde_json::json;
+///
+/// let mut spec = None;
+/// spec.json_deep(Some(json!({"hostname": null, "process": {"cwd": "/", "user": null}})));
+/// assert_eq!(spec, Some(json!({"process": {"cwd": "/"}})));
+/// spec.json_deep(None);
+/// assert_eq!(spec, Some(json!({"process": {"cwd": "/"}})));
+/// ```
+impl<T: JsonDeep + Default> JsonDeep for Option<T> {
+    const NEEDS_PREPARE: bool = T::NEEDS_PREPARE;
+
+    fn prepare_json_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        match (self, incoming) {
+            (Some(existing), Some(incoming)) => existing.prepare_json_deep(incoming),
+            (None, Some(incoming)) => T::default().prepare_json_deep(incoming),
+            (_, None) => Ok(()),
+        }
+    }
+
+    fn json_deep(&mut self, incoming: Self) {
+        let Some(patch) = incoming else { return };
+        self.get_or_insert_with(T::default).json_deep(patch);
+    }
+}
+
+/// The patch applied to a missing value: objects lose their `null` members at every depth,
+/// anything else is kept as is.
+fn onto_absent(patch: Value) -> Value {
+    let mut absent = Value::Null;
+    absent.json_deep(patch);
+    absent
+}
+
+/// One object being merged: the existing object (taken out of its parent while its patch is
+/// applied) and what is left of the patch.
+struct Frame {
+    /// The key under which `existing` goes back into its parent; empty for the root.
+    key: String,
+    existing: Map<String, Value>,
+    patch: map::IntoIter,
+}
+
+/// Merges the object `patch` into `existing`, depth first with an explicit stack.
+///
+/// A nested object is taken out of its parent (leaving an empty map, so the parent's key order
+/// is untouched) and put back once its patch is spent: this keeps every borrow short, so the
+/// walk needs no recursion and no `unsafe`.
+fn merge_object(existing: &mut Map<String, Value>, patch: Map<String, Value>) {
+    let mut current = Frame {
+        key: String::new(),
+        existing: mem::take(existing),
+        patch: patch.into_iter(),
+    };
+    let mut parents: Vec<Frame> = Vec::new();
+    loop {
+        if let Some((key, patch)) = current.patch.next() {
+            if let Some(child) = merge_member(&mut current.existing, key, patch) {
+                parents.push(mem::replace(&mut current, child));
+            }
+            continue;
+        }
+        let Some(parent) = parents.pop() else { break };
+        let child = mem::replace(&mut current, parent);
+        let merged = Value::Object(child.existing);
+        drop_flat_option(current.existing.insert(child.key, merged));
+    }
+    *existing = current.existing;
+}
+
+/// Applies one member of a patch object to `existing`; returns the frame to descend into when
+/// the member's value is itself an object.
+fn merge_member(existing: &mut Map<String, Value>, key: String, patch: Value) -> Option<Frame> {
+    match patch {
+        Value::Null => {
+            drop_flat_option(remove_in_order(existing, &key));
+            None
+        }
+        Value::Object(patch) => {
+            let nested = match existing.get_mut(&key) {
+                Some(Value::Object(nested)) => mem::take(nested),
+                // A scalar, an array or nothing: the patch applies to an empty object, and
+                // the old value is replaced when the frame is put back.
+                _ => Map::new(),
+            };
+            Some(Frame {
+                key,
+                existing: nested,
+                patch: patch.into_iter(),
+            })
+        }
+        patch => {
+            drop_flat_option(existing.insert(key, patch));
+            None
+        }
+    }
+}
+
+/// Removes `key` from `existing`, keeping the order of the other keys.
+///
+/// With `serde_json`'s `preserve_order` feature, `Map::remove` moves the last key into the gap
+/// and the order-keeping `shift_remove` is not available without that feature, so this crate
+/// cannot name it; `retain` keeps the order in both builds. It costs a pass over the object,
+/// as `shift_remove` would, and only when the object keeps insertion order and the key is not
+/// the last one.
+fn remove_in_order(existing: &mut Map<String, Value>, key: &str) -> Option<Value> {
+    let swap_would_reorder = keeps_insertion_order()
+        && existing.contains_key(key)
+        && existing.keys().next_back().is_some_and(|last| last != key);
+    if !swap_would_reorder {
+        return existing.remove(key);
+    }
+    let mut removed = None;
+    existing.retain(|candidate, value| {
+        if removed.is_none() && candidate == key {
+            removed = Some(mem::take(value));
+            return false;
+        }
+        true
+    });
+    removed
+}
+
+/// Whether `serde_json::Map` keeps insertion order, i.e. whether some crate in the build turned
+/// on `serde_json`'s `preserve_order` feature; otherwise it is a `BTreeMap`, sorted by key.
+fn keeps_insertion_order() -> bool {
+    static KEEPS_INSERTION_ORDER: OnceLock<bool> = OnceLock::new();
+    *KEEPS_INSERTION_ORDER.get_or_init(|| {
+        let mut probe = Map::new();
+        probe.insert("b".to_owned(), Value::Null);
+        probe.insert("a".to_owned(), Value::Null);
+        probe.keys().next().is_some_and(|first| first == "b")
+    })
+}
+
+fn drop_flat_option(value: Option<Value>) {
+    if let Some(value) = value {
+        drop_flat(value);
+    }
+}
+
+/// Drops a value without recursing: serde_json's own drop recurses once per level of nesting,
+/// which a deep enough replaced value would turn into a stack overflow.
+fn drop_flat(value: Value) {
+    let mut nested = Vec::new();
+    push_if_nested(&mut nested, value);
+    while let Some(value) = nested.pop() {
+        match value {
+            Value::Array(items) => items
+                .into_iter()
+                .for_each(|item| push_if_nested(&mut nested, item)),
+            Value::Object(members) => members
+                .into_values()
+                .for_each(|member| push_if_nested(&mut nested, member)),
+            _ => {}
+        }
+    }
+}
+
+/// Keeps non-empty arrays and objects for later; drops everything else right away.
+fn push_if_nested(nested: &mut Vec<Value>, value: Value) {
+    let has_children = match &value {
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(members) => !members.is_empty(),
+        _ => false,
+    };
+    if has_children {
+        nested.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A value nested `depth` objects deep under the key `"k"`, with `leaf` at the bottom.
+    fn nested(depth: usize, leaf: Value) -> Value {
+        let mut value = leaf;
+        for _ in 0..depth {
+            let mut members = Map::new();
+            members.insert("k".to_owned(), value);
+            value = Value::Object(members);
+        }
+        value
+    }
+
+    #[test]
+    fn drop_flat_takes_a_deep_value_apart_on_a_small_stack() {
+        let value = nested(100_000, json!(1));
+        std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || drop_flat(value))
+            .expect("spawn")
+            .join()
+            .expect("drop_flat recursed");
+    }
+
+    #[test]
+    fn replacing_a_deep_value_does_not_recurse() {
+        // Built by hand: `json!` would serialize the deep value into a copy, recursively.
+        let mut existing = Map::new();
+        existing.insert("deep".to_owned(), nested(100_000, json!(1)));
+        existing.insert("kept".to_owned(), json!(true));
+        let mut existing = Value::Object(existing);
+        std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                existing.json_deep(json!({"deep": 0}));
+                existing
+            })
+            .expect("spawn")
+            .join()
+            .map(|merged| assert_eq!(merged, json!({"deep": 0, "kept": true})))
+            .expect("json_deep recursed");
+    }
+
+    #[test]
+    fn deleting_a_key_keeps_the_order_of_the_others() {
+        let mut existing: Value =
+            serde_json::from_str(r#"{"z": 1, "a": 2, "m": 3, "b": 4}"#).expect("valid JSON");
+        existing.json_deep(json!({"a": null, "c": 5}));
+        let keys: Vec<&str> = existing
+            .as_object()
+            .map(|members| members.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        if keeps_insertion_order() {
+            assert_eq!(keys, ["z", "m", "b", "c"]);
+        } else {
+            assert_eq!(keys, ["b", "c", "m", "z"]);
+        }
+    }
+
+    #[test]
+    fn an_object_patch_over_a_scalar_starts_from_an_empty_object() {
+        let mut existing = json!({"a": 1});
+        existing.json_deep(json!({"a": {"b": null, "c": {"d": null}}}));
+        assert_eq!(existing, json!({"a": {"c": {}}}));
+    }
 }
