@@ -1,8 +1,104 @@
 //! `strategy = "toml_deep"`: TOML tables merged key by key, format-preserving for text.
+//!
+//! # Semantics
+//!
+//! The later document is laid over the earlier one:
+//!
+//! - Tables merge key by key, recursively, whatever their spelling: a `[header]` table, an
+//!   inline table `{ ... }`, dotted keys (`a.b.c = 1`) and the implicit parents of a header
+//!   (`[a.b.c]` creates `a` and `a.b`) are all tables, and a table of one spelling merges with a
+//!   table of another.
+//! - Arrays replace, arrays of tables (`[[x]]`) included: the later array is the result, whole.
+//! - Scalars replace, zero values too: a later `false`, `0` or `""` wins.
+//! - A type change takes the later value (a table replacing a string, an array replacing a
+//!   table, ...).
+//! - For text, a document that is empty or only whitespace gives the other side unchanged; a
+//!   document holding only comments is not empty (it has no keys, and its comments are kept).
+//! - Either side failing to parse is a [`MergeError`] with the side, the 1-based line and column
+//!   and the parser's reason ([`MergeError::location`]); the destination is then unchanged.
+//!
+//! # Format preservation (`String`)
+//!
+//! TOML text is merged on [`toml_edit`]'s syntax tree, so the result is the earlier document,
+//! edited:
+//!
+//! - everything the later document does not change keeps its text: comments, blank lines, the
+//!   order of keys and tables, quoting, number spelling, spacing;
+//! - a key whose later value equals the earlier one (`'x'` against `"x"`, `0x10` against `16`)
+//!   is not a change and keeps the earlier text;
+//! - a changed value is written as the later document spells it, in the earlier value's place
+//!   and keeping the earlier line's trailing comment unless the later line has its own;
+//! - a new key keeps the later document's spelling (quoting, comments above it) and goes at the
+//!   end of its table: a key-value after the table's last key-value, a new `[table]` after the
+//!   tables already under its parent. Moved into an inline table, it takes the spacing of the
+//!   inline table's last entry; moved out of one into a `[table]`, it takes the table's
+//!   indentation;
+//! - a table keeps the earlier spelling: a later `[a]` merged into an earlier `a = { ... }` adds
+//!   its keys inside the braces (a new sub-table becomes a nested inline table there);
+//! - line endings follow the earlier document (`\r\n` stays `\r\n`), and so does the presence
+//!   of a final newline.
+//!
+//! Merging a document with itself, or with `""`, returns it byte for byte without re-rendering
+//! it. The limits are those of [`toml_edit`]: dotted keys of one table spread over several lines
+//! with other keys between them are written together, at the first one's place, and comments
+//! after a document's last key stay at the end of the document.
+//!
+//! ```
+//! use nodeconfig_core::strategy::TomlDeep;
+//!
+//! let mut config = String::from(
+//!     r#"version = 2
+//!
+//! # the sandbox image is pinned per region
+//! [plugins."io.containerd.grpc.v1.cri"]
+//! sandbox_image = "registry.k8s.io/pause:3.9"
+//! "#,
+//! );
+//! config.merge_toml(String::from(
+//!     r#"[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+//! SystemdCgroup = true
+//! "#,
+//! ))?;
+//! assert_eq!(
+//!     config,
+//!     r#"version = 2
+//!
+//! # the sandbox image is pinned per region
+//! [plugins."io.containerd.grpc.v1.cri"]
+//! sandbox_image = "registry.k8s.io/pause:3.9"
+//!
+//! [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+//! SystemdCgroup = true
+//! "#
+//! );
+//! # Ok::<(), nodeconfig_core::MergeError>(())
+//! ```
+
+mod document;
+mod same;
+mod tree;
+
+use std::collections::HashMap;
 
 use crate::MergeError;
 
 /// TOML documents that `strategy = "toml_deep"` can merge.
+///
+/// Implemented for `String` (TOML text, merged format-preserving), [`toml::Table`],
+/// [`toml::Value`], and `Option` of each. See the [module docs](self) for the semantics.
+///
+/// The derive calls [`prepare_toml_deep`](Self::prepare_toml_deep) for every field first and
+/// [`toml_deep`](Self::toml_deep) once all have succeeded; call
+/// [`merge_toml`](Self::merge_toml) to do both.
+///
+/// ```
+/// use nodeconfig_core::strategy::TomlDeep;
+///
+/// let mut limits: toml::Table = toml::from_str("nofile = 1024\n[memlock]\nsoft = 64")?;
+/// limits.merge_toml(toml::from_str("[memlock]\nhard = 128")?)?;
+/// assert_eq!(limits.to_string(), "nofile = 1024\n\n[memlock]\nhard = 128\nsoft = 64\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`strategy = \"toml_deep\"` cannot merge `{Self}`",
     label = "`toml_deep` needs a TOML document here",
@@ -10,14 +106,204 @@ use crate::MergeError;
     note = "use `strategy = \"replace\"` to replace the whole value"
 )]
 pub trait TomlDeep: Sized {
-    /// Whether [`prepare_toml_deep`](Self::prepare_toml_deep) has any work to do.
+    /// Whether [`prepare_toml_deep`](Self::prepare_toml_deep) has any work to do: `true` for
+    /// text, which must be parsed, `false` for the parsed types.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::TomlDeep;
+    /// assert!(<String as TomlDeep>::NEEDS_PREPARE);
+    /// assert!(!<toml::Table as TomlDeep>::NEEDS_PREPARE);
+    /// ```
     const NEEDS_PREPARE: bool;
 
     /// The fallible phase (see [`DeepMerge::prepare_merge`](crate::DeepMerge::prepare_merge)):
     /// parses what needs parsing and never changes `self`. For text it leaves the merged
     /// document in `incoming`.
+    ///
+    /// ```
+    /// use nodeconfig_core::{strategy::TomlDeep, Side};
+    ///
+    /// let existing = String::from("a = 1\n");
+    /// let mut incoming = String::from("b = 2\n");
+    /// existing.prepare_toml_deep(&mut incoming)?;
+    /// assert_eq!(incoming, "a = 1\nb = 2\n");
+    ///
+    /// let error = existing.prepare_toml_deep(&mut String::from("b = \n")).unwrap_err();
+    /// assert_eq!(error.location().unwrap().side, Side::Incoming);
+    /// assert_eq!(existing, "a = 1\n");
+    /// # Ok::<(), nodeconfig_core::MergeError>(())
+    /// ```
     fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError>;
 
-    /// Merges the prepared `incoming` into `self`.
+    /// Merges the prepared `incoming` into `self`; it cannot fail.
+    ///
+    /// For text, `incoming` must have gone through
+    /// [`prepare_toml_deep`](Self::prepare_toml_deep) with the same `self`: this step only
+    /// moves the merged document into place (or keeps `self` when `incoming` is blank).
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::TomlDeep;
+    ///
+    /// let mut existing = toml::Value::from(1);
+    /// existing.toml_deep(toml::Value::from("one"));
+    /// assert_eq!(existing.as_str(), Some("one"));
+    /// ```
     fn toml_deep(&mut self, incoming: Self);
+
+    /// Merges `incoming` into `self`: both phases, for direct use outside the derive.
+    ///
+    /// On `Err`, `self` is unchanged.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::TomlDeep;
+    ///
+    /// let mut config = Some(String::from("[grpc]\naddress = '/run/containerd.sock' # default\n"));
+    /// config.merge_toml(Some(String::from("grpc.address = \"/run/c.sock\"\n")))?;
+    /// assert_eq!(config.as_deref(), Some("[grpc]\naddress = \"/run/c.sock\" # default\n"));
+    /// config.merge_toml(None)?;
+    /// assert!(config.is_some());
+    /// # Ok::<(), nodeconfig_core::MergeError>(())
+    /// ```
+    fn merge_toml(&mut self, incoming: Self) -> Result<(), MergeError> {
+        let mut incoming = incoming;
+        if Self::NEEDS_PREPARE {
+            self.prepare_toml_deep(&mut incoming)?;
+        }
+        self.toml_deep(incoming);
+        Ok(())
+    }
+}
+
+/// TOML text, merged on its syntax tree so that the earlier document's formatting survives.
+impl TomlDeep for String {
+    const NEEDS_PREPARE: bool = true;
+
+    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        if let document::Merged::Text(merged) = document::merge(self, incoming)? {
+            *incoming = merged;
+        }
+        Ok(())
+    }
+
+    fn toml_deep(&mut self, incoming: Self) {
+        // A blank `incoming` is the one case where prepare keeps the earlier document.
+        if !document::is_blank(&incoming) {
+            *self = incoming;
+        }
+    }
+}
+
+impl TomlDeep for ::toml::Table {
+    const NEEDS_PREPARE: bool = false;
+
+    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
+    fn toml_deep(&mut self, incoming: Self) {
+        merge_parsed_tables(self, incoming);
+    }
+}
+
+impl TomlDeep for ::toml::Value {
+    const NEEDS_PREPARE: bool = false;
+
+    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
+    fn toml_deep(&mut self, incoming: Self) {
+        match (self, incoming) {
+            (::toml::Value::Table(existing), ::toml::Value::Table(incoming)) => {
+                merge_parsed_tables(existing, incoming);
+            }
+            (existing, incoming) => *existing = incoming,
+        }
+    }
+}
+
+/// A later `None` keeps the earlier text. An earlier `None` is absent, like an empty document:
+/// the later text is taken as is, once it is known to parse.
+impl TomlDeep for Option<String> {
+    const NEEDS_PREPARE: bool = true;
+
+    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        match (self, incoming) {
+            (Some(existing), Some(incoming)) => existing.prepare_toml_deep(incoming),
+            (None, Some(incoming)) => document::check(incoming, crate::Side::Incoming),
+            (_, None) => Ok(()),
+        }
+    }
+
+    fn toml_deep(&mut self, incoming: Self) {
+        merge_options(self, incoming);
+    }
+}
+
+/// A later `None` keeps the earlier table; an earlier `None` takes the later one.
+impl TomlDeep for Option<::toml::Table> {
+    const NEEDS_PREPARE: bool = false;
+
+    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
+    fn toml_deep(&mut self, incoming: Self) {
+        merge_options(self, incoming);
+    }
+}
+
+/// A later `None` keeps the earlier value; an earlier `None` takes the later one.
+impl TomlDeep for Option<::toml::Value> {
+    const NEEDS_PREPARE: bool = false;
+
+    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
+    fn toml_deep(&mut self, incoming: Self) {
+        merge_options(self, incoming);
+    }
+}
+
+fn merge_options<T: TomlDeep>(existing: &mut Option<T>, incoming: Option<T>) {
+    match (existing, incoming) {
+        (_, None) => {}
+        (Some(existing), Some(incoming)) => existing.toml_deep(incoming),
+        (existing @ None, incoming) => *existing = incoming,
+    }
+}
+
+/// Merges parsed tables with a work list instead of recursion, so that a deep value built in
+/// code cannot overflow the stack.
+fn merge_parsed_tables(existing: &mut ::toml::Table, incoming: ::toml::Table) {
+    let mut pending = vec![(existing, incoming)];
+    while let Some((existing, incoming)) = pending.pop() {
+        // Tables on both sides are merged later, once `existing` is no longer being changed.
+        let mut nested: HashMap<String, ::toml::Table> = HashMap::new();
+        for (key, value) in incoming {
+            match (existing.get(&key), value) {
+                (Some(::toml::Value::Table(_)), ::toml::Value::Table(table)) => {
+                    nested.insert(key, table);
+                }
+                (_, value) => {
+                    existing.insert(key, value);
+                }
+            }
+        }
+        if nested.is_empty() {
+            continue;
+        }
+        for (key, value) in existing.iter_mut() {
+            if let ::toml::Value::Table(existing_child) = value
+                && let Some(incoming_child) = nested.remove(key.as_str())
+            {
+                pending.push((existing_child, incoming_child));
+            }
+        }
+    }
 }

@@ -1,0 +1,155 @@
+//! `toml_deep` on text: the fast paths, parsing with positioned errors, and rendering.
+
+use toml_edit::{DocumentMut, TomlError};
+
+use super::tree::{Source, Target, merge_tables};
+use crate::{MergeError, Side};
+
+/// What [`merge`] decided; only [`Merged::Text`] holds new text.
+pub(super) enum Merged {
+    /// The later document is blank: the earlier one stays as it is.
+    KeepExisting,
+    /// The earlier document is blank, or both are the same bytes: the later one is the result.
+    TakeIncoming,
+    /// The merged document.
+    Text(String),
+}
+
+/// Empty or whitespace only: a document with nothing to keep, not even a comment.
+pub(super) fn is_blank(text: &str) -> bool {
+    text.bytes()
+        .all(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// Merges the later document `incoming` into `existing`, or says which side to keep.
+pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError> {
+    // Each side is parsed even when the other decides the result, so a document that does not
+    // parse never passes through a merge unnoticed.
+    if is_blank(incoming) {
+        check(existing, Side::Existing)?;
+        return Ok(Merged::KeepExisting);
+    }
+    if is_blank(existing) {
+        check(incoming, Side::Incoming)?;
+        return Ok(Merged::TakeIncoming);
+    }
+    if existing == incoming {
+        check(existing, Side::Existing)?;
+        return Ok(Merged::TakeIncoming);
+    }
+    let mut document = parse(existing, Side::Existing)?;
+    let later = parse(incoming, Side::Incoming)?;
+    if document.is_empty() {
+        // A document of comments only keeps them all in its trailing text, which is written
+        // last; as the root's prefix they stay above the keys the later document brings.
+        let comments = document.trailing().clone();
+        document.set_trailing("");
+        document.decor_mut().set_prefix(comments);
+    }
+    merge_tables(
+        Target::Lines(document.as_table_mut()),
+        Source::Lines(later.as_table()),
+    );
+    let mut text = String::with_capacity(existing.len() + incoming.len());
+    use std::fmt::Write as _;
+    // Writing into a `String` cannot fail.
+    let _ = write!(text, "{document}");
+    Ok(Merged::Text(match_line_endings(existing, text)))
+}
+
+/// Parses `text` only to check it, without building an editable tree.
+pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
+    if is_blank(text) {
+        return Ok(());
+    }
+    toml_edit::Document::parse(text)
+        .map(drop)
+        .map_err(|error| parse_error(side, text, &error))
+}
+
+fn parse(text: &str, side: Side) -> Result<DocumentMut, MergeError> {
+    text.parse::<DocumentMut>()
+        .map_err(|error| parse_error(side, text, &error))
+}
+
+fn parse_error(side: Side, text: &str, error: &TomlError) -> MergeError {
+    let offset = error.span().map_or(0, |span| span.start);
+    let (line, column) = line_column(text, offset);
+    let reason = error
+        .message()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    MergeError::parse(side, "TOML", line, column, reason)
+}
+
+/// The 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// toml_edit ends every line it writes with `\n` and every document with a newline; the
+/// earlier document's conventions win.
+fn match_line_endings(existing: &str, mut text: String) -> String {
+    let crlf = existing
+        .find('\n')
+        .is_some_and(|newline| existing[..newline].ends_with('\r'));
+    if crlf
+        && text
+            .bytes()
+            .enumerate()
+            .any(|(i, b)| b == b'\n' && !text[..i].ends_with('\r'))
+    {
+        let mut converted = String::with_capacity(text.len() + text.len() / 16);
+        let mut previous = '\0';
+        for c in text.chars() {
+            if c == '\n' && previous != '\r' {
+                converted.push('\r');
+            }
+            converted.push(c);
+            previous = c;
+        }
+        text = converted;
+    }
+    if !existing.ends_with('\n') {
+        if text.ends_with("\r\n") {
+            text.truncate(text.len() - 2);
+        } else if text.ends_with('\n') {
+            text.truncate(text.len() - 1);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("a = 1\nb = 2", 6), (2, 1));
+        assert_eq!(line_column("é = x", 3), (1, 2));
+        assert_eq!(line_column("é", 1), (1, 1));
+        assert_eq!(line_column("ab", 99), (1, 3));
+    }
+
+    #[test]
+    fn line_endings_follow_the_earlier_document() {
+        assert_eq!(
+            match_line_endings("a = 1\r\n", "a = 1\nb = 2\n".into()),
+            "a = 1\r\nb = 2\r\n"
+        );
+        assert_eq!(
+            match_line_endings("a = 1", "a = 1\nb = 2\n".into()),
+            "a = 1\nb = 2"
+        );
+        assert_eq!(match_line_endings("a = 1\n", "a = 1\n".into()), "a = 1\n");
+    }
+}
