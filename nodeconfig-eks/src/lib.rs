@@ -1,0 +1,174 @@
+//! The EKS NodeConfig, merged field by field: the model, a user-data reader, and the
+//! `nodeconfig` CLI.
+//!
+//! An EKS node's configuration arrives as several NodeConfig documents (`node.eks.aws/v1alpha1`):
+//! Karpenter's or a launch template's part of the user data, the user's parts, drop-in files.
+//! nodeadm merges them, later documents winning. This crate does the same merge with
+//! [`nodeconfig_core`]: every field of the [`model`] carries its merge rule as an attribute, so no
+//! field can be forgotten (the bug that dropped every later `baseRuntimeSpec` for four months,
+//! amazon-eks-ami issue 1928, cannot happen here).
+//!
+//! ```
+//! use nodeconfig_eks::{Limits, Source, merge_layers, read::{Loaded, read_payload}};
+//!
+//! let user_data = "MIME-Version: 1.0
+//! Content-Type: multipart/mixed; boundary=\"//\"
+//!
+//! --//
+//! Content-Type: application/node.eks.aws
+//!
+//! apiVersion: node.eks.aws/v1alpha1
+//! kind: NodeConfig
+//! spec:
+//!   kubelet:
+//!     config: {maxPods: 110}
+//!     flags: [--v=2]
+//! --//
+//! Content-Type: application/node.eks.aws
+//!
+//! apiVersion: node.eks.aws/v1alpha1
+//! kind: NodeConfig
+//! spec:
+//!   kubelet:
+//!     config: {maxPods: 42}
+//!     flags: [--node-labels=team=infra]
+//! --//--
+//! ";
+//! let mut loaded = Loaded::default();
+//! read_payload(user_data.into(), &Source::file("userdata.mime"), &Limits::default(), &mut loaded)?;
+//! let merged = merge_layers(loaded.layers)?;
+//! let kubelet = merged.spec.unwrap().kubelet.unwrap();
+//! assert_eq!(kubelet.config.unwrap()["maxPods"], 42);
+//! assert_eq!(kubelet.flags.unwrap(), ["--v=2", "--node-labels=team=infra"]);
+//! # Ok::<(), nodeconfig_eks::Error>(())
+//! ```
+//!
+//! # Where we differ from nodeadm
+//!
+//! | case | nodeadm | nodeconfig |
+//! | --- | --- | --- |
+//! | a later `enableOutpost: false` over an earlier `true` | keeps `true` (mergo skips zero values) | `false` wins: a later value always wins |
+//! | numbers in `baseRuntimeSpec`, `kubelet.config` | decoded as `float64`: `18446744073709551615` (RLIMIT_INFINITY) becomes `18446744073709552000` | kept exactly as written |
+//! | `null` in `baseRuntimeSpec`, `kubelet.config` | no way to remove a key an earlier document set | deletes the key (RFC 7396 merge patch) |
+//! | `containerd.config` | merged as data and re-encoded: comments, order and quoting lost | the earlier document's text kept for everything the later one does not change |
+//! | `baseRuntimeSpec` in later documents | dropped until amazon-eks-ami PR 2003 | merged like every field |
+//! | unknown fields (`clusterEndpoint`) | silently ignored | a warning naming the path and the source |
+//! | a broken `containerd.config` | reported when containerd's config is written | reported when read, naming the MIME part |
+//! | several YAML documents in one part or file | only the first is read | each is a layer, merged in order |
+//! | hostile input (bombs, deep nesting) | no limits | bounded by [`Limits`], each a clear error |
+//!
+//! Same as nodeadm: later documents win; lists replace except `kubelet.flags`, which append;
+//! maps merge key by key; an empty string or list means unset (see [`model::empty`]).
+//!
+//! # Limits
+//!
+//! User data comes from outside the node, so the reader bounds what it costs. The defaults
+//! ([`Limits::default`]):
+//!
+//! | limit | default |
+//! | --- | --- |
+//! | input size (a file, stdin, each base64/gzip decoding output) | 16 MiB |
+//! | nested base64/gzip layers | 4 |
+//! | MIME parts in one message | 64 |
+//! | NodeConfig documents in all inputs | 64 |
+//! | nesting depth of one document | 64 |
+//! | YAML aliases in one stream | 1,000 |
+//! | YAML parser events in one stream (alias replays included) | 500,000 |
+//!
+//! # Why serde-saphyr for YAML
+//!
+//! `serde_yaml` is archived and `serde_yml` is an unmaintained fork of it. serde-saphyr is
+//! maintained, pure Rust, parses without building an intermediate tree, and has budgets built in
+//! (aliases, events, depth, documents), which is what stops a YAML alias bomb. YAML is read into
+//! a `serde_json::Value` first, as nodeadm converts YAML to JSON, so that YAML and JSON
+//! documents go through the same typed reading (with unknown-field warnings and error paths);
+//! integers stay exact on the way (`u64::MAX` included).
+
+pub mod model;
+pub mod read;
+pub mod render;
+pub mod validate;
+
+mod error;
+mod limits;
+mod source;
+
+pub use crate::error::{Error, ErrorKind};
+pub use crate::limits::Limits;
+pub use crate::read::{Layer, Warning};
+pub use crate::source::Source;
+
+use crate::model::NodeConfig;
+use nodeconfig_core::DeepMerge;
+
+/// Merges layers in order, later layers winning; no layers give an empty NodeConfig.
+///
+/// A failed merge names the layer being merged in and the field path.
+///
+/// ```
+/// use nodeconfig_eks::{Layer, Source, merge_layers, model::NodeConfig};
+///
+/// let earlier: NodeConfig = serde_json::from_value(serde_json::json!(
+///     {"spec": {"cluster": {"name": "a", "enableOutpost": true}}}))?;
+/// let later: NodeConfig = serde_json::from_value(serde_json::json!(
+///     {"spec": {"cluster": {"enableOutpost": false}}}))?;
+/// let merged = merge_layers([
+///     Layer { source: Source::file("a.yaml"), config: earlier },
+///     Layer { source: Source::file("b.yaml"), config: later },
+/// ])?;
+/// let cluster = merged.spec.unwrap().cluster.unwrap();
+/// assert_eq!(cluster.name.as_deref(), Some("a"));
+/// assert_eq!(cluster.enable_outpost, Some(false));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn merge_layers(layers: impl IntoIterator<Item = Layer>) -> Result<NodeConfig, Error> {
+    let mut merged = NodeConfig::default();
+    for layer in layers {
+        merged.deep_merge(layer.config).map_err(|error| {
+            Error::new(ErrorKind::Merge, error.message())
+                .at_path(error.path())
+                .in_source(layer.source)
+        })?;
+    }
+    Ok(merged)
+}
+
+/// The NodeConfig as YAML, absent fields left out.
+///
+/// ```
+/// use nodeconfig_eks::{model::NodeConfig, to_yaml};
+/// let config: NodeConfig = serde_json::from_value(serde_json::json!({"kind": "NodeConfig"}))?;
+/// assert_eq!(to_yaml(&config)?, "kind: NodeConfig\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn to_yaml(config: &NodeConfig) -> Result<String, Error> {
+    let mut options = serde_saphyr::SerializerOptions::default();
+    // Long one-line strings (kubelet flags) stay on one line instead of folding with `>-`;
+    // multi-line ones (containerd TOML) still use `|`.
+    options.folded_wrap_chars = usize::MAX;
+    serde_saphyr::to_string_with_options(config, options).map_err(|error| {
+        Error::new(
+            ErrorKind::Render,
+            format_args!("cannot write YAML: {error}"),
+        )
+    })
+}
+
+/// The NodeConfig as pretty-printed JSON with a final newline, absent fields left out.
+///
+/// ```
+/// use nodeconfig_eks::{model::NodeConfig, to_json};
+/// let config: NodeConfig = serde_json::from_value(serde_json::json!({"kind": "NodeConfig"}))?;
+/// assert_eq!(to_json(&config)?, "{\n  \"kind\": \"NodeConfig\"\n}\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn to_json(config: &NodeConfig) -> Result<String, Error> {
+    let mut text = serde_json::to_string_pretty(config).map_err(|error| {
+        Error::new(
+            ErrorKind::Render,
+            format_args!("cannot write JSON: {error}"),
+        )
+    })?;
+    text.push('\n');
+    Ok(text)
+}

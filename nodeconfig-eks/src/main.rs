@@ -1,0 +1,158 @@
+//! `nodeconfig`: merge, render and validate EKS NodeConfig documents and user data.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use nodeconfig_eks::model::NodeConfig;
+use nodeconfig_eks::read::{Input, Loaded, read_inputs};
+use nodeconfig_eks::{Error, Limits, merge_layers, render, validate};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Inputs: a YAML or JSON NodeConfig, MIME multipart user data (its application/node.eks.aws parts),
+a directory of .yaml/.yml/.json drop-ins, or - for stdin; any of them may be base64 and/or gzip.
+Several inputs merge in the order given, later ones winning.
+
+Examples:
+  nodeconfig merge userdata.mime
+  nodeconfig merge --format json userdata.mime /etc/eks/nodeconfig.d
+  base64 -d userdata.b64 | nodeconfig validate -
+  nodeconfig render --root /tmp/node userdata.mime
+
+Exit status: 0 success, 1 invalid input, 2 usage error.";
+
+/// Merge, render and validate EKS NodeConfig documents the way nodeadm does, without its gaps.
+#[derive(Debug, Parser)]
+#[command(name = "nodeconfig", version, after_help = AFTER_HELP)]
+struct Cli {
+    /// Also list the MIME parts that are not NodeConfigs.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the merged NodeConfig; absent fields are left out.
+    #[command(after_help = "Example:\n  nodeconfig merge --format json userdata.mime drop-ins/")]
+    Merge {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Yaml)]
+        format: Format,
+        /// Files, directories or - (stdin), merged in order.
+        #[arg(value_name = "INPUT", required = true)]
+        inputs: Vec<String>,
+    },
+    /// Write containerd's and kubelet's files under DIR, all or nothing.
+    #[command(after_help = "\
+Writes, under DIR:
+  etc/containerd/base-runtime-spec.json                  baseRuntimeSpec merged onto the default OCI spec
+  etc/containerd/config.toml                             containerd.config merged onto the default config
+  etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf  kubelet.config as a KubeletConfiguration drop-in
+  etc/eks/kubelet/environment                            NODEADM_KUBELET_ARGS with kubelet.flags
+The merged NodeConfig is validated first; on any error no file is written.
+
+Example:
+  nodeconfig render --root /tmp/node userdata.mime")]
+    Render {
+        /// The directory to write under (`/` on a node).
+        #[arg(long, value_name = "DIR")]
+        root: PathBuf,
+        /// Files, directories or - (stdin), merged in order.
+        #[arg(value_name = "INPUT", required = true)]
+        inputs: Vec<String>,
+    },
+    /// Check the merged NodeConfig as nodeadm does (cluster name, endpoint, CA, CIDR, ...).
+    #[command(after_help = "Example:\n  nodeconfig validate userdata.mime")]
+    Validate {
+        /// Files, directories or - (stdin), merged in order.
+        #[arg(value_name = "INPUT", required = true)]
+        inputs: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+/// A failure already reported on stderr; the exit status says it was invalid input.
+struct Reported;
+
+fn main() -> ExitCode {
+    // clap exits with status 2 on usage errors and 0 for --help and --version.
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Reported) => ExitCode::from(1),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Reported> {
+    match cli.command {
+        Command::Merge { format, inputs } => {
+            let merged = load(&inputs, cli.verbose)?;
+            print!("{}", to_text(&merged, format).map_err(report)?);
+        }
+        Command::Render { root, inputs } => {
+            let merged = load(&inputs, cli.verbose)?;
+            check(&merged)?;
+            let files = render::render(&merged).map_err(report)?;
+            for path in render::write_all(&root, &files).map_err(report)? {
+                println!("wrote {}", path.display());
+            }
+        }
+        Command::Validate { inputs } => {
+            let merged = load(&inputs, cli.verbose)?;
+            check(&merged)?;
+            println!("valid");
+        }
+    }
+    Ok(())
+}
+
+/// Reads and merges the inputs, printing warnings (and skipped parts with `--verbose`).
+fn load(inputs: &[String], verbose: bool) -> Result<NodeConfig, Reported> {
+    let inputs: Vec<Input> = inputs.iter().map(|arg| Input::from_arg(arg)).collect();
+    let Loaded {
+        layers,
+        warnings,
+        skipped,
+    } = read_inputs(&inputs, &Limits::default()).map_err(report)?;
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    if verbose {
+        for part in &skipped {
+            eprintln!("note: {}: skipped {} part", part.source, part.media_type);
+        }
+        for layer in &layers {
+            eprintln!("note: {}: merged", layer.source);
+        }
+    }
+    merge_layers(layers).map_err(report)
+}
+
+fn check(merged: &NodeConfig) -> Result<(), Reported> {
+    let problems = validate::validate(merged);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    for problem in &problems {
+        eprintln!("error: {problem}");
+    }
+    Err(Reported)
+}
+
+fn to_text(merged: &NodeConfig, format: Format) -> Result<String, Error> {
+    match format {
+        Format::Yaml => nodeconfig_eks::to_yaml(merged),
+        Format::Json => nodeconfig_eks::to_json(merged),
+    }
+}
+
+fn report(error: Error) -> Reported {
+    eprintln!("error: {error}");
+    Reported
+}

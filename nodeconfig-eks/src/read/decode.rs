@@ -1,0 +1,172 @@
+//! Unwrapping a payload: base64 and gzip, detected by content, each bounded by [`Limits`].
+
+use crate::{Error, ErrorKind, Limits};
+use base64::Engine as _;
+use flate2::read::MultiGzDecoder;
+use std::io::Read;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Unwraps base64 and gzip layers, in any order and nesting, until plain bytes remain.
+///
+/// Detection is by content, as nodeadm does: gzip by its magic bytes, base64 when every
+/// non-whitespace byte is in the base64 alphabet and the length is a multiple of 4 (a YAML, JSON
+/// or MIME document always has a `:`, `{` or `-`, which base64 never does).
+pub(crate) fn unwrap_layers(mut payload: Vec<u8>, limits: &Limits) -> Result<Vec<u8>, Error> {
+    for _ in 0..limits.max_decode_steps {
+        payload = if payload.starts_with(&GZIP_MAGIC) {
+            gunzip(&payload, limits)?
+        } else if let Some(compact) = base64_text(&payload) {
+            base64::engine::general_purpose::STANDARD
+                .decode(compact)
+                .map_err(|error| {
+                    Error::new(
+                        ErrorKind::Decode,
+                        format_args!("looks like base64 but does not decode: {error}"),
+                    )
+                })?
+        } else {
+            return Ok(payload);
+        };
+    }
+    if payload.starts_with(&GZIP_MAGIC) || base64_text(&payload).is_some() {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format_args!(
+                "more than {} nested base64/gzip layers (limit max_decode_steps)",
+                limits.max_decode_steps
+            ),
+        ));
+    }
+    Ok(payload)
+}
+
+/// The payload without whitespace, if it reads as base64.
+fn base64_text(payload: &[u8]) -> Option<Vec<u8>> {
+    let compact: Vec<u8> = payload
+        .iter()
+        .copied()
+        .filter(|byte| !byte.is_ascii_whitespace())
+        .collect();
+    let alphabet = |byte: &u8| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'=');
+    let plausible =
+        !compact.is_empty() && compact.len().is_multiple_of(4) && compact.iter().all(alphabet);
+    plausible.then_some(compact)
+}
+
+/// Decompresses a gzip stream (several members allowed), stopping one byte past the limit so a
+/// bomb costs at most `max_input_bytes` of memory.
+fn gunzip(compressed: &[u8], limits: &Limits) -> Result<Vec<u8>, Error> {
+    let cap = limits.max_input_bytes;
+    let mut plain = Vec::new();
+    MultiGzDecoder::new(compressed)
+        .take(cap as u64 + 1)
+        .read_to_end(&mut plain)
+        .map_err(|error| {
+            Error::new(
+                ErrorKind::Decode,
+                format_args!("gzip stream is truncated or corrupt: {error}"),
+            )
+        })?;
+    if plain.len() > cap {
+        return Err(too_large("decompressed gzip data", cap));
+    }
+    Ok(plain)
+}
+
+/// The error for a payload over `max_input_bytes`.
+pub(crate) fn too_large(what: &str, cap: usize) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format_args!(
+            "{what} exceeds {} (limit max_input_bytes)",
+            human_bytes(cap)
+        ),
+    )
+}
+
+fn human_bytes(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The payload as text: UTF-8 (a leading byte-order mark dropped), or an error at the first bad
+/// byte.
+pub(crate) fn into_text(payload: Vec<u8>) -> Result<String, Error> {
+    let mut text = String::from_utf8(payload).map_err(|error| {
+        Error::new(
+            ErrorKind::Decode,
+            format_args!(
+                "is not valid UTF-8 (bad byte at offset {})",
+                error.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::{Compression, write::GzEncoder};
+    use std::io::Write;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn plain_text_passes_through() {
+        let text = b"apiVersion: node.eks.aws/v1alpha1\n".to_vec();
+        assert_eq!(
+            unwrap_layers(text.clone(), &Limits::default()).unwrap(),
+            text
+        );
+    }
+
+    #[test]
+    fn base64_of_gzip_unwraps() {
+        let wrapped = base64::engine::general_purpose::STANDARD.encode(gzip(b"kind: NodeConfig"));
+        let plain = unwrap_layers(wrapped.into_bytes(), &Limits::default()).unwrap();
+        assert_eq!(plain, b"kind: NodeConfig");
+    }
+
+    #[test]
+    fn gzip_bomb_stops_at_the_limit() {
+        let limits = Limits {
+            max_input_bytes: 1024,
+            ..Limits::default()
+        };
+        let error = unwrap_layers(gzip(&[0; 4096]), &limits).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Limit);
+        assert_eq!(
+            error.to_string(),
+            "decompressed gzip data exceeds 1024 bytes (limit max_input_bytes)"
+        );
+    }
+
+    #[test]
+    fn truncated_gzip_is_a_decode_error() {
+        let compressed = gzip(b"kind: NodeConfig\n");
+        let error = unwrap_layers(compressed[..12].to_vec(), &Limits::default()).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let error = into_text(b"ab\xffcd".to_vec()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "is not valid UTF-8 (bad byte at offset 2)"
+        );
+    }
+}

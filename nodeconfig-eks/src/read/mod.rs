@@ -1,0 +1,247 @@
+//! Reading NodeConfig layers from files, directories, stdin and EC2 user data.
+//!
+//! A payload (a file, stdin, or a MIME part) may be wrapped in base64 and/or gzip, detected by
+//! content. A MIME multipart message contributes each `application/node.eks.aws` part, in order;
+//! other parts (shell scripts, cloud-config) are listed in [`Loaded::skipped`]. A directory
+//! contributes its `.yaml`, `.yml` and `.json` files (any case), in lexical order of file name. A
+//! YAML stream may hold several documents, each a layer.
+
+mod decode;
+mod document;
+mod mime;
+
+use crate::model::NodeConfig;
+use crate::{Error, ErrorKind, Limits, Source};
+use std::fmt::{self, Display};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The media type of a MIME part that holds a NodeConfig.
+pub const NODECONFIG_MEDIA_TYPE: &str = "application/node.eks.aws";
+
+/// One input named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file (YAML, JSON or MIME user data) or a directory of drop-ins.
+    Path(PathBuf),
+    /// Standard input, named `-`.
+    Stdin,
+}
+
+impl Input {
+    /// `-` is stdin, anything else a path.
+    ///
+    /// ```
+    /// use nodeconfig_eks::read::Input;
+    /// assert_eq!(Input::from_arg("-"), Input::Stdin);
+    /// assert_eq!(Input::from_arg("a.yaml"), Input::Path("a.yaml".into()));
+    /// ```
+    pub fn from_arg(arg: &str) -> Self {
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(arg.into())
+        }
+    }
+}
+
+/// One NodeConfig document and where it came from; layers merge in order, later winning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    /// Where the document was read.
+    pub source: Source,
+    /// The document, empty values already read as unset.
+    pub config: NodeConfig,
+}
+
+/// Something worth telling that does not stop the merge: an unknown field, for instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where it was found.
+    pub source: Source,
+    /// The field path (`spec.cluster.clusterEndpoint`).
+    pub path: String,
+    /// What is wrong, path included.
+    pub message: String,
+}
+
+impl Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.source, self.message)
+    }
+}
+
+/// A MIME part that is not a NodeConfig and was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedPart {
+    /// The part.
+    pub source: Source,
+    /// Its media type (`text/x-shellscript`).
+    pub media_type: String,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Loaded {
+    /// The NodeConfig documents, in merge order.
+    pub layers: Vec<Layer>,
+    /// Unknown fields and the like.
+    pub warnings: Vec<Warning>,
+    /// MIME parts that are not NodeConfigs.
+    pub skipped: Vec<SkippedPart>,
+}
+
+/// Reads every input in order. An input that yields no NodeConfig is an error naming it.
+///
+/// ```
+/// use nodeconfig_eks::{Limits, read::{Loaded, read_payload}, Source};
+///
+/// let mut loaded = Loaded::default();
+/// let yaml = b"apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  cluster:\n    nmae: x\n";
+/// read_payload(yaml.to_vec(), &Source::file("a.yaml"), &Limits::default(), &mut loaded)?;
+/// assert_eq!(loaded.layers.len(), 1);
+/// assert_eq!(loaded.warnings[0].to_string(), "a.yaml: spec.cluster.nmae is not a NodeConfig field");
+/// # Ok::<(), nodeconfig_eks::Error>(())
+/// ```
+pub fn read_inputs(inputs: &[Input], limits: &Limits) -> Result<Loaded, Error> {
+    let mut loaded = Loaded::default();
+    for input in inputs {
+        match input {
+            Input::Stdin => {
+                let source = Source::stdin();
+                let payload = read_limited(std::io::stdin().lock(), limits)
+                    .map_err(|error| error.in_source(source.clone()))?;
+                read_payload(payload, &source, limits, &mut loaded)?;
+            }
+            Input::Path(path) if path.is_dir() => read_directory(path, limits, &mut loaded)?,
+            Input::Path(path) => read_file(path, limits, &mut loaded)?,
+        }
+    }
+    Ok(loaded)
+}
+
+fn read_directory(dir: &Path, limits: &Limits, loaded: &mut Loaded) -> Result<(), Error> {
+    let io_error = |error: std::io::Error| {
+        Error::new(
+            ErrorKind::Io,
+            format_args!("cannot read directory: {error}"),
+        )
+        .in_source(Source::file(dir))
+    };
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io_error)? {
+        let path = entry.map_err(io_error)?.path();
+        let drop_in = path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .is_some_and(|extension| {
+                ["yaml", "yml", "json"]
+                    .iter()
+                    .any(|known| extension.eq_ignore_ascii_case(known))
+            });
+        if drop_in && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort_by(|earlier, later| earlier.file_name().cmp(&later.file_name()));
+    files
+        .iter()
+        .try_for_each(|file| read_file(file, limits, loaded))
+}
+
+fn read_file(path: &Path, limits: &Limits, loaded: &mut Loaded) -> Result<(), Error> {
+    let source = Source::file(path);
+    let payload = fs::File::open(path)
+        .map_err(|error| Error::new(ErrorKind::Io, format_args!("cannot read: {error}")))
+        .and_then(|file| read_limited(file, limits))
+        .map_err(|error| error.in_source(source.clone()))?;
+    read_payload(payload, &source, limits, loaded)
+}
+
+/// Reads at most `max_input_bytes`, so a huge input costs a clear error and no more memory.
+fn read_limited(reader: impl Read, limits: &Limits) -> Result<Vec<u8>, Error> {
+    let mut payload = Vec::new();
+    reader
+        .take(limits.max_input_bytes as u64 + 1)
+        .read_to_end(&mut payload)
+        .map_err(|error| Error::new(ErrorKind::Io, format_args!("cannot read: {error}")))?;
+    if payload.len() > limits.max_input_bytes {
+        return Err(decode::too_large("input", limits.max_input_bytes));
+    }
+    Ok(payload)
+}
+
+/// Reads one payload (a whole file or stdin): unwraps base64/gzip, splits MIME multipart user
+/// data, and appends its NodeConfig documents to `loaded`.
+pub fn read_payload(
+    payload: Vec<u8>,
+    source: &Source,
+    limits: &Limits,
+    loaded: &mut Loaded,
+) -> Result<(), Error> {
+    let in_source = |error: Error| error.in_source(source.clone());
+    let payload = decode::unwrap_layers(payload, limits).map_err(in_source)?;
+    let Some(parts) = mime::parts(&payload, limits).map_err(in_source)? else {
+        return read_documents(payload, source, limits, loaded);
+    };
+    let before = loaded.layers.len();
+    for part in parts {
+        let part_source = source.with_part(part.number);
+        if part.media_type != NODECONFIG_MEDIA_TYPE {
+            loaded.skipped.push(SkippedPart {
+                source: part_source,
+                media_type: part.media_type,
+            });
+            continue;
+        }
+        let body = decode::unwrap_layers(part.body, limits)
+            .map_err(|error| error.in_source(part_source.clone()))?;
+        read_documents(body, &part_source, limits, loaded)?;
+    }
+    if loaded.layers.len() == before {
+        return Err(in_source(Error::new(
+            ErrorKind::Schema,
+            format_args!("MIME message has no `{NODECONFIG_MEDIA_TYPE}` part"),
+        )));
+    }
+    Ok(())
+}
+
+fn read_documents(
+    payload: Vec<u8>,
+    source: &Source,
+    limits: &Limits,
+    loaded: &mut Loaded,
+) -> Result<(), Error> {
+    let in_source = |error: Error| error.in_source(source.clone());
+    let text = decode::into_text(payload).map_err(in_source)?;
+    let documents = document::parse_documents(&text, limits).map_err(in_source)?;
+    if documents.is_empty() {
+        return Err(in_source(Error::new(
+            ErrorKind::Schema,
+            "contains no NodeConfig document",
+        )));
+    }
+    let several = documents.len() > 1;
+    for (index, value) in documents.into_iter().enumerate() {
+        if loaded.layers.len() == limits.max_documents {
+            return Err(in_source(Error::new(
+                ErrorKind::Limit,
+                format_args!(
+                    "more than {} NodeConfig documents in all inputs (limit max_documents)",
+                    limits.max_documents
+                ),
+            )));
+        }
+        let source = if several {
+            source.with_document(index + 1)
+        } else {
+            source.clone()
+        };
+        let config = document::read_node_config(value, &source, &mut loaded.warnings)
+            .map_err(|error| error.in_source(source.clone()))?;
+        loaded.layers.push(Layer { source, config });
+    }
+    Ok(())
+}

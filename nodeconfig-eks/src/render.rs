@@ -1,0 +1,205 @@
+//! `nodeconfig render`: the files containerd and kubelet read, staged in memory, then written
+//! all together.
+
+use crate::model::NodeConfig;
+use crate::{Error, ErrorKind};
+use nodeconfig_core::MergeError;
+use nodeconfig_core::strategy::{JsonDeep, TomlDeep};
+use serde_json::{Map, Value};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The OCI runtime spec nodeadm writes before merging `containerd.baseRuntimeSpec` onto it.
+pub const DEFAULT_BASE_RUNTIME_SPEC: &str = include_str!("../defaults/base-runtime-spec.json");
+/// containerd's config before `containerd.config` is merged onto it: nodeadm's template, filled.
+pub const DEFAULT_CONTAINERD_CONFIG: &str = include_str!("../defaults/config.toml");
+
+/// Where containerd reads its base runtime spec, relative to the root.
+pub const BASE_RUNTIME_SPEC_PATH: &str = "etc/containerd/base-runtime-spec.json";
+/// containerd's config file, relative to the root.
+pub const CONTAINERD_CONFIG_PATH: &str = "etc/containerd/config.toml";
+/// kubelet's config drop-in, relative to the root.
+pub const KUBELET_DROP_IN_PATH: &str = "etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf";
+/// The environment file kubelet's unit reads its extra flags from, relative to the root.
+pub const KUBELET_ENVIRONMENT_PATH: &str = "etc/eks/kubelet/environment";
+
+/// The variable of [`KUBELET_ENVIRONMENT_PATH`] that holds `kubelet.flags`.
+pub const KUBELET_ARGS_VARIABLE: &str = "NODEADM_KUBELET_ARGS";
+
+/// One file to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// Relative to the root (`etc/containerd/config.toml`).
+    pub path: &'static str,
+    /// The complete contents.
+    pub contents: String,
+}
+
+/// Renders the four files from a merged NodeConfig, in memory:
+///
+/// - [`BASE_RUNTIME_SPEC_PATH`]: `containerd.baseRuntimeSpec` merged onto
+///   [`DEFAULT_BASE_RUNTIME_SPEC`] with `json_deep` (objects merge, arrays such as
+///   `process.rlimits` replace, `null` deletes);
+/// - [`CONTAINERD_CONFIG_PATH`]: `containerd.config` merged onto [`DEFAULT_CONTAINERD_CONFIG`]
+///   with `toml_deep`;
+/// - [`KUBELET_DROP_IN_PATH`]: `kind` and `apiVersion` of a `KubeletConfiguration`, with
+///   `kubelet.config` merged onto them (always written, so a render replaces an earlier one);
+/// - [`KUBELET_ENVIRONMENT_PATH`]: `NODEADM_KUBELET_ARGS="..."`, the flags joined by spaces,
+///   with `"` and `\` escaped as systemd's `EnvironmentFile=` reads them.
+///
+/// ```
+/// use nodeconfig_eks::{model::NodeConfig, render::{render, BASE_RUNTIME_SPEC_PATH}};
+///
+/// let config: NodeConfig = serde_json::from_value(serde_json::json!({"spec": {"containerd": {
+///     "baseRuntimeSpec": {"process": {"rlimits": [
+///         {"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024}]}}}}}))?;
+/// let files = render(&config)?;
+/// let spec = files.iter().find(|file| file.path == BASE_RUNTIME_SPEC_PATH).unwrap();
+/// let spec: serde_json::Value = serde_json::from_str(&spec.contents)?;
+/// assert_eq!(spec["process"]["rlimits"][0]["soft"], 1024);
+/// assert_eq!(spec["process"]["cwd"], "/"); // the default spec is kept around it
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn render(config: &NodeConfig) -> Result<Vec<RenderedFile>, Error> {
+    let spec = config.spec.clone().unwrap_or_default();
+    let containerd = spec.containerd.unwrap_or_default();
+    let kubelet = spec.kubelet.unwrap_or_default();
+
+    let mut runtime_spec: Map<String, Value> = serde_json::from_str(DEFAULT_BASE_RUNTIME_SPEC)
+        .expect("the shipped base runtime spec is a JSON object");
+    if let Some(user) = containerd.base_runtime_spec {
+        merge_json(&mut runtime_spec, user)
+            .map_err(|error| merge_error(error, "spec.containerd.baseRuntimeSpec"))?;
+    }
+
+    let mut containerd_config = DEFAULT_CONTAINERD_CONFIG.to_owned();
+    if let Some(user) = containerd.config {
+        merge_toml(&mut containerd_config, user)
+            .map_err(|error| merge_error(error, "spec.containerd.config"))?;
+    }
+
+    let mut drop_in = Map::new();
+    drop_in.insert("kind".into(), "KubeletConfiguration".into());
+    drop_in.insert("apiVersion".into(), "kubelet.config.k8s.io/v1beta1".into());
+    if let Some(user) = kubelet.config {
+        merge_json(&mut drop_in, user)
+            .map_err(|error| merge_error(error, "spec.kubelet.config"))?;
+    }
+
+    Ok(vec![
+        RenderedFile {
+            path: BASE_RUNTIME_SPEC_PATH,
+            contents: pretty_json(runtime_spec),
+        },
+        RenderedFile {
+            path: CONTAINERD_CONFIG_PATH,
+            contents: containerd_config,
+        },
+        RenderedFile {
+            path: KUBELET_DROP_IN_PATH,
+            contents: pretty_json(drop_in),
+        },
+        RenderedFile {
+            path: KUBELET_ENVIRONMENT_PATH,
+            contents: environment_file(&kubelet.flags.unwrap_or_default()),
+        },
+    ])
+}
+
+/// `json_deep` from nodeconfig-core, both phases.
+fn merge_json(
+    existing: &mut Map<String, Value>,
+    mut incoming: Map<String, Value>,
+) -> Result<(), MergeError> {
+    existing.prepare_json_deep(&mut incoming)?;
+    existing.json_deep(incoming);
+    Ok(())
+}
+
+/// `toml_deep` from nodeconfig-core, both phases.
+fn merge_toml(existing: &mut String, mut incoming: String) -> Result<(), MergeError> {
+    existing.prepare_toml_deep(&mut incoming)?;
+    existing.toml_deep(incoming);
+    Ok(())
+}
+
+fn merge_error(error: MergeError, path: &str) -> Error {
+    let path = if error.path().is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}.{}", error.path())
+    };
+    Error::new(ErrorKind::Render, error.message()).at_path(path)
+}
+
+fn pretty_json(document: Map<String, Value>) -> String {
+    let mut text = serde_json::to_string_pretty(&Value::Object(document))
+        .expect("a JSON value always serializes");
+    text.push('\n');
+    text
+}
+
+fn environment_file(flags: &[String]) -> String {
+    let joined = flags.join(" ");
+    let escaped = joined.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("{KUBELET_ARGS_VARIABLE}=\"{escaped}\"\n")
+}
+
+/// Writes `files` under `root`, all or nothing: each goes to a temporary file beside its target
+/// first, and only when every one is written are they renamed into place. If writing any
+/// fails, the temporary files are removed and no target changes (directories created on the
+/// way may remain). Returns the paths written.
+///
+/// ```
+/// use nodeconfig_eks::render::{RenderedFile, write_all};
+///
+/// let root = tempfile::tempdir()?;
+/// let files = [RenderedFile { path: "etc/a/b.conf", contents: "x\n".into() }];
+/// let written = write_all(root.path(), &files)?;
+/// assert_eq!(std::fs::read_to_string(&written[0])?, "x\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_all(root: &Path, files: &[RenderedFile]) -> Result<Vec<PathBuf>, Error> {
+    let mut staged = Vec::with_capacity(files.len());
+    for file in files {
+        let target = root.join(file.path);
+        let temporary = stage(&target, &file.contents).map_err(|error| {
+            Error::new(
+                ErrorKind::Render,
+                format_args!("cannot write {}: {error}", target.display()),
+            )
+        })?;
+        staged.push((temporary, target));
+    }
+    let mut written = Vec::with_capacity(staged.len());
+    for (temporary, target) in staged {
+        temporary.persist(&target).map_err(|error| {
+            Error::new(
+                ErrorKind::Render,
+                format_args!("cannot replace {}: {}", target.display(), error.error),
+            )
+        })?;
+        written.push(target);
+    }
+    Ok(written)
+}
+
+fn stage(target: &Path, contents: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".nodeconfig-")
+        .tempfile_in(parent)?;
+    temporary.write_all(contents.as_bytes())?;
+    // Temporary files are created owner-only; the configs are world-readable, as nodeadm's are.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        temporary
+            .as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))?;
+    }
+    temporary.as_file().sync_all()?;
+    Ok(temporary)
+}
