@@ -185,6 +185,10 @@ mod semantics {
         assert_eq!(merge(" \n\t\r\n", document), document);
         assert_eq!(merge(document, "\n\n"), document);
         assert_eq!(merge("", ""), "");
+        // Two blank documents: an empty side gives the other, else the earlier one stays.
+        assert_eq!(merge("", "  \n"), "  \n");
+        assert_eq!(merge("  \n", ""), "  \n");
+        assert_eq!(merge(" ", "\n"), " ");
     }
 
     #[test]
@@ -295,6 +299,7 @@ address = "127.0.0.1:1338"
             "a = 1\r\nb = 2\r\n[t]\r\nx = 1\r\n"
         );
         assert_eq!(merge("a = 1", "b = 2\n"), "a = 1\nb = 2");
+        assert_eq!(merge("\u{feff}a = 1\n", "b = 2\n"), "\u{feff}a = 1\nb = 2\n");
     }
 
     #[test]

@@ -186,8 +186,9 @@ impl TomlDeep for String {
     }
 
     fn toml_deep(&mut self, incoming: Self) {
-        // A blank `incoming` is the one case where prepare keeps the earlier document.
-        if !document::is_blank(&incoming) {
+        // Prepare keeps the earlier document by leaving a blank `incoming`, and never does so
+        // for an earlier `""`.
+        if self.is_empty() || !document::is_blank(&incoming) {
             *self = incoming;
         }
     }

@@ -7,7 +7,7 @@ use crate::{MergeError, Side};
 
 /// What [`merge`] decided; only [`Merged::Text`] holds new text.
 pub(super) enum Merged {
-    /// The later document is blank: the earlier one stays as it is.
+    /// The later document is blank (and the earlier one is not `""`): the earlier one stays.
     KeepExisting,
     /// The earlier document is blank, or both are the same bytes: the later one is the result.
     TakeIncoming,
@@ -25,7 +25,9 @@ pub(super) fn is_blank(text: &str) -> bool {
 pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError> {
     // Each side is parsed even when the other decides the result, so a document that does not
     // parse never passes through a merge unnoticed.
-    if is_blank(incoming) {
+    // An empty side gives the other; then a blank one does (so two blank documents give the
+    // one that is not `""`, or the earlier one).
+    if incoming.is_empty() || (!existing.is_empty() && is_blank(incoming)) {
         check(existing, Side::Existing)?;
         return Ok(Merged::KeepExisting);
     }
@@ -95,8 +97,8 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// toml_edit ends every line it writes with `\n` and every document with a newline; the
-/// earlier document's conventions win.
+/// toml_edit ends every line it writes with `\n` and every document with a newline, and drops
+/// a byte order mark; the earlier document's conventions win.
 fn match_line_endings(existing: &str, mut text: String) -> String {
     let crlf = existing
         .find('\n')
@@ -117,6 +119,9 @@ fn match_line_endings(existing: &str, mut text: String) -> String {
             previous = c;
         }
         text = converted;
+    }
+    if existing.starts_with('\u{feff}') && !text.starts_with('\u{feff}') {
+        text.insert(0, '\u{feff}');
     }
     if !existing.ends_with('\n') {
         if text.ends_with("\r\n") {
