@@ -209,11 +209,11 @@ pub trait DeepMerge: Sized {
 /// use std::collections::BTreeMap;
 ///
 /// let layers = [
-///     BTreeMap::from([("region", Some("us-east-1")), ("zone", None)]),
-///     BTreeMap::from([("zone", Some("us-east-1a"))]),
+///     BTreeMap::from([("region", Some(1_u8)), ("zone", None)]),
+///     BTreeMap::from([("zone", Some(2))]),
 /// ];
 /// let merged = merge_all(layers)?;
-/// assert_eq!(merged["zone"], Some("us-east-1a"));
+/// assert_eq!(merged["zone"], Some(2));
 /// assert_eq!(merge_all(Vec::<BTreeMap<&str, u8>>::new())?, BTreeMap::new());
 /// # Ok::<(), nodeconfig_core::MergeError>(())
 /// ```
@@ -231,6 +231,11 @@ where
     }
     Ok(merged)
 }
+
+/// The README's examples run as doctests, so the front page cannot drift from the crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 
 /// What generated code needs and users do not: not part of the public API.
 #[doc(hidden)]
