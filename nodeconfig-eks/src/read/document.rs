@@ -12,7 +12,8 @@ pub(crate) fn parse_documents(text: &str, limits: &Limits) -> Result<Vec<Value>,
         return parse_json(text, limits).map(|value| vec![value]);
     }
     let documents: Vec<Value> =
-        serde_saphyr::from_multiple_with_options(text, yaml_options(limits)).map_err(yaml_error)?;
+        serde_saphyr::from_multiple_with_options(text, yaml_options(limits))
+            .map_err(|error| yaml_error(error, limits))?;
     Ok(documents
         .into_iter()
         .filter(|document| !document.is_null())
@@ -72,6 +73,7 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
     budget.max_aliases = limits.max_yaml_aliases;
     budget.max_events = limits.max_yaml_events;
     budget.max_documents = limits.max_documents;
+    budget.max_nodes = limits.max_yaml_events / 2;
     budget.max_total_scalar_bytes = limits.max_input_bytes;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
@@ -79,15 +81,53 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
     options
 }
 
-fn yaml_error(error: serde_saphyr::Error) -> Error {
-    let kind = match error {
-        serde_saphyr::Error::Budget { .. } => ErrorKind::Limit,
-        _ => ErrorKind::Syntax,
-    };
+fn yaml_error(error: serde_saphyr::Error, limits: &Limits) -> Error {
+    let mut cause = &error;
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = cause
+    {
+        cause = error;
+    }
+    if let serde_saphyr::Error::Budget { breach, .. } = cause {
+        return Error::new(ErrorKind::Limit, budget_message(breach, limits));
+    }
     // The library's message can carry a source snippet over several lines; keep the first.
     let rendered = error.to_string();
     let summary = rendered.lines().next().unwrap_or_default().trim();
-    Error::new(kind, format_args!("is not valid YAML: {summary}"))
+    let summary = summary.strip_prefix("error: ").unwrap_or(summary);
+    Error::new(
+        ErrorKind::Syntax,
+        format_args!("is not valid YAML: {summary}"),
+    )
+}
+
+/// A YAML budget breach in the words of our [`Limits`].
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach, limits: &Limits) -> String {
+    use serde_saphyr::budget::BudgetBreach;
+    match breach {
+        BudgetBreach::Depth { depth } => format!(
+            "YAML nesting reaches depth {depth}, over the limit of {} (limit max_depth)",
+            limits.max_depth
+        ),
+        BudgetBreach::Documents { .. } => format!(
+            "more than {} YAML documents in one stream (limit max_documents)",
+            limits.max_documents
+        ),
+        BudgetBreach::Aliases { .. } => format!(
+            "YAML uses more than {} aliases (limit max_yaml_aliases)",
+            limits.max_yaml_aliases
+        ),
+        BudgetBreach::ScalarBytes { .. } => format!(
+            "YAML text exceeds {} bytes of scalars (limit max_input_bytes)",
+            limits.max_input_bytes
+        ),
+        // Events, nodes, replayed anchors, alias/anchor ratio: an alias bomb or a huge document.
+        other => format!(
+            "YAML expands past the parser budget ({other:?}): an alias bomb or an oversized document \
+             (limit max_yaml_events, {} events)",
+            limits.max_yaml_events
+        ),
+    }
 }
 
 /// Checks that `document` is a NodeConfig and reads it; unknown fields become warnings.
