@@ -161,3 +161,11 @@ fn json_null_deletes_and_numbers_stay_exact_through_json() {
         json!({"maxPods": 110, "big": u64::MAX})
     );
 }
+
+#[test]
+fn every_field_is_read_and_merged_by_its_rule() {
+    let loaded = load(&["every-field"]);
+    assert_eq!(loaded.warnings, [], "every field is in the model");
+    let merged = merge_layers(loaded.layers).unwrap();
+    insta::assert_snapshot!("every_field", nodeconfig_eks::to_json(&merged).unwrap());
+}
