@@ -43,6 +43,17 @@
 //! # Ok::<(), nodeconfig_eks::Error>(())
 //! ```
 //!
+//! # The pipeline, and the `nodeconfig` CLI
+//!
+//! [`read::read_inputs`] turns files, directories, stdin and user data into [`Layer`]s, each
+//! with its [`Source`] (`userdata.mime part 2`), plus [`Warning`]s for unknown fields;
+//! [`merge_layers`] folds them; [`validate::validate`] runs nodeadm's checks; [`render::render`]
+//! builds the files containerd and kubelet read and [`render::write_all`] writes them all or
+//! none. The binary wires these up as `nodeconfig merge [--format yaml|json]`,
+//! `nodeconfig render --root DIR` and `nodeconfig validate`, each taking inputs merged in order;
+//! it exits with 0 on success, 1 on invalid input and 2 on a usage error. Layers keep their
+//! sources after reading so that provenance (which layer set a value) can be reported per layer.
+//!
 //! # Where we differ from nodeadm
 //!
 //! | case | nodeadm | nodeconfig |
