@@ -59,8 +59,9 @@ pub(crate) struct FieldAttrs {
     pub(crate) strategy: Option<Spanned<Strategy>>,
     pub(crate) with: Option<Spanned<syn::Path>>,
     pub(crate) skip: Option<Spanned<()>>,
-    /// A `strategy` was given but is unknown: already reported, so no "needs a strategy" error.
-    pub(crate) strategy_invalid: bool,
+    /// A `#[merge]` mistake on this field (unknown key or strategy, bad value) was already
+    /// reported: the user did try to say how it merges, so no "needs a strategy" error on top.
+    pub(crate) attr_error: bool,
     /// serde's name for the field, after `rename`.
     pub(crate) serde_rename: Option<String>,
     /// `#[serde(flatten)]`: the field's own fields appear at its parent's level.
@@ -126,12 +127,23 @@ fn unknown_key(meta: &ParseNestedMeta, known: &[&str], place: &str) -> syn::Erro
     syn::Error::new_spanned(&meta.path, message)
 }
 
-pub(crate) fn backticked(names: &[&str]) -> String {
+fn backticked(names: &[&str]) -> String {
     names
         .iter()
         .map(|name| format!("`{name}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The string after `key = `, or an error that shows the expected form.
+fn string_value(meta: &ParseNestedMeta, example: &str) -> syn::Result<LitStr> {
+    let expected = |span| syn::Error::new(span, format!("expected `{example}`"));
+    if !meta.input.peek(Token![=]) {
+        return Err(expected(meta.path.segments[0].ident.span()));
+    }
+    meta.value()?
+        .parse::<LitStr>()
+        .map_err(|error| expected(error.span()))
 }
 
 /// Skips the value of a key we don't parse, whether `key = value` or `key(...)`.
@@ -155,19 +167,34 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("crate") {
                     // #[merge(crate = "path::to::nodeconfig_core")]
-                    let path = meta.value()?.parse::<LitStr>()?.parse::<syn::Path>()?;
-                    set_once(&mut parsed.krate, &meta, path, errors);
+                    let lit = string_value(&meta, "crate = \"path::to::nodeconfig_core\"")?;
+                    match lit.parse::<syn::Path>() {
+                        Ok(path) => set_once(&mut parsed.krate, &meta, path, errors),
+                        Err(_) => errors.push(syn::Error::new(
+                            lit.span(),
+                            "invalid `crate`: expected the path of nodeconfig-core, such as \
+                             `crate = \"renamed_core\"` or `crate = \"my_framework::core\"`",
+                        )),
+                    }
                 } else if meta.path.is_ident("bound") {
                     // #[merge(bound = "T: DeepMerge + Default, U: Clone")]
-                    let lit = meta.value()?.parse::<LitStr>()?;
-                    let predicates =
-                        lit.parse_with(Punctuated::<WherePredicate, Token![,]>::parse_terminated)?;
-                    set_once(
-                        &mut parsed.bound,
-                        &meta,
-                        predicates.into_iter().collect(),
-                        errors,
-                    );
+                    let lit = string_value(&meta, "bound = \"T: DeepMerge\"")?;
+                    match lit.parse_with(Punctuated::<WherePredicate, Token![,]>::parse_terminated)
+                    {
+                        Ok(predicates) => set_once(
+                            &mut parsed.bound,
+                            &meta,
+                            predicates.into_iter().collect(),
+                            errors,
+                        ),
+                        Err(error) => errors.push(syn::Error::new(
+                            lit.span(),
+                            format!(
+                                "invalid `bound`: {error}; write where-clause predicates, such as \
+                                 `bound = \"T: DeepMerge, U: Default\"`"
+                            ),
+                        )),
+                    }
                 } else {
                     errors.push(unknown_key(&meta, CONTAINER_KEYS, "struct or enum"));
                     skip_value(&meta)?;
@@ -238,29 +265,40 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("strategy") {
                     // #[merge(strategy = "append")]
-                    let lit = meta.value()?.parse::<LitStr>()?;
+                    let lit = string_value(&meta, "strategy = \"append\"")?;
                     match Strategy::from_name(&lit.value()) {
                         Some(strategy) => set_once(&mut parsed.strategy, &meta, strategy, errors),
                         None => {
-                            parsed.strategy_invalid = true;
+                            parsed.attr_error = true;
                             errors.push(unknown_strategy(&lit));
                         }
                     }
                 } else if meta.path.is_ident("with") {
                     // #[merge(with = "path::to::merge_fn")]
-                    let lit = meta.value()?.parse::<LitStr>()?;
-                    let path = lit.parse::<syn::Path>()?;
-                    set_once(&mut parsed.with, &meta, path, errors);
+                    let lit = string_value(&meta, "with = \"path::to::merge_fn\"")?;
+                    match lit.parse::<syn::Path>() {
+                        Ok(path) => set_once(&mut parsed.with, &meta, path, errors),
+                        Err(_) => {
+                            parsed.attr_error = true;
+                            errors.push(syn::Error::new(
+                                lit.span(),
+                                "invalid `with`: expected the path of a function, such as \
+                                 `with = \"merge_flags\"` or `with = \"crate::merge::union\"`",
+                            ));
+                        }
+                    }
                 } else if meta.path.is_ident("skip") {
                     // #[merge(skip)]
                     set_once(&mut parsed.skip, &meta, (), errors);
                 } else {
+                    parsed.attr_error = true;
                     errors.push(unknown_key(&meta, FIELD_KEYS, "field"));
                     skip_value(&meta)?;
                 }
                 Ok(())
             });
             if let Err(error) = result {
+                parsed.attr_error = true;
                 errors.push(error);
             }
         } else if attr.path().is_ident("serde") {

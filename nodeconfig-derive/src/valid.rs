@@ -1,7 +1,7 @@
 //! Rules that span several attributes or need the field's type: one function per rule.
 
 use crate::ast::{Field, Input};
-use crate::attr::{Strategy, backticked};
+use crate::attr::Strategy;
 use crate::errors::Errors;
 use crate::ty::{self, Shape};
 
@@ -75,13 +75,17 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
             }
             _ => "`String` (TOML text), `toml::Table` and `toml::Value`",
         };
+        // `toml_deep` fits a `String` only if it holds a TOML document: say so, rather than
+        // offering it to someone who wanted to append to a name.
+        let instead = match shape {
+            Shape::Text => {
+                "`replace` or `keep` (or `toml_deep` if it holds a TOML document)".to_owned()
+            }
+            _ => or_list(shape.fitting_strategies()),
+        };
         errors.push(syn::Error::new(
             strategy.span,
-            format!(
-                "strategy `{name}` cannot merge `{ty}`, which is {}: `{name}` takes {accepted}; try {}",
-                shape.describe(),
-                backticked(shape.fitting_strategies()),
-            ),
+            format!("strategy `{name}` cannot merge `{ty}`: it takes {accepted}; use {instead}"),
         ));
     }
 }
@@ -90,10 +94,7 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
 /// strategy does not compile, and the error sits on the field and names the strategies that fit.
 fn document_fields_choose_a_strategy(field: &Field, errors: &mut Errors) {
     let attrs = &field.attrs;
-    if attrs.strategy.is_some()
-        || attrs.with.is_some()
-        || attrs.skip.is_some()
-        || attrs.strategy_invalid
+    if attrs.strategy.is_some() || attrs.with.is_some() || attrs.skip.is_some() || attrs.attr_error
     {
         return;
     }
@@ -113,4 +114,14 @@ fn document_fields_choose_a_strategy(field: &Field, errors: &mut Errors) {
             shape.advice()
         ),
     );
+}
+
+/// "`a`, `b` or `c`".
+fn or_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
