@@ -1,0 +1,12 @@
+use nodeconfig_core::DeepMerge;
+
+#[derive(DeepMerge)]
+enum Runtime {
+    #[merge(strategy = "replace")]
+    Containerd {
+        config: String,
+    },
+    Docker,
+}
+
+fn main() {}
