@@ -1,1 +1,47 @@
-//! Integration tests for nodeconfig live in `tests/`, one file per topic; this crate has no code.
+//! Integration tests for nodeconfig live in `tests/`, one file per topic. This library holds
+//! what several of them share.
+
+/// A model shaped like nodeadm's `NodeConfigSpec`, small enough to read in one screen; the full
+/// model is `nodeconfig-eks`'s.
+pub mod nodeadm_model {
+    use nodeconfig_core::DeepMerge;
+    use serde::Deserialize;
+    use serde_json::Value;
+
+    #[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
+    #[serde(rename_all = "camelCase", default)]
+    pub struct NodeConfigSpec {
+        pub cluster: ClusterDetails,
+        pub kubelet: KubeletOptions,
+        pub containerd: ContainerdOptions,
+    }
+
+    #[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
+    #[serde(rename_all = "camelCase", default)]
+    pub struct ClusterDetails {
+        pub name: Option<String>,
+        pub api_server_endpoint: Option<String>,
+        pub certificate_authority: Option<String>,
+        pub cidr: Option<String>,
+    }
+
+    #[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
+    #[serde(rename_all = "camelCase", default)]
+    pub struct KubeletOptions {
+        #[merge(strategy = "json_deep")]
+        pub config: Option<serde_json::Map<String, Value>>,
+        #[merge(strategy = "append")]
+        pub flags: Vec<String>,
+    }
+
+    /// The pub struct the seed bug lived in: `config` was merged by hand, `baseRuntimeSpec` was not.
+    /// Here both are merged because both must say how.
+    #[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
+    #[serde(rename_all = "camelCase", default)]
+    pub struct ContainerdOptions {
+        #[merge(strategy = "toml_deep")]
+        pub config: Option<String>,
+        #[merge(strategy = "json_deep")]
+        pub base_runtime_spec: Option<Value>,
+    }
+}

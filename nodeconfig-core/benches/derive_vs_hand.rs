@@ -99,14 +99,14 @@ fn strings(prefix: &str, count: usize) -> BTreeMap<String, String> {
 
 fn middle(seed: usize) -> Middle {
     Middle {
-        max_pods: (seed % 2 == 0).then_some(110),
+        max_pods: seed.is_multiple_of(2).then_some(110),
         ratio: seed as f64,
         gates: (0..4)
-            .map(|i| (format!("Gate{i}"), (i + seed) % 2 == 0))
+            .map(|i| (format!("Gate{i}"), (i + seed).is_multiple_of(2)))
             .collect(),
         leaf: Leaf {
             path: Some(format!("/mnt/{seed}")),
-            size: (seed % 3 == 0).then_some(1 << 30),
+            size: seed.is_multiple_of(3).then_some(1 << 30),
             flag: seed % 2 == 1,
             env: strings("VAR", 4),
         },

@@ -4,6 +4,7 @@
 //! replaces an earlier one is a choice the field's author makes with a strategy.
 
 use crate::error::segment_for_key;
+use crate::trace::Tracer;
 use crate::{DeepMerge, MergeError};
 use std::collections::{BTreeMap, HashMap, btree_map, hash_map};
 use std::hash::{BuildHasher, Hash};
@@ -18,6 +19,10 @@ macro_rules! replace_impls {
             fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
                 *self = incoming;
                 Ok(())
+            }
+
+            fn trace_merge(_: Option<&Self>, _: &Self, tracer: &mut Tracer) {
+                tracer.set("replace");
             }
         }
     )*};
@@ -60,6 +65,12 @@ impl<T: DeepMerge> DeepMerge for Option<T> {
             }
         }
     }
+
+    fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        if let Some(incoming) = incoming {
+            T::trace_merge(existing.and_then(Option::as_ref), incoming, tracer);
+        }
+    }
 }
 
 /// Merges the boxed values.
@@ -73,6 +84,10 @@ impl<T: DeepMerge> DeepMerge for Box<T> {
     #[inline]
     fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
         (**self).apply_merge(*incoming)
+    }
+
+    fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        T::trace_merge(existing.map(|boxed| &**boxed), incoming, tracer);
     }
 }
 
@@ -117,6 +132,18 @@ where
         }
         Ok(())
     }
+
+    fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        for (key, incoming_value) in incoming {
+            let mark = tracer.enter(&segment_for_key(key));
+            V::trace_merge(
+                existing.and_then(|map| map.get(key)),
+                incoming_value,
+                tracer,
+            );
+            tracer.leave(mark);
+        }
+    }
 }
 
 /// Union of keys; a key present on both sides merges its values.
@@ -158,6 +185,21 @@ where
         }
         Ok(())
     }
+
+    fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        // Key order, so that a traced merge records its events the same way every run.
+        let mut entries: Vec<(&K, &V)> = incoming.iter().collect();
+        entries.sort_unstable_by_key(|(key, _)| segment_for_key(key));
+        for (key, incoming_value) in entries {
+            let mark = tracer.enter(&segment_for_key(key));
+            V::trace_merge(
+                existing.and_then(|map| map.get(key)),
+                incoming_value,
+                tracer,
+            );
+            tracer.leave(mark);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -187,7 +229,10 @@ mod tests {
         let incoming = BTreeMap::from([("a", EvenOnly(2)), ("b", EvenOnly(3)), ("c", EvenOnly(4))]);
         let error = existing.deep_merge(incoming).unwrap_err();
         assert_eq!(error.path(), "b");
-        assert_eq!(existing, BTreeMap::from([("a", EvenOnly(0)), ("b", EvenOnly(0))]));
+        assert_eq!(
+            existing,
+            BTreeMap::from([("a", EvenOnly(0)), ("b", EvenOnly(0))])
+        );
     }
 
     #[test]
@@ -196,7 +241,10 @@ mod tests {
         existing
             .deep_merge(HashMap::from([("a", None), ("b", Some(2)), ("c", Some(3))]))
             .unwrap();
-        assert_eq!(existing, HashMap::from([("a", Some(1)), ("b", Some(2)), ("c", Some(3))]));
+        assert_eq!(
+            existing,
+            HashMap::from([("a", Some(1)), ("b", Some(2)), ("c", Some(3))])
+        );
     }
 
     #[test]

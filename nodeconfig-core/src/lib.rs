@@ -52,6 +52,7 @@
 mod error;
 mod impls;
 pub mod strategy;
+pub mod trace;
 
 pub use crate::error::{MergeError, ParseLocation, Side};
 
@@ -197,6 +198,30 @@ pub trait DeepMerge: Sized {
     /// # Ok::<(), nodeconfig_core::MergeError>(())
     /// ```
     fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError>;
+
+    /// Records, for [`trace::merge_all_traced`], what merging `incoming` onto `existing`
+    /// (`None`: nothing there yet) would set, without merging anything.
+    ///
+    /// The derive generates it field by field, and the std impls recurse into options, boxes and
+    /// maps. The default treats the whole value as one leaf, set with the strategy `custom`:
+    /// right for a hand-written impl of an atomic value.
+    ///
+    /// ```
+    /// use nodeconfig_core::{DeepMerge, trace::merge_all_traced};
+    /// use std::collections::BTreeMap;
+    ///
+    /// let (_, provenance) = merge_all_traced([
+    ///     (1, BTreeMap::from([("a", Some(1_u8))])),
+    ///     (2, BTreeMap::from([("a", None), ("b", Some(2))])),
+    /// ])?;
+    /// assert_eq!(provenance.source(provenance.get("a").unwrap().layer), &1); // `None` keeps
+    /// assert_eq!(provenance.source(provenance.get("b").unwrap().layer), &2);
+    /// # Ok::<(), nodeconfig_core::MergeError>(())
+    /// ```
+    fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut trace::Tracer) {
+        let _ = (existing, incoming);
+        tracer.set("custom");
+    }
 }
 
 /// Merges `layers` in order, later layers winning: a left fold that starts from the first layer.

@@ -6,45 +6,8 @@
 //! value: TOML documents are compared as parsed tables, JSON documents as values.
 
 use nodeconfig_core::{DeepMerge, merge_all};
-use serde::Deserialize;
+use nodeconfig_tests::nodeadm_model::NodeConfigSpec;
 use serde_json::{Value, json};
-
-#[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
-#[serde(rename_all = "camelCase", default)]
-struct NodeConfigSpec {
-    cluster: ClusterDetails,
-    kubelet: KubeletOptions,
-    containerd: ContainerdOptions,
-}
-
-#[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
-#[serde(rename_all = "camelCase", default)]
-struct ClusterDetails {
-    name: Option<String>,
-    api_server_endpoint: Option<String>,
-    certificate_authority: Option<String>,
-    cidr: Option<String>,
-}
-
-#[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
-#[serde(rename_all = "camelCase", default)]
-struct KubeletOptions {
-    #[merge(strategy = "json_deep")]
-    config: Option<serde_json::Map<String, Value>>,
-    #[merge(strategy = "append")]
-    flags: Vec<String>,
-}
-
-/// The struct the seed bug lived in: `config` was merged by hand, `baseRuntimeSpec` was not.
-/// Here both are merged because both must say how.
-#[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
-#[serde(rename_all = "camelCase", default)]
-struct ContainerdOptions {
-    #[merge(strategy = "toml_deep")]
-    config: Option<String>,
-    #[merge(strategy = "json_deep")]
-    base_runtime_spec: Option<Value>,
-}
 
 fn spec(layer: Value) -> NodeConfigSpec {
     serde_json::from_value(layer).expect("a NodeConfigSpec layer")

@@ -1,6 +1,6 @@
 //! `strategy = "append"`: earlier items, then later items.
 
-use std::collections::VecDeque;
+use std::collections::{LinkedList, VecDeque};
 
 /// Lists that `strategy = "append"` can merge: the earlier items, then the later ones.
 ///
@@ -18,12 +18,15 @@ use std::collections::VecDeque;
 #[diagnostic::on_unimplemented(
     message = "`strategy = \"append\"` cannot merge `{Self}`",
     label = "`append` needs a list here",
-    note = "`append` takes `Vec<T>`, `VecDeque<T>`, and `Option` of either",
+    note = "`append` takes `Vec<T>`, `VecDeque<T>`, `LinkedList<T>`, and `Option` of each",
     note = "use `strategy = \"replace\"` or `\"keep\"` for other types"
 )]
 pub trait Append {
     /// Appends `incoming`'s items after `self`'s.
     fn append_items(&mut self, incoming: Self);
+
+    /// How many items the list holds (`None` holds none), for tracing which layer added which.
+    fn item_count(&self) -> usize;
 }
 
 impl<T> Append for Vec<T> {
@@ -34,6 +37,10 @@ impl<T> Append for Vec<T> {
         } else {
             self.append(&mut incoming);
         }
+    }
+
+    fn item_count(&self) -> usize {
+        self.len()
     }
 }
 
@@ -46,6 +53,21 @@ impl<T> Append for VecDeque<T> {
             self.append(&mut incoming);
         }
     }
+
+    fn item_count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T> Append for LinkedList<T> {
+    #[inline]
+    fn append_items(&mut self, mut incoming: Self) {
+        self.append(&mut incoming);
+    }
+
+    fn item_count(&self) -> usize {
+        self.len()
+    }
 }
 
 impl<L: Append> Append for Option<L> {
@@ -56,5 +78,9 @@ impl<L: Append> Append for Option<L> {
             Some(existing) => existing.append_items(incoming),
             None => *self = Some(incoming),
         }
+    }
+
+    fn item_count(&self) -> usize {
+        self.as_ref().map_or(0, Append::item_count)
     }
 }

@@ -1,0 +1,169 @@
+//! Tracing inside documents: the leaves of a `json_deep` patch and of a `toml_deep` document
+//! are paths of their own (`baseRuntimeSpec.process.rlimits`), not one opaque field.
+
+use super::Tracer;
+use crate::__private::segment_for_key;
+
+/// The JSON documents `json_deep` merges, walked as a merge patch for
+/// [`merge_all_traced`](super::merge_all_traced).
+///
+/// Every member of the patch that is not an object is a leaf set by the layer; a `null` member
+/// that deletes an existing key is recorded as a deletion.
+#[cfg(feature = "json")]
+pub trait TraceJsonDeep {
+    /// Records what applying `incoming` as a patch onto `existing` (absent when `None`) sets.
+    fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer);
+}
+
+#[cfg(feature = "json")]
+mod json {
+    use super::{TraceJsonDeep, Tracer, segment_for_key};
+    use serde_json::{Map, Value};
+    use std::collections::{BTreeMap, HashMap};
+    use std::hash::BuildHasher;
+
+    const STRATEGY: &str = "json_deep";
+
+    /// The merge patch walk, on any string-keyed container of JSON values.
+    pub(super) fn members<'a>(
+        existing: &dyn Fn(&str) -> Option<&'a Value>,
+        patch: impl Iterator<Item = (&'a String, &'a Value)>,
+        tracer: &mut Tracer,
+    ) {
+        for (key, value) in patch {
+            let mark = tracer.enter(&segment_for_key(key));
+            let before = existing(key);
+            match value {
+                Value::Null => {
+                    if before.is_some() {
+                        tracer.delete(STRATEGY);
+                    }
+                }
+                Value::Object(object) => object_patch(before, object, tracer),
+                _ => tracer.set(STRATEGY),
+            }
+            tracer.leave(mark);
+        }
+    }
+
+    // Recursion here follows the patch's depth; tracing is a diagnostic walk, and the merge
+    // itself (which is iterative) has already accepted the document.
+    fn object_patch(existing: Option<&Value>, patch: &Map<String, Value>, tracer: &mut Tracer) {
+        let target = existing.and_then(Value::as_object);
+        members(
+            &|key: &str| target.and_then(|object| object.get(key)),
+            patch.iter(),
+            tracer,
+        );
+    }
+
+    impl TraceJsonDeep for Value {
+        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+            match incoming {
+                Value::Object(patch) => object_patch(existing, patch, tracer),
+                _ => tracer.set(STRATEGY),
+            }
+        }
+    }
+
+    impl TraceJsonDeep for Map<String, Value> {
+        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+            members(
+                &|key: &str| existing.and_then(|map| map.get(key)),
+                incoming.iter(),
+                tracer,
+            );
+        }
+    }
+
+    impl TraceJsonDeep for BTreeMap<String, Value> {
+        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+            members(
+                &|key: &str| existing.and_then(|map| map.get(key)),
+                incoming.iter(),
+                tracer,
+            );
+        }
+    }
+
+    impl<S: BuildHasher> TraceJsonDeep for HashMap<String, Value, S> {
+        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+            // Sorted, so that a traced merge records its events in the same order every run.
+            let mut patch: Vec<(&String, &Value)> = incoming.iter().collect();
+            patch.sort_unstable_by(|left, right| left.0.cmp(right.0));
+            members(
+                &|key: &str| existing.and_then(|map| map.get(key)),
+                patch.into_iter(),
+                tracer,
+            );
+        }
+    }
+
+    impl<T: TraceJsonDeep> TraceJsonDeep for Option<T> {
+        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+            if let Some(incoming) = incoming {
+                T::trace_json_deep(existing.and_then(Option::as_ref), incoming, tracer);
+            }
+        }
+    }
+}
+
+/// The TOML documents `toml_deep` merges, walked table by table for
+/// [`merge_all_traced`](super::merge_all_traced): every value that is not a table is a leaf set
+/// by the layer (arrays, arrays of tables included, since they replace).
+#[cfg(feature = "toml")]
+pub trait TraceTomlDeep {
+    /// Records what merging `incoming` onto `existing` (absent when `None`) sets. Text that
+    /// does not parse records nothing: the merge itself reports it.
+    fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer);
+}
+
+#[cfg(feature = "toml")]
+mod toml_walk {
+    use super::{TraceTomlDeep, Tracer, segment_for_key};
+    use toml::{Table, Value};
+
+    const STRATEGY: &str = "toml_deep";
+
+    fn table(incoming: &Table, tracer: &mut Tracer) {
+        for (key, value) in incoming {
+            let mark = tracer.enter(&segment_for_key(key));
+            match value {
+                Value::Table(inner) => table(inner, tracer),
+                _ => tracer.set(STRATEGY),
+            }
+            tracer.leave(mark);
+        }
+    }
+
+    impl TraceTomlDeep for Table {
+        fn trace_toml_deep(_: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+            table(incoming, tracer);
+        }
+    }
+
+    impl TraceTomlDeep for Value {
+        fn trace_toml_deep(_: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+            match incoming {
+                Value::Table(inner) => table(inner, tracer),
+                _ => tracer.set(STRATEGY),
+            }
+        }
+    }
+
+    impl TraceTomlDeep for String {
+        fn trace_toml_deep(_: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+            if let Ok(parsed) = incoming.parse::<Table>() {
+                table(&parsed, tracer);
+            }
+        }
+    }
+
+    impl<T: TraceTomlDeep> TraceTomlDeep for Option<T> {
+        fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+            if let Some(incoming) = incoming {
+                T::trace_toml_deep(existing.and_then(Option::as_ref), incoming, tracer);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! [`Provenance`]: the events of a traced merge, folded into one origin per leaf path.
+
+use std::collections::BTreeMap;
+
+use super::Event;
+
+/// Which layer set each leaf of a merged value; built by
+/// [`merge_all_traced`](super::merge_all_traced).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance<S> {
+    sources: Vec<S>,
+    origins: BTreeMap<String, Origin>,
+}
+
+/// Where one leaf of the merged value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The index of the layer that last set (or deleted) it; see [`Provenance::source`].
+    pub layer: usize,
+    /// The strategy that applied: `replace`, `keep`, `append`, `json_deep`, `toml_deep`,
+    /// `with`, or `custom` for a hand-written `DeepMerge` impl.
+    pub strategy: &'static str,
+    /// The layer deleted the value (a `null` in a `json_deep` document).
+    pub deleted: bool,
+    /// The earlier layers whose values at this path (or inside it, or around it) it replaced, in
+    /// order.
+    pub replaced: Vec<usize>,
+}
+
+impl<S> Provenance<S> {
+    pub(super) fn from_events(sources: Vec<S>, events: Vec<Event>) -> Self {
+        let mut origins: BTreeMap<String, Origin> = BTreeMap::new();
+        for event in events {
+            let mut replaced = take_overlapping(&mut origins, &event.path);
+            replaced.retain(|layer| *layer != event.layer);
+            replaced.sort_unstable();
+            replaced.dedup();
+            let origin = Origin {
+                layer: event.layer,
+                strategy: event.strategy,
+                deleted: event.deleted,
+                replaced,
+            };
+            origins.insert(event.path, origin);
+        }
+        Provenance { sources, origins }
+    }
+
+    /// The origin of the leaf at `path` (dotted, as in [`MergeError::path`](crate::MergeError::path)).
+    pub fn get(&self, path: &str) -> Option<&Origin> {
+        self.origins.get(path)
+    }
+
+    /// Every leaf path with its origin, in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Origin)> {
+        self.origins
+            .iter()
+            .map(|(path, origin)| (path.as_str(), origin))
+    }
+
+    /// The number of leaf paths.
+    pub fn len(&self) -> usize {
+        self.origins.len()
+    }
+
+    /// Whether no leaf was set by any layer.
+    pub fn is_empty(&self) -> bool {
+        self.origins.is_empty()
+    }
+
+    /// The source given with layer `layer`.
+    ///
+    /// # Panics
+    ///
+    /// If `layer` is not the index of a merged layer (every [`Origin::layer`] is).
+    pub fn source(&self, layer: usize) -> &S {
+        &self.sources[layer]
+    }
+
+    /// Every source, in layer order.
+    pub fn sources(&self) -> &[S] {
+        &self.sources
+    }
+}
+
+/// Removes the entries a new value at `path` replaces: the one at `path`, those below it (a
+/// whole subtree replaced) and those above it (a leaf replaced by a container), and returns
+/// their layers.
+fn take_overlapping(origins: &mut BTreeMap<String, Origin>, path: &str) -> Vec<usize> {
+    let mut replaced = Vec::new();
+    let below: Vec<String> = origins
+        .range::<str, _>((std::ops::Bound::Included(path), std::ops::Bound::Unbounded))
+        .take_while(|(other, _)| other.starts_with(path))
+        .filter(|(other, _)| other.len() == path.len() || is_boundary(other.as_bytes()[path.len()]))
+        .map(|(other, _)| other.clone())
+        .collect();
+    for other in below {
+        if let Some(origin) = origins.remove(&other) {
+            replaced.push(origin.layer);
+        }
+    }
+    for (end, byte) in path.bytes().enumerate() {
+        if end > 0
+            && is_boundary(byte)
+            && let Some(origin) = origins.remove(&path[..end])
+        {
+            replaced.push(origin.layer);
+        }
+    }
+    replaced
+}
+
+fn is_boundary(byte: u8) -> bool {
+    byte == b'.' || byte == b'['
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Event, Provenance};
+
+    fn event(path: &str, layer: usize, deleted: bool) -> Event {
+        Event {
+            path: path.to_owned(),
+            layer,
+            strategy: "replace",
+            deleted,
+        }
+    }
+
+    #[test]
+    fn later_layers_replace_the_same_path_subtrees_and_enclosing_leaves() {
+        let provenance = Provenance::from_events(
+            vec!["a", "b", "c"],
+            vec![
+                event("spec.x", 0, false),
+                event("spec.list[0]", 0, false),
+                event("spec.list[1]", 0, false),
+                event("spec.listing", 0, false),
+                event("spec.x", 1, false),
+                event("spec.list", 1, false),
+                event("spec.x.y", 2, false),
+                event("spec.listing", 2, true),
+            ],
+        );
+        let paths: Vec<&str> = provenance.iter().map(|(path, _)| path).collect();
+        assert_eq!(paths, ["spec.list", "spec.listing", "spec.x.y"]);
+        assert_eq!(provenance.get("spec.list").unwrap().replaced, [0]);
+        assert_eq!(provenance.get("spec.x.y").unwrap().replaced, [1]);
+        assert!(provenance.get("spec.listing").unwrap().deleted);
+        assert_eq!(provenance.source(2), &"c");
+    }
+}
