@@ -140,10 +140,9 @@ impl JsonDeep for Value {
     fn json_deep(&mut self, incoming: Self) {
         match (self, incoming) {
             (Value::Object(existing), Value::Object(patch)) => merge_object(existing, patch),
-            (existing, Value::Object(patch)) => {
-                let mut merged = Map::new();
-                merge_object(&mut merged, patch);
-                drop_flat(mem::replace(existing, Value::Object(merged)));
+            (existing, Value::Object(mut patch)) => {
+                drop_nulls(&mut patch);
+                drop_flat(mem::replace(existing, Value::Object(patch)));
             }
             (existing, patch) => drop_flat(mem::replace(existing, patch)),
         }
@@ -273,10 +272,26 @@ impl<T: JsonDeep + Default> JsonDeep for Option<T> {
 
 /// The patch applied to a missing value: objects lose their `null` members at every depth,
 /// anything else is kept as is.
-fn onto_absent(patch: Value) -> Value {
-    let mut absent = Value::Null;
-    absent.json_deep(patch);
-    absent
+fn onto_absent(mut patch: Value) -> Value {
+    if let Value::Object(members) = &mut patch {
+        drop_nulls(members);
+    }
+    patch
+}
+
+/// Removes the `null` members of `patch` and of every object nested in it (not inside arrays,
+/// where `null` is a value): what RFC 7396 leaves of a patch applied to a non-object.
+fn drop_nulls(patch: &mut Map<String, Value>) {
+    let mut pending = Vec::new();
+    let mut members = patch;
+    loop {
+        members.retain(|_, value| !value.is_null());
+        pending.extend(members.values_mut().filter_map(Value::as_object_mut));
+        match pending.pop() {
+            Some(next) => members = next,
+            None => break,
+        }
+    }
 }
 
 /// One object being merged: the existing object (taken out of its parent while its patch is
@@ -293,7 +308,12 @@ struct Frame {
 /// A nested object is taken out of its parent (leaving an empty map, so the parent's key order
 /// is untouched) and put back once its patch is spent: this keeps every borrow short, so the
 /// walk needs no recursion and no `unsafe`.
-fn merge_object(existing: &mut Map<String, Value>, patch: Map<String, Value>) {
+fn merge_object(existing: &mut Map<String, Value>, mut patch: Map<String, Value>) {
+    if existing.is_empty() {
+        drop_nulls(&mut patch);
+        *existing = patch;
+        return;
+    }
     let mut current = Frame {
         key: String::new(),
         existing: mem::take(existing),
@@ -323,19 +343,20 @@ fn merge_member(existing: &mut Map<String, Value>, key: String, patch: Value) ->
             drop_flat_option(remove_in_order(existing, &key));
             None
         }
-        Value::Object(patch) => {
-            let nested = match existing.get_mut(&key) {
-                Some(Value::Object(nested)) => mem::take(nested),
-                // A scalar, an array or nothing: the patch applies to an empty object, and
-                // the old value is replaced when the frame is put back.
-                _ => Map::new(),
-            };
-            Some(Frame {
+        Value::Object(mut patch) => match existing.get_mut(&key) {
+            Some(Value::Object(nested)) if !nested.is_empty() => Some(Frame {
+                existing: mem::take(nested),
                 key,
-                existing: nested,
                 patch: patch.into_iter(),
-            })
-        }
+            }),
+            // Nothing, an empty object, a scalar or an array: the patch applies to an empty
+            // object, which leaves the patch itself minus its nulls; it moves in whole.
+            _ => {
+                drop_nulls(&mut patch);
+                drop_flat_option(existing.insert(key, Value::Object(patch)));
+                None
+            }
+        },
         patch => {
             drop_flat_option(existing.insert(key, patch));
             None
