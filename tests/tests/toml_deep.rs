@@ -262,6 +262,32 @@ address = "127.0.0.1:1338"
         );
     }
 
+    /// nodeadm's default config and a user's layer: the benchmark's inputs.
+    #[test]
+    fn nodeadm_containerd_config_with_a_user_layer() {
+        let config = include_str!("../../nodeconfig-core/benches/data/containerd-config.toml");
+        let patch = include_str!("../../nodeconfig-core/benches/data/containerd-patch.toml");
+        let runc_options = "SystemdCgroup = true\n\n[plugins.\"io.containerd.grpc.v1.cri\".cni]";
+        let expected = config
+            .replace(
+                "enable_cdi = false\n",
+                "enable_cdi = true\nmax_container_log_line_size = 65536\n",
+            )
+            .replace(
+                "/etc/docker/certs.d\"\n",
+                "/etc/docker/certs.d\"\n\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\nendpoint = [\"https://mirror.corp.example.com\", \"https://registry-1.docker.io\"]\n",
+            )
+            .replace(
+                runc_options,
+                &format!(
+                    "SystemdCgroup = true\nNoNewKeyring = true\n\n{}\n\n{}",
+                    "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.nvidia]\nruntime_type = \"io.containerd.runc.v2\"",
+                    "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.nvidia.options]\nBinaryName = \"/usr/bin/nvidia-container-runtime\"\n".to_owned() + runc_options,
+                ),
+            );
+        assert_eq!(merge(config, patch), expected);
+    }
+
     #[test]
     fn an_equal_value_keeps_the_earlier_spelling() {
         let patch = "version = 0x2\n[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = \"registry.k8s.io/pause:3.9\"\n";
@@ -299,7 +325,10 @@ address = "127.0.0.1:1338"
             "a = 1\r\nb = 2\r\n[t]\r\nx = 1\r\n"
         );
         assert_eq!(merge("a = 1", "b = 2\n"), "a = 1\nb = 2");
-        assert_eq!(merge("\u{feff}a = 1\n", "b = 2\n"), "\u{feff}a = 1\nb = 2\n");
+        assert_eq!(
+            merge("\u{feff}a = 1\n", "b = 2\n"),
+            "\u{feff}a = 1\nb = 2\n"
+        );
     }
 
     #[test]

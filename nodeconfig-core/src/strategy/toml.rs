@@ -49,7 +49,7 @@
 //! let mut config = String::from(
 //!     r#"version = 2
 //!
-//! # the sandbox image is pinned per region
+//! ## the sandbox image is pinned per region
 //! [plugins."io.containerd.grpc.v1.cri"]
 //! sandbox_image = "registry.k8s.io/pause:3.9"
 //! "#,
@@ -63,7 +63,7 @@
 //!     config,
 //!     r#"version = 2
 //!
-//! # the sandbox image is pinned per region
+//! ## the sandbox image is pinned per region
 //! [plugins."io.containerd.grpc.v1.cri"]
 //! sandbox_image = "registry.k8s.io/pause:3.9"
 //!
@@ -81,6 +81,8 @@ mod tree;
 use std::collections::HashMap;
 
 use crate::MergeError;
+use crate::trace::Tracer;
+use crate::trace::documents::TomlLeaves;
 
 /// TOML documents that `strategy = "toml_deep"` can merge.
 ///
@@ -150,6 +152,11 @@ pub trait TomlDeep: Sized {
     /// ```
     fn toml_deep(&mut self, incoming: Self);
 
+    /// Records, for [`merge_all_traced`](crate::trace::merge_all_traced), the leaves merging
+    /// `incoming` sets: every value that is not a table (arrays of tables included, since they
+    /// replace). Text that does not parse records nothing; the merge reports it.
+    fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer);
+
     /// Merges `incoming` into `self`: both phases, for direct use outside the derive.
     ///
     /// On `Err`, `self` is unchanged.
@@ -192,6 +199,10 @@ impl TomlDeep for String {
             *self = incoming;
         }
     }
+
+    fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        TomlLeaves::record(existing, incoming, tracer);
+    }
 }
 
 impl TomlDeep for ::toml::Table {
@@ -204,6 +215,10 @@ impl TomlDeep for ::toml::Table {
 
     fn toml_deep(&mut self, incoming: Self) {
         merge_parsed_tables(self, incoming);
+    }
+
+    fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        TomlLeaves::record(existing, incoming, tracer);
     }
 }
 
@@ -223,6 +238,10 @@ impl TomlDeep for ::toml::Value {
             (existing, incoming) => *existing = incoming,
         }
     }
+
+    fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        TomlLeaves::record(existing, incoming, tracer);
+    }
 }
 
 /// A later `None` keeps the earlier text. An earlier `None` is absent, like an empty document:
@@ -241,6 +260,12 @@ impl TomlDeep for Option<String> {
     fn toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
+
+    fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        if let Some(incoming) = incoming {
+            TomlDeep::trace_toml_deep(existing.and_then(Option::as_ref), incoming, tracer);
+        }
+    }
 }
 
 /// A later `None` keeps the earlier table; an earlier `None` takes the later one.
@@ -255,6 +280,12 @@ impl TomlDeep for Option<::toml::Table> {
     fn toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
+
+    fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        if let Some(incoming) = incoming {
+            TomlDeep::trace_toml_deep(existing.and_then(Option::as_ref), incoming, tracer);
+        }
+    }
 }
 
 /// A later `None` keeps the earlier value; an earlier `None` takes the later one.
@@ -268,6 +299,12 @@ impl TomlDeep for Option<::toml::Value> {
 
     fn toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
+    }
+
+    fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        if let Some(incoming) = incoming {
+            TomlDeep::trace_toml_deep(existing.and_then(Option::as_ref), incoming, tracer);
+        }
     }
 }
 

@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn line_column_counts_characters() {
         assert_eq!(line_column("a = 1\nb = 2", 6), (2, 1));
-        assert_eq!(line_column("é = x", 3), (1, 2));
+        assert_eq!(line_column("é = x", 3), (1, 3));
         assert_eq!(line_column("é", 1), (1, 1));
         assert_eq!(line_column("ab", 99), (1, 3));
     }
