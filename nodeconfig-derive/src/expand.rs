@@ -456,10 +456,11 @@ fn trace_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
                 .map(move |(index, field)| {
                     let existing_binding = format_ident!("__existing_{}", index);
                     let incoming_binding = format_ident!("__incoming_{}", index);
+                    let ty = field.ty;
                     let existing = if same {
                         quote!(::core::option::Option::Some(#existing_binding))
                     } else {
-                        quote!(::core::option::Option::None)
+                        quote!(::core::option::Option::None::<&#ty>)
                     };
                     trace_field(field, &existing, &quote!(#incoming_binding), krate)
                 })
@@ -525,13 +526,17 @@ fn trace_field(
             }
             Some(Strategy::Keep) => quote!(#strategies::keep(#existing, __tracer);),
             Some(Strategy::Append) => quote_spanned! {ty.span()=>
-                #strategies::append::<#ty>(#existing, #incoming, __tracer);
+                #strategies::append(
+                    #existing.map(|__list| <#ty as #krate::strategy::Append>::item_count(__list)),
+                    <#ty as #krate::strategy::Append>::item_count(#incoming),
+                    __tracer,
+                );
             },
             Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
-                <#ty as #krate::trace::TraceJsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
+                <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
             },
             Some(Strategy::TomlDeep) => quote_spanned! {ty.span()=>
-                <#ty as #krate::trace::TraceTomlDeep>::trace_toml_deep(#existing, #incoming, __tracer);
+                <#ty as #krate::strategy::TomlDeep>::trace_toml_deep(#existing, #incoming, __tracer);
             },
         }
     };

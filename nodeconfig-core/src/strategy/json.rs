@@ -48,6 +48,8 @@
 //! stack. A `json_deep` merge cannot fail: every implementation has `NEEDS_PREPARE = false`.
 
 use crate::MergeError;
+use crate::trace::Tracer;
+use crate::trace::documents::JsonLeaves;
 use serde_json::{Map, Value, map};
 use std::collections::{BTreeMap, HashMap, btree_map, hash_map};
 use std::hash::BuildHasher;
@@ -116,6 +118,12 @@ pub trait JsonDeep: Sized {
     /// assert_eq!(settings, json!({"a": "z", "c": {"d": "e"}}));
     /// ```
     fn json_deep(&mut self, incoming: Self);
+
+    /// Records, for [`merge_all_traced`](crate::trace::merge_all_traced), which leaves of the
+    /// document merging `incoming` onto `existing` (`None`: absent) sets or deletes: every
+    /// member of the patch that is not an object is a leaf, a `null` that removes a key is a
+    /// deletion.
+    fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer);
 }
 
 /// The whole document: an object patch merges into an object, anything else replaces.
@@ -142,10 +150,14 @@ impl JsonDeep for Value {
             (Value::Object(existing), Value::Object(patch)) => merge_object(existing, patch),
             (existing, Value::Object(mut patch)) => {
                 drop_nulls(&mut patch);
-                drop_flat(mem::replace(existing, Value::Object(patch)));
+                drop_flat(Some(mem::replace(existing, Value::Object(patch))));
             }
-            (existing, patch) => drop_flat(mem::replace(existing, patch)),
+            (existing, patch) => drop_flat(Some(mem::replace(existing, patch))),
         }
+    }
+
+    fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        JsonLeaves::record(existing, incoming, tracer);
     }
 }
 
@@ -170,6 +182,10 @@ impl JsonDeep for Map<String, Value> {
     fn json_deep(&mut self, incoming: Self) {
         merge_object(self, incoming);
     }
+
+    fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        JsonLeaves::record(existing, incoming, tracer);
+    }
 }
 
 /// An object document held in a `BTreeMap`: merges key by key.
@@ -193,7 +209,7 @@ impl JsonDeep for BTreeMap<String, Value> {
     fn json_deep(&mut self, incoming: Self) {
         for (key, patch) in incoming {
             if patch.is_null() {
-                drop_flat_option(self.remove(&key));
+                drop_flat(self.remove(&key));
                 continue;
             }
             match self.entry(key) {
@@ -203,6 +219,10 @@ impl JsonDeep for BTreeMap<String, Value> {
                 }
             }
         }
+    }
+
+    fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        JsonLeaves::record(existing, incoming, tracer);
     }
 }
 
@@ -227,7 +247,7 @@ impl<S: BuildHasher> JsonDeep for HashMap<String, Value, S> {
     fn json_deep(&mut self, incoming: Self) {
         for (key, patch) in incoming {
             if patch.is_null() {
-                drop_flat_option(self.remove(&key));
+                drop_flat(self.remove(&key));
                 continue;
             }
             match self.entry(key) {
@@ -237,6 +257,10 @@ impl<S: BuildHasher> JsonDeep for HashMap<String, Value, S> {
                 }
             }
         }
+    }
+
+    fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        JsonLeaves::record(existing, incoming, tracer);
     }
 }
 
@@ -267,6 +291,12 @@ impl<T: JsonDeep + Default> JsonDeep for Option<T> {
     fn json_deep(&mut self, incoming: Self) {
         let Some(patch) = incoming else { return };
         self.get_or_insert_with(T::default).json_deep(patch);
+    }
+
+    fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        if let Some(incoming) = incoming {
+            JsonDeep::trace_json_deep(existing.and_then(Option::as_ref), incoming, tracer);
+        }
     }
 }
 
@@ -305,15 +335,17 @@ struct Frame {
 
 /// Merges the object `patch` into `existing`, depth first with an explicit stack.
 ///
-/// A nested object is taken out of its parent (leaving an empty map, so the parent's key order
-/// is untouched) and put back once its patch is spent: this keeps every borrow short, so the
-/// walk needs no recursion and no `unsafe`.
+/// A nested object whose patch has objects of its own is taken out of its parent (leaving an
+/// empty map, so the parent's key order is untouched) and put back once its patch is spent:
+/// this keeps every borrow short, so the walk needs no recursion and no `unsafe`. A nested
+/// patch without objects in it is applied where it stands.
 fn merge_object(existing: &mut Map<String, Value>, mut patch: Map<String, Value>) {
     if existing.is_empty() {
         drop_nulls(&mut patch);
         *existing = patch;
         return;
     }
+    let mut discarded = Discarded::default();
     let mut current = Frame {
         key: String::new(),
         existing: mem::take(existing),
@@ -322,7 +354,7 @@ fn merge_object(existing: &mut Map<String, Value>, mut patch: Map<String, Value>
     let mut parents: Vec<Frame> = Vec::new();
     loop {
         if let Some((key, patch)) = current.patch.next() {
-            if let Some(child) = merge_member(&mut current.existing, key, patch) {
+            if let Some(child) = merge_member(&mut current.existing, key, patch, &mut discarded) {
                 parents.push(mem::replace(&mut current, child));
             }
             continue;
@@ -330,37 +362,58 @@ fn merge_object(existing: &mut Map<String, Value>, mut patch: Map<String, Value>
         let Some(parent) = parents.pop() else { break };
         let child = mem::replace(&mut current, parent);
         let merged = Value::Object(child.existing);
-        drop_flat_option(current.existing.insert(child.key, merged));
+        discarded.keep(current.existing.insert(child.key, merged));
     }
     *existing = current.existing;
 }
 
 /// Applies one member of a patch object to `existing`; returns the frame to descend into when
-/// the member's value is itself an object.
-fn merge_member(existing: &mut Map<String, Value>, key: String, patch: Value) -> Option<Frame> {
-    match patch {
-        Value::Null => {
-            drop_flat_option(remove_in_order(existing, &key));
-            None
-        }
-        Value::Object(mut patch) => match existing.get_mut(&key) {
-            Some(Value::Object(nested)) if !nested.is_empty() => Some(Frame {
-                existing: mem::take(nested),
-                key,
-                patch: patch.into_iter(),
-            }),
-            // Nothing, an empty object, a scalar or an array: the patch applies to an empty
-            // object, which leaves the patch itself minus its nulls; it moves in whole.
-            _ => {
-                drop_nulls(&mut patch);
-                drop_flat_option(existing.insert(key, Value::Object(patch)));
-                None
+/// the member's value is an object with objects in it, to merge into an existing object.
+fn merge_member(
+    existing: &mut Map<String, Value>,
+    key: String,
+    patch: Value,
+    discarded: &mut Discarded,
+) -> Option<Frame> {
+    let Value::Object(mut patch) = patch else {
+        set_or_remove(existing, key, patch, discarded);
+        return None;
+    };
+    match existing.get_mut(&key) {
+        Some(Value::Object(nested)) if !nested.is_empty() => {
+            if patch.values().any(Value::is_object) {
+                return Some(Frame {
+                    existing: mem::take(nested),
+                    key,
+                    patch: patch.into_iter(),
+                });
             }
-        },
-        patch => {
-            drop_flat_option(existing.insert(key, patch));
-            None
+            for (key, patch) in patch {
+                set_or_remove(nested, key, patch, discarded);
+            }
         }
+        // Nothing, an empty object, a scalar or an array: the patch applies to an empty
+        // object, which leaves the patch itself minus its nulls; it moves in whole.
+        _ => {
+            drop_nulls(&mut patch);
+            discarded.keep(existing.insert(key, Value::Object(patch)));
+        }
+    }
+    None
+}
+
+/// Applies a patch member that is not an object: `null` removes the key, anything else
+/// replaces its value.
+fn set_or_remove(
+    existing: &mut Map<String, Value>,
+    key: String,
+    patch: Value,
+    discarded: &mut Discarded,
+) {
+    if patch.is_null() {
+        discarded.keep(remove_in_order(existing, &key));
+    } else {
+        discarded.keep(existing.insert(key, patch));
     }
 }
 
@@ -401,40 +454,42 @@ fn keeps_insertion_order() -> bool {
     })
 }
 
-fn drop_flat_option(value: Option<Value>) {
-    if let Some(value) = value {
-        drop_flat(value);
-    }
-}
+/// Values a merge replaced or deleted, dropped without recursion when this is dropped:
+/// serde_json's own drop recurses once per level of nesting, which a deep enough value would
+/// turn into a stack overflow. Scalars and empty containers are dropped at once.
+#[derive(Default)]
+struct Discarded(Vec<Value>);
 
-/// Drops a value without recursing: serde_json's own drop recurses once per level of nesting,
-/// which a deep enough replaced value would turn into a stack overflow.
-fn drop_flat(value: Value) {
-    let mut nested = Vec::new();
-    push_if_nested(&mut nested, value);
-    while let Some(value) = nested.pop() {
-        match value {
-            Value::Array(items) => items
-                .into_iter()
-                .for_each(|item| push_if_nested(&mut nested, item)),
-            Value::Object(members) => members
-                .into_values()
-                .for_each(|member| push_if_nested(&mut nested, member)),
-            _ => {}
+impl Discarded {
+    fn keep(&mut self, value: Option<Value>) {
+        let has_children = match &value {
+            Some(Value::Array(items)) => !items.is_empty(),
+            Some(Value::Object(members)) => !members.is_empty(),
+            _ => false,
+        };
+        if has_children {
+            self.0.extend(value);
         }
     }
 }
 
-/// Keeps non-empty arrays and objects for later; drops everything else right away.
-fn push_if_nested(nested: &mut Vec<Value>, value: Value) {
-    let has_children = match &value {
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(members) => !members.is_empty(),
-        _ => false,
-    };
-    if has_children {
-        nested.push(value);
+impl Drop for Discarded {
+    fn drop(&mut self) {
+        while let Some(value) = self.0.pop() {
+            match value {
+                Value::Array(items) => items.into_iter().for_each(|item| self.keep(Some(item))),
+                Value::Object(members) => members
+                    .into_values()
+                    .for_each(|member| self.keep(Some(member))),
+                _ => {}
+            }
+        }
     }
+}
+
+/// Drops `value` without recursing (see [`Discarded`]).
+fn drop_flat(value: Option<Value>) {
+    Discarded::default().keep(value);
 }
 
 #[cfg(test)]
@@ -458,7 +513,7 @@ mod tests {
         let value = nested(100_000, json!(1));
         std::thread::Builder::new()
             .stack_size(64 * 1024)
-            .spawn(move || drop_flat(value))
+            .spawn(move || drop_flat(Some(value)))
             .expect("spawn")
             .join()
             .expect("drop_flat recursed");

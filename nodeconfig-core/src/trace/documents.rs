@@ -4,20 +4,17 @@
 use super::Tracer;
 use crate::__private::segment_for_key;
 
-/// The JSON documents `json_deep` merges, walked as a merge patch for
-/// [`merge_all_traced`](super::merge_all_traced).
-///
-/// Every member of the patch that is not an object is a leaf set by the layer; a `null` member
-/// that deletes an existing key is recorded as a deletion.
+/// The JSON documents `json_deep` merges, walked as a merge patch: every member of the patch
+/// that is not an object is a leaf set by the layer; a `null` member that deletes an existing
+/// key is a deletion. `JsonDeep::trace_json_deep` delegates here.
 #[cfg(feature = "json")]
-pub trait TraceJsonDeep {
-    /// Records what applying `incoming` as a patch onto `existing` (absent when `None`) sets.
-    fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer);
+pub(crate) trait JsonLeaves {
+    fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer);
 }
 
 #[cfg(feature = "json")]
 mod json {
-    use super::{TraceJsonDeep, Tracer, segment_for_key};
+    use super::{JsonLeaves, Tracer, segment_for_key};
     use serde_json::{Map, Value};
     use std::collections::{BTreeMap, HashMap};
     use std::hash::BuildHasher;
@@ -57,8 +54,8 @@ mod json {
         );
     }
 
-    impl TraceJsonDeep for Value {
-        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+    impl JsonLeaves for Value {
+        fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
             match incoming {
                 Value::Object(patch) => object_patch(existing, patch, tracer),
                 _ => tracer.set(STRATEGY),
@@ -66,8 +63,8 @@ mod json {
         }
     }
 
-    impl TraceJsonDeep for Map<String, Value> {
-        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+    impl JsonLeaves for Map<String, Value> {
+        fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
             members(
                 &|key: &str| existing.and_then(|map| map.get(key)),
                 incoming.iter(),
@@ -76,8 +73,8 @@ mod json {
         }
     }
 
-    impl TraceJsonDeep for BTreeMap<String, Value> {
-        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+    impl JsonLeaves for BTreeMap<String, Value> {
+        fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
             members(
                 &|key: &str| existing.and_then(|map| map.get(key)),
                 incoming.iter(),
@@ -86,8 +83,8 @@ mod json {
         }
     }
 
-    impl<S: BuildHasher> TraceJsonDeep for HashMap<String, Value, S> {
-        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+    impl<S: BuildHasher> JsonLeaves for HashMap<String, Value, S> {
+        fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
             // Sorted, so that a traced merge records its events in the same order every run.
             let mut patch: Vec<(&String, &Value)> = incoming.iter().collect();
             patch.sort_unstable_by(|left, right| left.0.cmp(right.0));
@@ -98,29 +95,18 @@ mod json {
             );
         }
     }
-
-    impl<T: TraceJsonDeep> TraceJsonDeep for Option<T> {
-        fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
-            if let Some(incoming) = incoming {
-                T::trace_json_deep(existing.and_then(Option::as_ref), incoming, tracer);
-            }
-        }
-    }
 }
 
-/// The TOML documents `toml_deep` merges, walked table by table for
-/// [`merge_all_traced`](super::merge_all_traced): every value that is not a table is a leaf set
-/// by the layer (arrays, arrays of tables included, since they replace).
+/// The TOML documents `toml_deep` merges, walked table by table: every value that is not a
+/// table is a leaf set by the layer. `TomlDeep::trace_toml_deep` delegates here.
 #[cfg(feature = "toml")]
-pub trait TraceTomlDeep {
-    /// Records what merging `incoming` onto `existing` (absent when `None`) sets. Text that
-    /// does not parse records nothing: the merge itself reports it.
-    fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer);
+pub(crate) trait TomlLeaves {
+    fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer);
 }
 
 #[cfg(feature = "toml")]
 mod toml_walk {
-    use super::{TraceTomlDeep, Tracer, segment_for_key};
+    use super::{TomlLeaves, Tracer, segment_for_key};
     use toml::{Table, Value};
 
     const STRATEGY: &str = "toml_deep";
@@ -136,14 +122,14 @@ mod toml_walk {
         }
     }
 
-    impl TraceTomlDeep for Table {
-        fn trace_toml_deep(_: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+    impl TomlLeaves for Table {
+        fn record(_: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
             table(incoming, tracer);
         }
     }
 
-    impl TraceTomlDeep for Value {
-        fn trace_toml_deep(_: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+    impl TomlLeaves for Value {
+        fn record(_: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
             match incoming {
                 Value::Table(inner) => table(inner, tracer),
                 _ => tracer.set(STRATEGY),
@@ -151,18 +137,10 @@ mod toml_walk {
         }
     }
 
-    impl TraceTomlDeep for String {
-        fn trace_toml_deep(_: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+    impl TomlLeaves for String {
+        fn record(_: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
             if let Ok(parsed) = incoming.parse::<Table>() {
                 table(&parsed, tracer);
-            }
-        }
-    }
-
-    impl<T: TraceTomlDeep> TraceTomlDeep for Option<T> {
-        fn trace_toml_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
-            if let Some(incoming) = incoming {
-                T::trace_toml_deep(existing.and_then(Option::as_ref), incoming, tracer);
             }
         }
     }

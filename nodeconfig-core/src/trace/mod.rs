@@ -35,13 +35,9 @@
 //! ```
 
 #[cfg(any(feature = "json", feature = "toml"))]
-mod documents;
+pub(crate) mod documents;
 mod provenance;
 
-#[cfg(feature = "json")]
-pub use documents::TraceJsonDeep;
-#[cfg(feature = "toml")]
-pub use documents::TraceTomlDeep;
 pub use provenance::{Origin, Provenance};
 
 use crate::{DeepMerge, MergeError};
@@ -174,7 +170,6 @@ where
 #[doc(hidden)]
 pub mod strategies {
     use super::Tracer;
-    use crate::strategy::Append;
 
     pub fn replace(tracer: &mut Tracer) {
         tracer.set("replace");
@@ -204,9 +199,9 @@ pub mod strategies {
 
     /// Each appended item is a leaf of its own, `flags[3]`, so that the provenance says which
     /// layer contributed which item.
-    pub fn append<L: Append>(existing: Option<&L>, incoming: &L, tracer: &mut Tracer) {
-        let start = existing.map_or(0, Append::item_count);
-        for index in start..start + incoming.item_count() {
+    pub fn append(existing_items: Option<usize>, incoming_items: usize, tracer: &mut Tracer) {
+        let start = existing_items.unwrap_or(0);
+        for index in start..start + incoming_items {
             let mark = tracer.enter(&format!("[{index}]"));
             tracer.set("append");
             tracer.leave(mark);
