@@ -525,13 +525,16 @@ fn trace_field(
                 quote!(#strategies::keep_option(#existing, #incoming, __tracer);)
             }
             Some(Strategy::Keep) => quote!(#strategies::keep(#existing, __tracer);),
-            Some(Strategy::Append) => quote_spanned! {ty.span()=>
-                #strategies::append(
-                    #existing.map(|__list| <#ty as #krate::strategy::Append>::item_count(__list)),
-                    <#ty as #krate::strategy::Append>::item_count(#incoming),
-                    __tracer,
-                );
-            },
+            Some(Strategy::Append) => {
+                // Only the trait path carries the field's span: a wrong type then gives the
+                // same error as the merge itself (deduplicated), and the closure stays the
+                // macro's own code, out of clippy's sight.
+                let count =
+                    quote_spanned!(ty.span()=> <#ty as #krate::strategy::Append>::item_count);
+                quote! {
+                    #strategies::append(#existing.map(|__list| #count(__list)), #count(#incoming), __tracer);
+                }
+            }
             Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
                 <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
             },
