@@ -51,8 +51,28 @@
 //! builds the files containerd and kubelet read and [`render::write_all`] writes them all or
 //! none. The binary wires these up as `nodeconfig merge [--format yaml|json]`,
 //! `nodeconfig render --root DIR` and `nodeconfig validate`, each taking inputs merged in order;
-//! it exits with 0 on success, 1 on invalid input and 2 on a usage error. Layers keep their
-//! sources after reading so that provenance (which layer set a value) can be reported per layer.
+//! it exits with 0 on success, 1 on invalid input and 2 on a usage error.
+//!
+//! # Which input set this value? `nodeconfig merge --explain`
+//!
+//! Layers keep their sources after reading, so [`explain::merge_layers_traced`] can say, for
+//! every leaf of the merged NodeConfig, which layer set it, by which merge rule, and which earlier
+//! layers it overrode (the question behind the seed bug: "my rlimits did not take effect").
+//! `nodeconfig merge --explain` prints the merged YAML, then one comment line per leaf, so the
+//! output is still a YAML document:
+//!
+//! ```text
+//! # spec.cluster.name                                "test-cluster"                            userdata.mime part 1  replace
+//! # spec.containerd.baseRuntimeSpec.process.rlimits  [{"type":"RLIMIT_NOFILE","soft":1024,"h…  userdata.mime part 2  json_deep
+//! # spec.kubelet.config.maxPods                      42                                        userdata.mime part 2  json_deep  overrides part 1
+//! ```
+//!
+//! Leaves inside documents are paths of their own: JSON keys in `baseRuntimeSpec` and
+//! `kubelet.config`, TOML keys in `containerd.config` (looked up in the merged TOML text), one
+//! leaf per appended `kubelet.flags` item; a key deleted by a JSON `null` shows `(deleted)`.
+//! `apiVersion` and `kind` are listed too. `--explain --format json` prints one JSON object,
+//! `{"merged": ..., "layers": [...], "provenance": [...]}` (see [`explain::to_json`]). Without
+//! `--explain`, merging is untraced and costs nothing extra.
 //!
 //! # Where we differ from nodeadm
 //!
@@ -95,6 +115,7 @@
 //! documents go through the same typed reading (with unknown-field warnings and error paths);
 //! integers stay exact on the way (`u64::MAX` included).
 
+pub mod explain;
 pub mod model;
 pub mod read;
 pub mod render;

@@ -1,0 +1,172 @@
+//! Finding the merged value at a provenance path: `spec.kubelet.config.maxPods`,
+//! `spec.kubelet.flags[1]`, `spec.containerd.config.plugins["io.containerd.grpc.v1.cri"].sandbox_image`.
+
+use serde_json::Value;
+
+/// One step of a path: a field or key, or a list index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Splits a path as `nodeconfig_core` writes it: plain keys joined by `.`, `[3]` for a list
+/// item, `["a.b"]` (Rust string escapes) for a key that is not a plain name. `None` if it does
+/// not read that way.
+pub(crate) fn segments(path: &str) -> Option<Vec<Segment>> {
+    let mut segments = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(bracketed) = rest.strip_prefix("[\"") {
+            let (key, after) = quoted_key(bracketed)?;
+            segments.push(Segment::Key(key));
+            rest = after;
+        } else if let Some(bracketed) = rest.strip_prefix('[') {
+            let (index, after) = bracketed.split_once(']')?;
+            segments.push(Segment::Index(index.parse().ok()?));
+            rest = after;
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            if end == 0 {
+                return None;
+            }
+            segments.push(Segment::Key(rest[..end].to_owned()));
+            rest = &rest[end..];
+        }
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+    }
+    Some(segments)
+}
+
+/// Reads a key written with Rust's `Debug` escapes up to its closing `"]`; returns the key and
+/// what follows.
+fn quoted_key(text: &str) -> Option<(String, &str)> {
+    let mut key = String::new();
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => return Some((key, text[at + 1..].strip_prefix(']')?)),
+            '\\' => key.push(match chars.next()?.1 {
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                '0' => '\0',
+                'u' => unicode_escape(&mut chars)?,
+                other => other, // `\\`, `\"`, `\'`
+            }),
+            _ => key.push(c),
+        }
+    }
+    None
+}
+
+/// The rest of a `\u{1f600}` escape, after the `u`.
+fn unicode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
+    if chars.next()?.1 != '{' {
+        return None;
+    }
+    let mut hex = String::new();
+    loop {
+        match chars.next()?.1 {
+            '}' => break,
+            digit => hex.push(digit),
+        }
+    }
+    char::from_u32(u32::from_str_radix(&hex, 16).ok()?)
+}
+
+/// The value at `segments` in `root`. A string met with segments left over is read as a TOML
+/// document (`containerd.config`) and the rest of the path looked up in it.
+pub(crate) fn value_at(root: &Value, segments: &[Segment]) -> Option<Value> {
+    let mut current = root;
+    for (depth, segment) in segments.iter().enumerate() {
+        current = match (current, segment) {
+            (Value::Object(object), Segment::Key(key)) => object.get(key)?,
+            (Value::Array(items), Segment::Index(index)) => items.get(*index)?,
+            (Value::String(document), _) => return toml_value_at(document, &segments[depth..]),
+            _ => return None,
+        };
+    }
+    Some(current.clone())
+}
+
+fn toml_value_at(document: &str, segments: &[Segment]) -> Option<Value> {
+    let table: toml::Table = document.parse().ok()?;
+    let mut current = &toml::Value::Table(table);
+    for segment in segments {
+        current = match (current, segment) {
+            (toml::Value::Table(table), Segment::Key(key)) => table.get(key)?,
+            (toml::Value::Array(items), Segment::Index(index)) => items.get(*index)?,
+            _ => return None,
+        };
+    }
+    Some(toml_to_json(current))
+}
+
+/// A TOML value as JSON: dates and times become their TOML text, and so do the floats JSON
+/// cannot hold (`inf`, `nan`).
+fn toml_to_json(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::String(text) => Value::String(text.clone()),
+        toml::Value::Integer(integer) => Value::from(*integer),
+        toml::Value::Float(float) => serde_json::Number::from_f64(*float)
+            .map_or_else(|| Value::String(float.to_string()), Value::Number),
+        toml::Value::Boolean(boolean) => Value::Bool(*boolean),
+        toml::Value::Datetime(datetime) => Value::String(datetime.to_string()),
+        toml::Value::Array(items) => items.iter().map(toml_to_json).collect(),
+        toml::Value::Table(table) => table
+            .iter()
+            .map(|(key, value)| (key.clone(), toml_to_json(value)))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Segment, segments, value_at};
+    use nodeconfig_core::__private::segment_for_key;
+    use serde_json::json;
+
+    fn key(name: &str) -> Segment {
+        Segment::Key(name.to_owned())
+    }
+
+    #[test]
+    fn paths_split_as_the_core_writes_them() {
+        assert_eq!(
+            segments("spec.kubelet.flags[2]"),
+            Some(vec![
+                key("spec"),
+                key("kubelet"),
+                key("flags"),
+                Segment::Index(2)
+            ])
+        );
+        let odd = "a.b \"quoted\"\\\n\u{7f}";
+        let path = format!("config.evictionHard{}.x", segment_for_key(&odd));
+        assert_eq!(
+            segments(&path),
+            Some(vec![key("config"), key("evictionHard"), key(odd), key("x")])
+        );
+        assert_eq!(segments("a..b"), None);
+        assert_eq!(segments("a[x]"), None);
+        assert_eq!(segments("a[\"b"), None);
+    }
+
+    #[test]
+    fn values_are_found_in_json_and_in_toml_text() {
+        let merged = json!({"spec": {
+            "kubelet": {"flags": ["--v=2", "--v=4"]},
+            "containerd": {"config": "when = 1979-05-27\n[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = \"pause\"\n"},
+        }});
+        let at = |path: &str| value_at(&merged, &segments(path).unwrap());
+        assert_eq!(at("spec.kubelet.flags[1]"), Some(json!("--v=4")));
+        assert_eq!(
+            at("spec.containerd.config.plugins[\"io.containerd.grpc.v1.cri\"].sandbox_image"),
+            Some(json!("pause"))
+        );
+        assert_eq!(at("spec.containerd.config.when"), Some(json!("1979-05-27")));
+        assert_eq!(at("spec.kubelet.flags[9]"), None);
+        assert_eq!(at("spec.containerd.config.absent"), None);
+    }
+}
