@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use nodeconfig_eks::model::NodeConfig;
 use nodeconfig_eks::read::{Input, Loaded, read_inputs};
-use nodeconfig_eks::{Error, Limits, merge_layers, render, validate};
+use nodeconfig_eks::{Error, Layer, Limits, explain, merge_layers, render, validate};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,11 +14,33 @@ Several inputs merge in the order given, later ones winning.
 
 Examples:
   nodeconfig merge userdata.mime
+  nodeconfig merge --explain userdata.mime /etc/eks/nodeconfig.d
   nodeconfig merge --format json userdata.mime /etc/eks/nodeconfig.d
   base64 -d userdata.b64 | nodeconfig validate -
   nodeconfig render --root /tmp/node userdata.mime
 
 Exit status: 0 success, 1 invalid input, 2 usage error.";
+
+const MERGE_AFTER_HELP: &str = "\
+--explain prints, after the merged YAML, one comment line per leaf value:
+  # PATH  VALUE  SOURCE  STRATEGY  overrides EARLIER-SOURCES
+  # spec.kubelet.config.maxPods  42  userdata.mime part 2  json_deep  overrides part 1
+PATH starts at the document (apiVersion and kind included); inside baseRuntimeSpec and
+kubelet.config it goes on as JSON keys, inside containerd.config as TOML keys, and each
+appended kubelet.flags item is a leaf of its own (flags[1]). VALUE is compact JSON, cut
+with … past 40 characters, or (deleted) for a key removed by a JSON null. SOURCE is the
+input that last set it; STRATEGY its merge rule (replace, append, json_deep, toml_deep);
+overrides lists the earlier inputs it replaced (same file: by part alone). The output stays
+valid YAML.
+
+--explain --format json prints one JSON object instead:
+  {\"merged\": {...}, \"layers\": [SOURCE, ...], \"provenance\": [{\"path\", \"value\",
+   \"source\", \"layer\", \"strategy\", \"deleted\", \"overrides\": [SOURCE, ...]}, ...]}
+where layer indexes layers (from 0) and value is whole (null when deleted).
+
+Examples:
+  nodeconfig merge --format json userdata.mime drop-ins/
+  nodeconfig merge --explain userdata.mime drop-ins/";
 
 /// Merge, render and validate EKS NodeConfig documents the way nodeadm does, without its gaps.
 #[derive(Debug, Parser)]
@@ -34,11 +56,14 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print the merged NodeConfig; absent fields are left out.
-    #[command(after_help = "Example:\n  nodeconfig merge --format json userdata.mime drop-ins/")]
+    #[command(after_help = MERGE_AFTER_HELP)]
     Merge {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Yaml)]
         format: Format,
+        /// Also say which input set each value, by which merge rule, overriding which inputs.
+        #[arg(long)]
+        explain: bool,
         /// Files, directories or - (stdin), merged in order.
         #[arg(value_name = "INPUT", required = true)]
         inputs: Vec<String>,
@@ -91,9 +116,21 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Reported> {
     match cli.command {
-        Command::Merge { format, inputs } => {
+        Command::Merge {
+            format,
+            explain: false,
+            inputs,
+        } => {
             let merged = load(&inputs, cli.verbose)?;
             print!("{}", to_text(&merged, format).map_err(report)?);
+        }
+        Command::Merge {
+            format,
+            explain: true,
+            inputs,
+        } => {
+            let layers = read(&inputs, cli.verbose)?;
+            print!("{}", explained(layers, format).map_err(report)?);
         }
         Command::Render { root, inputs } => {
             let merged = load(&inputs, cli.verbose)?;
@@ -112,8 +149,13 @@ fn run(cli: Cli) -> Result<(), Reported> {
     Ok(())
 }
 
-/// Reads and merges the inputs, printing warnings (and skipped parts with `--verbose`).
+/// Reads and merges the inputs.
 fn load(inputs: &[String], verbose: bool) -> Result<NodeConfig, Reported> {
+    merge_layers(read(inputs, verbose)?).map_err(report)
+}
+
+/// Reads the inputs into layers, printing warnings (and skipped parts with `--verbose`).
+fn read(inputs: &[String], verbose: bool) -> Result<Vec<Layer>, Reported> {
     let inputs: Vec<Input> = inputs.iter().map(|arg| Input::from_arg(arg)).collect();
     let Loaded {
         layers,
@@ -131,7 +173,21 @@ fn load(inputs: &[String], verbose: bool) -> Result<NodeConfig, Reported> {
             eprintln!("note: {}: merged", layer.source);
         }
     }
-    merge_layers(layers).map_err(report)
+    Ok(layers)
+}
+
+/// The traced merge: the merged document then the explanation, or both in one JSON object.
+fn explained(layers: Vec<Layer>, format: Format) -> Result<String, Error> {
+    let (merged, provenance) = explain::merge_layers_traced(layers)?;
+    let entries = explain::explain(&merged, &provenance)?;
+    match format {
+        Format::Yaml => Ok(format!(
+            "{}\n{}",
+            nodeconfig_eks::to_yaml(&merged)?,
+            explain::to_text(&entries)
+        )),
+        Format::Json => explain::to_json(&merged, &provenance, &entries),
+    }
 }
 
 fn check(merged: &NodeConfig) -> Result<(), Reported> {
