@@ -30,12 +30,14 @@ pub struct Everything<T> {
 /// Enums of every shape.
 #[derive(DeepMerge, Debug, Default, PartialEq)]
 pub enum Nested {
-    Named { a: Option<u8>, b: Option<u8> },
+    Named {
+        a: Option<u8>,
+        b: Option<u8>,
+    },
     Tuple(Option<u8>),
     #[default]
     Unit,
 }
-
 
 /// A tuple struct.
 #[derive(DeepMerge, Debug, Default, PartialEq)]
