@@ -379,27 +379,41 @@ fn merge_member(
         set_or_remove(existing, key, patch, discarded);
         return None;
     };
-    match existing.get_mut(&key) {
-        Some(Value::Object(nested)) if !nested.is_empty() => {
-            if patch.values().any(Value::is_object) {
-                return Some(Frame {
-                    existing: mem::take(nested),
-                    key,
-                    patch: patch.into_iter(),
-                });
-            }
-            for (key, patch) in patch {
-                set_or_remove(nested, key, patch, discarded);
+    if !patch.values().any(Value::is_object) {
+        // No object below: merged where it stands, with a single lookup.
+        match existing.entry(key) {
+            map::Entry::Occupied(mut slot) => match slot.get_mut() {
+                Value::Object(nested) if !nested.is_empty() => {
+                    for (key, patch) in patch {
+                        set_or_remove(nested, key, patch, discarded);
+                    }
+                }
+                other => {
+                    drop_nulls(&mut patch);
+                    discarded.keep(Some(mem::replace(other, Value::Object(patch))));
+                }
+            },
+            map::Entry::Vacant(slot) => {
+                drop_nulls(&mut patch);
+                slot.insert(Value::Object(patch));
             }
         }
+        return None;
+    }
+    match existing.get_mut(&key) {
+        Some(Value::Object(nested)) if !nested.is_empty() => Some(Frame {
+            existing: mem::take(nested),
+            key,
+            patch: patch.into_iter(),
+        }),
         // Nothing, an empty object, a scalar or an array: the patch applies to an empty
         // object, which leaves the patch itself minus its nulls; it moves in whole.
         _ => {
             drop_nulls(&mut patch);
             discarded.keep(existing.insert(key, Value::Object(patch)));
+            None
         }
     }
-    None
 }
 
 /// Applies a patch member that is not an object: `null` removes the key, anything else
@@ -454,14 +468,30 @@ fn keeps_insertion_order() -> bool {
     })
 }
 
-/// Values a merge replaced or deleted, dropped without recursion when this is dropped:
-/// serde_json's own drop recurses once per level of nesting, which a deep enough value would
-/// turn into a stack overflow. Scalars and empty containers are dropped at once.
+/// Drops the values a merge replaces or deletes without recursing: serde_json's own drop
+/// recurses once per level of nesting, which a deep enough value would turn into a stack
+/// overflow. The stack of containers still to take apart is reused for the whole merge, so a
+/// merge allocates it once; scalars and empty containers are dropped at once.
 #[derive(Default)]
 struct Discarded(Vec<Value>);
 
 impl Discarded {
     fn keep(&mut self, value: Option<Value>) {
+        self.push_if_nested(value);
+        while let Some(value) = self.0.pop() {
+            match value {
+                Value::Array(items) => items
+                    .into_iter()
+                    .for_each(|item| self.push_if_nested(Some(item))),
+                Value::Object(members) => members
+                    .into_values()
+                    .for_each(|member| self.push_if_nested(Some(member))),
+                _ => {}
+            }
+        }
+    }
+
+    fn push_if_nested(&mut self, value: Option<Value>) {
         let has_children = match &value {
             Some(Value::Array(items)) => !items.is_empty(),
             Some(Value::Object(members)) => !members.is_empty(),
@@ -469,20 +499,6 @@ impl Discarded {
         };
         if has_children {
             self.0.extend(value);
-        }
-    }
-}
-
-impl Drop for Discarded {
-    fn drop(&mut self) {
-        while let Some(value) = self.0.pop() {
-            match value {
-                Value::Array(items) => items.into_iter().for_each(|item| self.keep(Some(item))),
-                Value::Object(members) => members
-                    .into_values()
-                    .for_each(|member| self.keep(Some(member))),
-                _ => {}
-            }
         }
     }
 }
