@@ -1,10 +1,10 @@
 //! `#[derive(DeepMerge)]` for [`nodeconfig-core`](https://docs.rs/nodeconfig-core).
 //!
 //! Use it through `nodeconfig_core::DeepMerge`; this crate only holds the macro. The pipeline,
-//! one file per stage: [`ast`] reads the input into a small model, [`attr`] parses
-//! `#[merge(...)]` (and the `#[serde(...)]` names used in error paths), [`valid`] checks the rules
-//! that span several attributes or need the field's type, [`generics`] infers bounds,
-//! [`expand`] generates the impl and [`fallback`] emits an impl stub next to errors so that one
+//! one file per stage: `ast.rs` reads the input into a small model, `attr.rs` parses
+//! `#[merge(...)]` (and the `#[serde(...)]` names used in error paths), `valid.rs` checks the rules
+//! that span several attributes or need the field's type, `generics.rs` infers bounds,
+//! `expand.rs` generates the impl and `fallback.rs` emits an impl stub next to errors so that one
 //! mistake does not cause a second wave of errors.
 
 mod ast;

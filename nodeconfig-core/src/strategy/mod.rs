@@ -30,11 +30,13 @@
 
 mod append;
 #[cfg(feature = "json")]
-mod json;
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub mod json;
 mod keep;
 mod replace;
 #[cfg(feature = "toml")]
-mod toml;
+#[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
+pub mod toml;
 
 pub use append::Append;
 #[cfg(feature = "json")]

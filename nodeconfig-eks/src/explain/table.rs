@@ -18,7 +18,7 @@ const TITLE: &str =
 /// # spec.kubelet.config.maxPods  42              userdata.mime part 2  json_deep  overrides part 1
 /// ```
 ///
-/// The value is compact JSON (strings quoted), cut to [`VALUE_WIDTH`] characters; a deleted key
+/// The value is compact JSON (strings quoted), cut to 40 characters; a deleted key
 /// shows `(deleted)`. An overridden input in the same file as the one that set the value is
 /// named by its part alone (`part 1`); otherwise in full.
 ///
@@ -87,7 +87,7 @@ fn row(entry: &Entry) -> [String; 5] {
     ]
 }
 
-/// Compact JSON, cut to [`VALUE_WIDTH`] characters.
+/// Compact JSON, cut to 40 characters.
 fn shorten(value: &Value) -> String {
     let text = value.to_string();
     if text.chars().count() <= VALUE_WIDTH {
