@@ -17,8 +17,13 @@ pub(super) enum Merged {
 
 /// Empty or whitespace only: a document with nothing to keep, not even a comment.
 pub(super) fn is_blank(text: &str) -> bool {
-    text.bytes()
-        .all(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(at, byte)| match byte {
+        b' ' | b'\t' | b'\n' => true,
+        // TOML's newlines are `\n` and `\r\n`; a lone `\r` is an error, not whitespace.
+        b'\r' => bytes.get(at + 1) == Some(&b'\n'),
+        _ => false,
+    })
 }
 
 /// Merges the later document `incoming` into `existing`, or says which side to keep.
@@ -143,6 +148,25 @@ mod tests {
         assert_eq!(line_column("é = x", 3), (1, 3));
         assert_eq!(line_column("é", 1), (1, 1));
         assert_eq!(line_column("ab", 99), (1, 3));
+    }
+
+    /// Found by fuzzing (`fuzz/corpus/toml_deep/crash-lone-carriage-return`): `""` merged with
+    /// `"\r\t"` took the later side as blank and returned text that is not TOML.
+    #[test]
+    fn a_lone_carriage_return_is_not_blank() {
+        assert!(is_blank(" \t\r\n\n"));
+        assert!(!is_blank("\r\t"));
+        assert!(!is_blank("\n\r"));
+        for (existing, incoming, side) in [
+            ("", "\r\t", Side::Incoming),
+            ("\r", "a = 1\n", Side::Existing),
+            ("a = 1\n", "\r", Side::Incoming),
+        ] {
+            let Err(error) = merge(existing, incoming) else {
+                panic!("{existing:?} + {incoming:?} merged");
+            };
+            assert_eq!(error.location().map(|location| location.side), Some(side));
+        }
     }
 
     #[test]
