@@ -46,6 +46,19 @@
 //! except `with` fields declared before it; fields of enclosing structs that the merge visited
 //! earlier keep their merged values. A `with` function that cannot fail keeps the whole merge
 //! atomic.
+//!
+//! # Provenance
+//!
+//! [`trace::merge_all_traced`] merges like [`merge_all`] and also says, for every leaf of the
+//! result, which layer set it, with which strategy, and which earlier layers it replaced: keys
+//! inside `json_deep` and `toml_deep` documents and each `append`ed item included. It is a
+//! separate read-only walk ([`DeepMerge::trace_merge`]); [`DeepMerge::deep_merge`] does not pay
+//! for it.
+//!
+//! # Features
+//!
+//! `derive` (the macro), `json` (`json_deep`, serde_json) and `toml` (`toml_deep`, toml and
+//! toml_edit) are on by default; turn off what you do not use with `default-features = false`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
