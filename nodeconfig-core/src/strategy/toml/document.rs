@@ -49,7 +49,11 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
     if document.is_empty() {
         // A document of comments only keeps them all in its trailing text, which is written
         // last; as the root's prefix they stay above the keys the later document brings.
-        let comments = document.trailing().clone();
+        let mut comments = document.trailing().as_str().unwrap_or_default().to_owned();
+        // Without a final newline the last comment would swallow the first key written after it.
+        if !comments.is_empty() && !comments.ends_with('\n') {
+            comments.push('\n');
+        }
         document.set_trailing("");
         document.decor_mut().set_prefix(comments);
     }
@@ -166,6 +170,22 @@ mod tests {
                 panic!("{existing:?} + {incoming:?} merged");
             };
             assert_eq!(error.location().map(|location| location.side), Some(side));
+        }
+    }
+
+    /// Found by fuzzing (`fuzz/corpus/toml_deep/crash-comment-without-newline`): the later
+    /// document's first key was written on the line of the earlier one's last comment.
+    #[test]
+    fn keys_after_a_comment_without_a_final_newline_start_a_line() {
+        for (existing, incoming, merged) in [
+            ("# c", "a = 1\n", "# c\na = 1"),
+            ("# c\n# d", "[t]\na = 1\n", "# c\n# d\n[t]\na = 1"),
+            ("# c\r\n# d", "a = 1\r\n", "# c\r\n# d\r\na = 1"),
+        ] {
+            let Ok(Merged::Text(text)) = merge(existing, incoming) else {
+                panic!("{existing:?} + {incoming:?} did not merge into new text");
+            };
+            assert_eq!(text, merged);
         }
     }
 
