@@ -170,6 +170,11 @@ where
     }
 
     fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+        // Nothing to merge into: take the incoming map whole instead of rehashing every key.
+        if self.is_empty() {
+            *self = incoming;
+            return Ok(());
+        }
         self.reserve(incoming.len());
         for (key, incoming_value) in incoming {
             match self.entry(key) {
