@@ -48,8 +48,13 @@ impl<T: DeepMerge> DeepMerge for Option<T> {
     fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
         match (self, incoming) {
             (Some(existing), Some(incoming)) => existing.prepare_merge(incoming),
-            _ => Ok(()),
+            (None, Some(incoming)) => T::prepare_new(incoming),
+            (_, None) => Ok(()),
         }
+    }
+
+    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+        incoming.as_mut().map_or(Ok(()), T::prepare_new)
     }
 
     #[inline]
@@ -81,6 +86,10 @@ impl<T: DeepMerge> DeepMerge for Box<T> {
         (**self).prepare_merge(&mut **incoming)
     }
 
+    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+        T::prepare_new(&mut **incoming)
+    }
+
     #[inline]
     fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
         (**self).apply_merge(*incoming)
@@ -100,15 +109,25 @@ where
     const NEEDS_PREPARE: bool = V::NEEDS_PREPARE;
 
     fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
-        if !V::NEEDS_PREPARE || self.is_empty() {
+        if !V::NEEDS_PREPARE {
             return Ok(());
         }
         for (key, incoming_value) in incoming.iter_mut() {
-            if let Some(existing_value) = self.get(key) {
-                existing_value
-                    .prepare_merge(incoming_value)
-                    .map_err(|error| error.at(&segment_for_key(key)))?;
-            }
+            let prepared = match self.get(key) {
+                Some(existing_value) => existing_value.prepare_merge(incoming_value),
+                None => V::prepare_new(incoming_value),
+            };
+            prepared.map_err(|error| error.at(&segment_for_key(key)))?;
+        }
+        Ok(())
+    }
+
+    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+        if !V::NEEDS_PREPARE {
+            return Ok(());
+        }
+        for (key, incoming_value) in incoming.iter_mut() {
+            V::prepare_new(incoming_value).map_err(|error| error.at(&segment_for_key(key)))?;
         }
         Ok(())
     }
@@ -156,15 +175,25 @@ where
     const NEEDS_PREPARE: bool = V::NEEDS_PREPARE;
 
     fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
-        if !V::NEEDS_PREPARE || self.is_empty() {
+        if !V::NEEDS_PREPARE {
             return Ok(());
         }
         for (key, incoming_value) in incoming.iter_mut() {
-            if let Some(existing_value) = self.get(key) {
-                existing_value
-                    .prepare_merge(incoming_value)
-                    .map_err(|error| error.at(&segment_for_key(key)))?;
-            }
+            let prepared = match self.get(key) {
+                Some(existing_value) => existing_value.prepare_merge(incoming_value),
+                None => V::prepare_new(incoming_value),
+            };
+            prepared.map_err(|error| error.at(&segment_for_key(key)))?;
+        }
+        Ok(())
+    }
+
+    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+        if !V::NEEDS_PREPARE {
+            return Ok(());
+        }
+        for (key, incoming_value) in incoming.iter_mut() {
+            V::prepare_new(incoming_value).map_err(|error| error.at(&segment_for_key(key)))?;
         }
         Ok(())
     }

@@ -197,6 +197,32 @@ pub trait DeepMerge: Sized {
         Ok(())
     }
 
+    /// The fallible phase for a value that arrives where nothing was before (an earlier `None`,
+    /// a new map key, another enum variant, the first layer of [`merge_all`]): nothing is merged
+    /// into it, but what must hold for a merge still holds (a TOML document must parse).
+    ///
+    /// The default does nothing; the derive checks every field.
+    ///
+    /// ```
+    /// use nodeconfig_core::DeepMerge;
+    ///
+    /// #[derive(DeepMerge)]
+    /// struct Containerd {
+    ///     #[merge(strategy = "toml_deep")]
+    ///     config: String,
+    /// }
+    ///
+    /// let mut existing: Option<Containerd> = None;
+    /// let broken = Some(Containerd { config: "[grpc".into() });
+    /// let error = existing.deep_merge(broken).unwrap_err();
+    /// assert_eq!(error.path(), "config");
+    /// assert!(existing.is_none());
+    /// ```
+    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
     /// The moving phase: merges `incoming`, already prepared, into `self`.
     ///
     /// Call [`deep_merge`](Self::deep_merge) instead unless you are composing impls by hand and
@@ -239,8 +265,9 @@ pub trait DeepMerge: Sized {
 
 /// Merges `layers` in order, later layers winning: a left fold that starts from the first layer.
 ///
-/// No layers gives `T::default()`. On error, the error's path is the failing field's path; the
-/// partially folded value is dropped.
+/// No layers gives `T::default()`. The first layer is checked like every later one (its TOML
+/// documents must parse). On error, the error's path is the failing field's path; the partially
+/// folded value is dropped.
 ///
 /// ```
 /// use nodeconfig_core::merge_all;
@@ -264,6 +291,10 @@ where
     let Some(mut merged) = layers.next() else {
         return Ok(T::default());
     };
+    // The first layer is merged into nothing; its documents must parse all the same.
+    if T::NEEDS_PREPARE {
+        T::prepare_new(&mut merged)?;
+    }
     for layer in layers {
         merged.deep_merge(layer)?;
     }

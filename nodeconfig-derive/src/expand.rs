@@ -55,11 +55,15 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
         let member = &field.member;
         prepare_field(
             field,
-            &quote!(&self.#member),
+            Some(&quote!(&self.#member)),
             &quote!(&mut __incoming.#member),
             &[],
             krate,
         )
+    });
+    let prepare_new = data.fields.iter().filter_map(|field| {
+        let member = &field.member;
+        prepare_field(field, None, &quote!(&mut __incoming.#member), &[], krate)
     });
     let bindings = data.fields.iter().enumerate().map(|(index, field)| {
         let member = &field.member;
@@ -94,6 +98,12 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
                 __incoming: &mut Self,
             ) -> ::core::result::Result<(), #krate::MergeError> {
                 #(#prepare)*
+                let _ = __incoming;
+                ::core::result::Result::Ok(())
+            }
+
+            fn prepare_new(__incoming: &mut Self) -> ::core::result::Result<(), #krate::MergeError> {
+                #(#prepare_new)*
                 let _ = __incoming;
                 ::core::result::Result::Ok(())
             }
@@ -133,7 +143,28 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         .iter()
         .filter_map(|variant| prepare_arm(variant, krate))
         .collect();
-    let prepare_rest = (prepare_arms.len() < variant_count).then(|| quote!(_ => {}));
+    // Another variant arrives whole where the existing one was: it is a new value.
+    let prepare_rest = (prepare_arms.len() < variant_count || variant_count > 1).then(|| {
+        quote! {
+            (_, __new) => {
+                return <Self as #krate::DeepMerge>::prepare_new(__new);
+            }
+        }
+    });
+    let prepare_new_arms: Vec<TokenStream> = data
+        .variants
+        .iter()
+        .filter_map(|variant| prepare_new_arm(variant, krate))
+        .collect();
+    let prepare_new_rest = (prepare_new_arms.len() < variant_count).then(|| quote!(_ => {}));
+    let prepare_new = (!prepare_new_arms.is_empty()).then(|| {
+        quote! {
+            match __incoming {
+                #(#prepare_new_arms)*
+                #prepare_new_rest
+            }
+        }
+    });
     let prepare = (!prepare_arms.is_empty()).then(|| {
         quote! {
             match (self, __incoming) {
@@ -148,7 +179,7 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         .iter()
         .filter_map(|variant| apply_arm(variant, krate))
         .collect();
-    let apply_rest = (apply_arms.len() < variant_count)
+    let apply_rest = (apply_arms.len() < variant_count || variant_count > 1)
         .then(|| quote!((__existing, __incoming) => *__existing = __incoming,));
     // An empty enum has no value to merge: matching the incoming one is the whole body.
     let apply = if variant_count == 0 {
@@ -176,6 +207,11 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
                 __incoming: &mut Self,
             ) -> ::core::result::Result<(), #krate::MergeError> {
                 #prepare
+                ::core::result::Result::Ok(())
+            }
+
+            fn prepare_new(__incoming: &mut Self) -> ::core::result::Result<(), #krate::MergeError> {
+                #prepare_new
                 ::core::result::Result::Ok(())
             }
 
@@ -211,7 +247,7 @@ fn prepare_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
             let incoming = format_ident!("__incoming_{}", index);
             prepare_field(
                 field,
-                &quote!(#existing),
+                Some(&quote!(#existing)),
                 &quote!(#incoming),
                 &segments,
                 krate,
@@ -224,6 +260,26 @@ fn prepare_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
     let existing = variant_pattern(variant, "existing", prepare_field_used);
     let incoming = variant_pattern(variant, "incoming", prepare_field_used);
     Some(quote!((#existing, #incoming) => { #(#statements)* }))
+}
+
+/// `Self::V { a: __incoming_0, .. } => { ... }`: a variant with something to prepare, arriving
+/// where nothing was.
+fn prepare_new_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
+    let segments: Vec<&str> = variant.segment.iter().map(String::as_str).collect();
+    let statements: Vec<TokenStream> = variant
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(index, field)| {
+            let incoming = format_ident!("__incoming_{}", index);
+            prepare_field(field, None, &quote!(#incoming), &segments, krate)
+        })
+        .collect();
+    if statements.is_empty() {
+        return None;
+    }
+    let incoming = variant_pattern(variant, "incoming", prepare_field_used);
+    Some(quote!(#incoming => { #(#statements)* }))
 }
 
 /// `(Self::V { a: __existing_0 }, Self::V { a: __incoming_0 }) => { ... }` for a variant with
@@ -303,7 +359,7 @@ fn needs_prepare<'f, 'a: 'f>(
     let terms: Vec<TokenStream> = fields
         .filter(|field| prepare_field_used(field))
         .map(|field| {
-            let (trait_path, _, _) =
+            let (trait_path, _, _, _) =
                 trait_call(field, krate).expect("checked by prepare_field_used");
             let ty = field.ty;
             quote_spanned!(ty.span()=> <#ty as #trait_path>::NEEDS_PREPARE)
@@ -325,25 +381,28 @@ fn prepare_field_used(field: &Field) -> bool {
         )
 }
 
-/// For fields merged through a trait with a prepare phase: the trait, its prepare method and
-/// its merge method.
-fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, Ident)> {
+/// For fields merged through a trait with a prepare phase: the trait, its prepare method, its
+/// merge method, and its prepare method for a value with nothing before it.
+fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, Ident, Ident)> {
     let span = Span::call_site();
     match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
         None => Some((
             quote!(#krate::DeepMerge),
             Ident::new("prepare_merge", span),
             Ident::new("apply_merge", span),
+            Ident::new("prepare_new", span),
         )),
         Some(Strategy::JsonDeep) => Some((
             quote!(#krate::strategy::JsonDeep),
             Ident::new("prepare_json_deep", span),
             Ident::new("json_deep", span),
+            Ident::new("prepare_new_json_deep", span),
         )),
         Some(Strategy::TomlDeep) => Some((
             quote!(#krate::strategy::TomlDeep),
             Ident::new("prepare_toml_deep", span),
             Ident::new("toml_deep", span),
+            Ident::new("prepare_new_toml_deep", span),
         )),
         Some(Strategy::Append | Strategy::Replace | Strategy::Keep) => None,
     }
@@ -359,9 +418,11 @@ fn at_segments(field: &Field, outer: &[&str]) -> TokenStream {
     quote!(#(.at(#segments))*)
 }
 
+/// The prepare step of one field: against the existing value, or, when `existing` is `None`,
+/// for a value that arrives where nothing was (its documents must still parse).
 fn prepare_field(
     field: &Field,
-    existing: &TokenStream,
+    existing: Option<&TokenStream>,
     incoming: &TokenStream,
     outer: &[&str],
     krate: &syn::Path,
@@ -369,10 +430,15 @@ fn prepare_field(
     if !prepare_field_used(field) {
         return None;
     }
-    let (trait_path, prepare, _) = trait_call(field, krate)?;
+    let (trait_path, prepare, _, prepare_new) = trait_call(field, krate)?;
     let ty = field.ty;
     let at = at_segments(field, outer);
-    let call = quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare(#existing, #incoming));
+    let call = match existing {
+        Some(existing) => {
+            quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare(#existing, #incoming))
+        }
+        None => quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare_new(#incoming)),
+    };
     Some(quote! {
         if <#ty as #trait_path>::NEEDS_PREPARE {
             if let ::core::result::Result::Err(__error) = #call {
@@ -419,7 +485,7 @@ fn apply_field(
             <#ty as #krate::strategy::Append>::append_items(#existing, #incoming);
         },
         Some(Strategy::JsonDeep | Strategy::TomlDeep) => {
-            let (trait_path, _, merge) = trait_call(field, krate).expect("a document strategy");
+            let (trait_path, _, merge, _) = trait_call(field, krate).expect("a document strategy");
             quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming);)
         }
         None => {

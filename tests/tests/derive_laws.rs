@@ -246,16 +246,15 @@ fn layer() -> impl Strategy<Value = Node> {
         })
 }
 
-/// `((l1 <- l2) <- l3) ...`, one `deep_merge` at a time.
+/// `((nothing <- l1) <- l2) <- l3 ...`, one `deep_merge` at a time, starting from an absent
+/// value: the first layer arrives where nothing was, so its documents are checked like every
+/// later layer's (`merge_all` promises the same).
 fn left_fold(layers: Vec<Node>) -> Result<Node, MergeError> {
-    let mut layers = layers.into_iter();
-    let Some(first) = layers.next() else {
-        return Ok(Node::default());
-    };
-    layers.try_fold(first, |mut merged, layer| {
-        merged.deep_merge(layer)?;
-        Ok(merged)
-    })
+    let mut merged: Option<Node> = None;
+    for layer in layers {
+        merged.deep_merge(Some(layer))?;
+    }
+    Ok(merged.unwrap_or_default())
 }
 
 proptest! {

@@ -94,3 +94,29 @@ fn fieldless_enums_replace() {
     existing.deep_merge(None).unwrap();
     assert_eq!(existing, Some(Strategy::Raid10));
 }
+
+/// Every variant has fields: the arms for "same variant" do not cover a change of variant, which
+/// must still replace (and compile).
+#[derive(DeepMerge, Debug, PartialEq)]
+enum Source {
+    File { path: Option<String> },
+    Inline(Option<String>),
+}
+
+#[test]
+fn enums_whose_variants_all_have_fields_merge_and_replace() {
+    let mut existing = Source::File {
+        path: Some("/etc/a".into()),
+    };
+    existing.deep_merge(Source::File { path: None }).unwrap();
+    assert_eq!(
+        existing,
+        Source::File {
+            path: Some("/etc/a".into())
+        }
+    );
+    existing
+        .deep_merge(Source::Inline(Some("x".into())))
+        .unwrap();
+    assert_eq!(existing, Source::Inline(Some("x".into())));
+}

@@ -119,6 +119,13 @@ pub trait JsonDeep: Sized {
     /// ```
     fn json_deep(&mut self, incoming: Self);
 
+    /// The fallible phase for a document with nothing before it; a JSON document has nothing
+    /// to check, so the default does nothing.
+    fn prepare_new_json_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
     /// Records, for [`merge_all_traced`](crate::trace::merge_all_traced), which leaves of the
     /// document merging `incoming` onto `existing` (`None`: absent) sets or deletes: every
     /// member of the patch that is not an object is a leaf, a `null` that removes a key is a

@@ -152,6 +152,14 @@ pub trait TomlDeep: Sized {
     /// ```
     fn toml_deep(&mut self, incoming: Self);
 
+    /// The fallible phase for a document with nothing before it (a new map key, an earlier
+    /// `None` around the field): TOML text must still parse. Parsed tables have nothing to
+    /// check, so the default does nothing.
+    fn prepare_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
     /// Records, for [`merge_all_traced`](crate::trace::merge_all_traced), the leaves merging
     /// `incoming` sets: every value that is not a table (arrays of tables included, since they
     /// replace). Text that does not parse records nothing; the merge reports it.
@@ -184,6 +192,10 @@ pub trait TomlDeep: Sized {
 /// TOML text, merged on its syntax tree so that the earlier document's formatting survives.
 impl TomlDeep for String {
     const NEEDS_PREPARE: bool = true;
+
+    fn prepare_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        document::check(incoming, crate::Side::Incoming)
+    }
 
     fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
         if let document::Merged::Text(merged) = document::merge(self, incoming)? {
@@ -248,6 +260,12 @@ impl TomlDeep for ::toml::Value {
 /// the later text is taken as is, once it is known to parse.
 impl TomlDeep for Option<String> {
     const NEEDS_PREPARE: bool = true;
+
+    fn prepare_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        incoming
+            .as_mut()
+            .map_or(Ok(()), String::prepare_new_toml_deep)
+    }
 
     fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
         match (self, incoming) {

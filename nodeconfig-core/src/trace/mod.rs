@@ -155,7 +155,13 @@ where
         T::trace_merge(merged.as_ref(), &value, &mut tracer);
         match &mut merged {
             Some(merged) => merged.deep_merge(value)?,
-            None => merged = Some(value),
+            None => {
+                let mut first = value;
+                if T::NEEDS_PREPARE {
+                    T::prepare_new(&mut first)?;
+                }
+                merged = Some(first);
+            }
         }
         sources.push(source);
         events.append(&mut tracer.events);
