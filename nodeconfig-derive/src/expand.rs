@@ -9,7 +9,7 @@ use syn::{DeriveInput, Ident, Member, parse_quote};
 use crate::ast::{Enum, Field, Input, Struct, Variant};
 use crate::attr::Strategy;
 use crate::errors::Errors;
-use crate::{fallback, generics, ty, valid};
+use crate::{fallback, generics, trace, ty, valid};
 
 /// The whole derive as a plain function, so that tests can snapshot its output.
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
@@ -31,6 +31,66 @@ fn default_crate() -> syn::Path {
     parse_quote!(::nodeconfig_core)
 }
 
+/// The bodies of the generated methods, each the whole content of its block.
+struct Bodies {
+    prepare: TokenStream,
+    prepare_new: TokenStream,
+    apply: TokenStream,
+    trace: TokenStream,
+}
+
+/// `impl DeepMerge`: the signatures, shared by structs and enums; the bodies are theirs.
+fn impl_deep_merge(
+    ident: &Ident,
+    generics: &syn::Generics,
+    where_clause: Option<syn::WhereClause>,
+    needs_prepare: &TokenStream,
+    krate: &syn::Path,
+    bodies: &Bodies,
+) -> TokenStream {
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let Bodies {
+        prepare,
+        prepare_new,
+        apply,
+        trace,
+    } = bodies;
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::DeepMerge for #ident #ty_generics #where_clause {
+            const NEEDS_PREPARE: bool = #needs_prepare;
+
+            #[inline]
+            fn prepare_merge(
+                &self,
+                __incoming: &mut Self,
+            ) -> ::core::result::Result<(), #krate::MergeError> {
+                #prepare
+            }
+
+            fn prepare_new(__incoming: &mut Self) -> ::core::result::Result<(), #krate::MergeError> {
+                #prepare_new
+            }
+
+            #[inline]
+            fn apply_merge(
+                &mut self,
+                __incoming: Self,
+            ) -> ::core::result::Result<(), #krate::MergeError> {
+                #apply
+            }
+
+            fn trace_merge(
+                __existing: ::core::option::Option<&Self>,
+                __incoming: &Self,
+                __tracer: &mut #krate::trace::Tracer,
+            ) {
+                #trace
+            }
+        }
+    }
+}
+
 impl Input<'_> {
     fn krate(&self) -> syn::Path {
         let attrs = match self {
@@ -45,8 +105,6 @@ impl Input<'_> {
 }
 
 fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
-    let ident = data.ident;
-    let (impl_generics, ty_generics, _) = data.generics.split_for_impl();
     let where_clause =
         generics::where_clause(data.generics, &data.attrs, data.fields.iter(), krate);
     let needs_prepare = needs_prepare(data.fields.iter(), krate);
@@ -84,55 +142,41 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
     let trace = data.fields.iter().map(|field| {
         let member = &field.member;
         let existing = quote!(__existing.map(|__existing| &__existing.#member));
-        trace_field(field, &existing, &quote!(&__incoming.#member), krate)
+        trace::trace_field(field, &existing, &quote!(&__incoming.#member), krate)
     });
 
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics #krate::DeepMerge for #ident #ty_generics #where_clause {
-            const NEEDS_PREPARE: bool = #needs_prepare;
-
-            #[inline]
-            fn prepare_merge(
-                &self,
-                __incoming: &mut Self,
-            ) -> ::core::result::Result<(), #krate::MergeError> {
-                #(#prepare)*
-                let _ = __incoming;
-                ::core::result::Result::Ok(())
-            }
-
-            fn prepare_new(__incoming: &mut Self) -> ::core::result::Result<(), #krate::MergeError> {
-                #(#prepare_new)*
-                let _ = __incoming;
-                ::core::result::Result::Ok(())
-            }
-
-            #[inline]
-            fn apply_merge(
-                &mut self,
-                __incoming: Self,
-            ) -> ::core::result::Result<(), #krate::MergeError> {
-                let Self { #(#bindings),* } = __incoming;
-                #(#apply)*
-                ::core::result::Result::Ok(())
-            }
-
-            fn trace_merge(
-                __existing: ::core::option::Option<&Self>,
-                __incoming: &Self,
-                __tracer: &mut #krate::trace::Tracer,
-            ) {
-                #(#trace)*
-                let _ = (__existing, __incoming, __tracer);
-            }
-        }
-    }
+    let bodies = Bodies {
+        prepare: quote! {
+            #(#prepare)*
+            let _ = __incoming;
+            ::core::result::Result::Ok(())
+        },
+        prepare_new: quote! {
+            #(#prepare_new)*
+            let _ = __incoming;
+            ::core::result::Result::Ok(())
+        },
+        apply: quote! {
+            let Self { #(#bindings),* } = __incoming;
+            #(#apply)*
+            ::core::result::Result::Ok(())
+        },
+        trace: quote! {
+            #(#trace)*
+            let _ = (__existing, __incoming, __tracer);
+        },
+    };
+    impl_deep_merge(
+        data.ident,
+        data.generics,
+        where_clause,
+        &needs_prepare,
+        krate,
+        &bodies,
+    )
 }
 
 fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
-    let ident = data.ident;
-    let (impl_generics, ty_generics, _) = data.generics.split_for_impl();
     let fields = data.variants.iter().flat_map(|variant| &variant.fields);
     let where_clause = generics::where_clause(data.generics, &data.attrs, fields.clone(), krate);
     let needs_prepare = needs_prepare(fields, krate);
@@ -194,44 +238,26 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         }
     };
 
-    let trace = trace_enum(data, krate);
-
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics #krate::DeepMerge for #ident #ty_generics #where_clause {
-            const NEEDS_PREPARE: bool = #needs_prepare;
-
-            #[inline]
-            fn prepare_merge(
-                &self,
-                __incoming: &mut Self,
-            ) -> ::core::result::Result<(), #krate::MergeError> {
-                #prepare
-                ::core::result::Result::Ok(())
-            }
-
-            fn prepare_new(__incoming: &mut Self) -> ::core::result::Result<(), #krate::MergeError> {
-                #prepare_new
-                ::core::result::Result::Ok(())
-            }
-
-            #[inline]
-            fn apply_merge(
-                &mut self,
-                __incoming: Self,
-            ) -> ::core::result::Result<(), #krate::MergeError> {
-                #apply
-            }
-
-            fn trace_merge(
-                __existing: ::core::option::Option<&Self>,
-                __incoming: &Self,
-                __tracer: &mut #krate::trace::Tracer,
-            ) {
-                #trace
-            }
-        }
-    }
+    let bodies = Bodies {
+        prepare: quote! {
+            #prepare
+            ::core::result::Result::Ok(())
+        },
+        prepare_new: quote! {
+            #prepare_new
+            ::core::result::Result::Ok(())
+        },
+        apply,
+        trace: trace::trace_enum(data, krate),
+    };
+    impl_deep_merge(
+        data.ident,
+        data.generics,
+        where_clause,
+        &needs_prepare,
+        krate,
+        &bodies,
+    )
 }
 
 /// `(Self::V { a: __existing_0, .. }, Self::V { a: __incoming_0, .. }) => { ... }` for a
@@ -306,7 +332,11 @@ fn apply_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
     Some(quote!((#existing, #incoming) => { #(#statements)* }))
 }
 
-fn variant_pattern(variant: &Variant, side: &str, used: impl Fn(&Field) -> bool) -> TokenStream {
+pub(crate) fn variant_pattern(
+    variant: &Variant,
+    side: &str,
+    used: impl Fn(&Field) -> bool,
+) -> TokenStream {
     let ident = variant.ident;
     let bindings = variant.fields.iter().enumerate().map(|(index, field)| {
         let binding = if used(field) {
@@ -496,127 +526,5 @@ fn apply_field(
                 }
             }
         }
-    }
-}
-
-/// The enum's trace: the same variant traces field by field against the existing one; another
-/// variant replaces the whole value (recorded at the enum's own path first, so the old
-/// variant's leaves count as replaced), then traces its fields against nothing.
-fn trace_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
-    if data.variants.is_empty() {
-        return quote!(match *__incoming {});
-    }
-    let arms = data.variants.iter().map(|variant| {
-        let ident = variant.ident;
-        let used = |field: &Field| field.attrs.skip.is_none();
-        if variant.fields.is_empty() {
-            return quote!((_, Self::#ident) => __tracer.set("replace"),);
-        }
-        let existing = variant_pattern(variant, "existing", used);
-        let incoming = variant_pattern(variant, "incoming", used);
-        let fields = |same: bool| {
-            variant
-                .fields
-                .iter()
-                .enumerate()
-                .map(move |(index, field)| {
-                    let existing_binding = format_ident!("__existing_{}", index);
-                    let incoming_binding = format_ident!("__incoming_{}", index);
-                    let ty = field.ty;
-                    let existing = if same {
-                        quote!(::core::option::Option::Some(#existing_binding))
-                    } else {
-                        quote!(::core::option::Option::None::<&#ty>)
-                    };
-                    trace_field(field, &existing, &quote!(#incoming_binding), krate)
-                })
-        };
-        let same = fields(true);
-        let other = fields(false);
-        let (enter, leave) = match &variant.segment {
-            Some(segment) => (
-                quote!(let __variant_mark = __tracer.enter(#segment);),
-                quote!(__tracer.leave(__variant_mark);),
-            ),
-            None => (TokenStream::new(), TokenStream::new()),
-        };
-        quote! {
-            (::core::option::Option::Some(#existing), #incoming) => {
-                #enter
-                #(#same)*
-                #leave
-            }
-            (__other, #incoming) => {
-                if __other.is_some() {
-                    __tracer.set("replace");
-                }
-                #enter
-                #(#other)*
-                #leave
-            }
-        }
-    });
-    quote! {
-        match (__existing, __incoming) {
-            #(#arms)*
-        }
-    }
-}
-
-/// One field's trace: enter its path segment, record what its merge would set, leave.
-fn trace_field(
-    field: &Field,
-    existing: &TokenStream,
-    incoming: &TokenStream,
-    krate: &syn::Path,
-) -> TokenStream {
-    if field.attrs.skip.is_some() {
-        return TokenStream::new();
-    }
-    let ty = field.ty;
-    let strategies = quote!(#krate::trace::strategies);
-    let is_option = ty::option_inner(ty).is_some();
-    let record = if field.attrs.with.is_some() {
-        quote!(#strategies::with(__tracer);)
-    } else {
-        match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
-            None => {
-                quote!(<#ty as #krate::DeepMerge>::trace_merge(#existing, #incoming, __tracer);)
-            }
-            Some(Strategy::Replace) if is_option => {
-                quote!(#strategies::replace_option(#incoming, __tracer);)
-            }
-            Some(Strategy::Replace) => quote!(#strategies::replace(__tracer);),
-            Some(Strategy::Keep) if is_option => {
-                quote!(#strategies::keep_option(#existing, #incoming, __tracer);)
-            }
-            Some(Strategy::Keep) => quote!(#strategies::keep(#existing, __tracer);),
-            Some(Strategy::Append) => {
-                // Only the trait path carries the field's span: a wrong type then gives the
-                // same error as the merge itself (deduplicated), and the closure stays the
-                // macro's own code, out of clippy's sight.
-                let count =
-                    quote_spanned!(ty.span()=> <#ty as #krate::strategy::Append>::item_count);
-                quote! {
-                    #strategies::append(#existing.map(|__list| #count(__list)), #count(#incoming), __tracer);
-                }
-            }
-            Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
-                <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
-            },
-            Some(Strategy::TomlDeep) => quote_spanned! {ty.span()=>
-                <#ty as #krate::strategy::TomlDeep>::trace_toml_deep(#existing, #incoming, __tracer);
-            },
-        }
-    };
-    match &field.segment {
-        Some(segment) => quote! {
-            {
-                let __mark = __tracer.enter(#segment);
-                #record
-                __tracer.leave(__mark);
-            }
-        },
-        None => record,
     }
 }

@@ -4,7 +4,7 @@
 //! one file per stage: `ast.rs` reads the input into a small model, `attr.rs` parses
 //! `#[merge(...)]` (and the `#[serde(...)]` names used in error paths), `valid.rs` checks the rules
 //! that span several attributes or need the field's type, `generics.rs` infers bounds,
-//! `expand.rs` generates the impl and `fallback.rs` emits an impl stub next to errors so that one
+//! `expand.rs` generates the impl (`trace.rs` its provenance walk) and `fallback.rs` emits an impl stub next to errors so that one
 //! mistake does not cause a second wave of errors.
 
 mod ast;
@@ -15,6 +15,7 @@ mod expand;
 mod fallback;
 mod generics;
 mod suggest;
+mod trace;
 mod ty;
 mod valid;
 
