@@ -91,7 +91,7 @@ pub trait JsonDeep: Sized {
     /// use nodeconfig_core::strategy::JsonDeep;
     /// assert!(!<serde_json::Value as JsonDeep>::NEEDS_PREPARE);
     /// ```
-    const NEEDS_PREPARE: bool;
+    const NEEDS_PREPARE: bool = false;
 
     /// The fallible phase (see [`DeepMerge::prepare_merge`](crate::DeepMerge::prepare_merge)):
     /// never changes `self`. For the implementations in this crate it does nothing and returns
@@ -106,7 +106,10 @@ pub trait JsonDeep: Sized {
     /// assert!(existing.prepare_json_deep(&mut incoming).is_ok());
     /// assert_eq!(incoming, json!({"a": null}));
     /// ```
-    fn prepare_json_deep(&self, incoming: &mut Self) -> Result<(), MergeError>;
+    fn prepare_json_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
 
     /// Applies `incoming` to `self` as an RFC 7396 merge patch.
     ///
@@ -147,12 +150,6 @@ pub trait JsonDeep: Sized {
 /// assert_eq!(value, json!(["not", "an", "object"]));
 /// ```
 impl JsonDeep for Value {
-    const NEEDS_PREPARE: bool = false;
-
-    fn prepare_json_deep(&self, _incoming: &mut Self) -> Result<(), MergeError> {
-        Ok(())
-    }
-
     fn json_deep(&mut self, incoming: Self) {
         match (self, incoming) {
             (Value::Object(existing), Value::Object(patch)) => merge_object(existing, patch),
@@ -181,12 +178,6 @@ impl JsonDeep for Value {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 impl JsonDeep for Map<String, Value> {
-    const NEEDS_PREPARE: bool = false;
-
-    fn prepare_json_deep(&self, _incoming: &mut Self) -> Result<(), MergeError> {
-        Ok(())
-    }
-
     fn json_deep(&mut self, incoming: Self) {
         merge_object(self, incoming);
     }
@@ -208,12 +199,6 @@ impl JsonDeep for Map<String, Value> {
 /// assert_eq!(labels, BTreeMap::from([("b".to_string(), json!(2))]));
 /// ```
 impl JsonDeep for BTreeMap<String, Value> {
-    const NEEDS_PREPARE: bool = false;
-
-    fn prepare_json_deep(&self, _incoming: &mut Self) -> Result<(), MergeError> {
-        Ok(())
-    }
-
     fn json_deep(&mut self, incoming: Self) {
         for (key, patch) in incoming {
             if patch.is_null() {
@@ -246,12 +231,6 @@ impl JsonDeep for BTreeMap<String, Value> {
 /// assert_eq!(annotations["a"], json!({"x": 1, "y": 2}));
 /// ```
 impl<S: BuildHasher> JsonDeep for HashMap<String, Value, S> {
-    const NEEDS_PREPARE: bool = false;
-
-    fn prepare_json_deep(&self, _incoming: &mut Self) -> Result<(), MergeError> {
-        Ok(())
-    }
-
     fn json_deep(&mut self, incoming: Self) {
         for (key, patch) in incoming {
             if patch.is_null() {

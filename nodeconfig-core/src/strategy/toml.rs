@@ -116,7 +116,7 @@ pub trait TomlDeep: Sized {
     /// assert!(<String as TomlDeep>::NEEDS_PREPARE);
     /// assert!(!<toml::Table as TomlDeep>::NEEDS_PREPARE);
     /// ```
-    const NEEDS_PREPARE: bool;
+    const NEEDS_PREPARE: bool = false;
 
     /// The fallible phase (see [`DeepMerge::prepare_merge`](crate::DeepMerge::prepare_merge)):
     /// parses what needs parsing and never changes `self`. For text it leaves the merged
@@ -135,7 +135,10 @@ pub trait TomlDeep: Sized {
     /// assert_eq!(existing, "a = 1\n");
     /// # Ok::<(), nodeconfig_core::MergeError>(())
     /// ```
-    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError>;
+    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
 
     /// Merges the prepared `incoming` into `self`; it cannot fail.
     ///
@@ -218,13 +221,6 @@ impl TomlDeep for String {
 }
 
 impl TomlDeep for ::toml::Table {
-    const NEEDS_PREPARE: bool = false;
-
-    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
-        let _ = incoming;
-        Ok(())
-    }
-
     fn toml_deep(&mut self, incoming: Self) {
         merge_parsed_tables(self, incoming);
     }
@@ -235,13 +231,6 @@ impl TomlDeep for ::toml::Table {
 }
 
 impl TomlDeep for ::toml::Value {
-    const NEEDS_PREPARE: bool = false;
-
-    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
-        let _ = incoming;
-        Ok(())
-    }
-
     fn toml_deep(&mut self, incoming: Self) {
         match (self, incoming) {
             (::toml::Value::Table(existing), ::toml::Value::Table(incoming)) => {
@@ -288,13 +277,6 @@ impl TomlDeep for Option<String> {
 
 /// A later `None` keeps the earlier table; an earlier `None` takes the later one.
 impl TomlDeep for Option<::toml::Table> {
-    const NEEDS_PREPARE: bool = false;
-
-    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
-        let _ = incoming;
-        Ok(())
-    }
-
     fn toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
@@ -308,13 +290,6 @@ impl TomlDeep for Option<::toml::Table> {
 
 /// A later `None` keeps the earlier value; an earlier `None` takes the later one.
 impl TomlDeep for Option<::toml::Value> {
-    const NEEDS_PREPARE: bool = false;
-
-    fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
-        let _ = incoming;
-        Ok(())
-    }
-
     fn toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
