@@ -109,27 +109,11 @@ where
     const NEEDS_PREPARE: bool = V::NEEDS_PREPARE;
 
     fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
-        if !V::NEEDS_PREPARE {
-            return Ok(());
-        }
-        for (key, incoming_value) in incoming.iter_mut() {
-            let prepared = match self.get(key) {
-                Some(existing_value) => existing_value.prepare_merge(incoming_value),
-                None => V::prepare_new(incoming_value),
-            };
-            prepared.map_err(|error| error.at(&segment_for_key(key)))?;
-        }
-        Ok(())
+        prepare_entries(incoming.iter_mut(), |key| self.get(key))
     }
 
     fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
-        if !V::NEEDS_PREPARE {
-            return Ok(());
-        }
-        for (key, incoming_value) in incoming.iter_mut() {
-            V::prepare_new(incoming_value).map_err(|error| error.at(&segment_for_key(key)))?;
-        }
-        Ok(())
+        prepare_entries(incoming.iter_mut(), |_| None)
     }
 
     fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
@@ -153,15 +137,7 @@ where
     }
 
     fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
-        for (key, incoming_value) in incoming {
-            let mark = tracer.enter(&segment_for_key(key));
-            V::trace_merge(
-                existing.and_then(|map| map.get(key)),
-                incoming_value,
-                tracer,
-            );
-            tracer.leave(mark);
-        }
+        trace_entries(incoming.iter(), |key| existing?.get(key), tracer);
     }
 }
 
@@ -175,27 +151,11 @@ where
     const NEEDS_PREPARE: bool = V::NEEDS_PREPARE;
 
     fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
-        if !V::NEEDS_PREPARE {
-            return Ok(());
-        }
-        for (key, incoming_value) in incoming.iter_mut() {
-            let prepared = match self.get(key) {
-                Some(existing_value) => existing_value.prepare_merge(incoming_value),
-                None => V::prepare_new(incoming_value),
-            };
-            prepared.map_err(|error| error.at(&segment_for_key(key)))?;
-        }
-        Ok(())
+        prepare_entries(incoming.iter_mut(), |key| self.get(key))
     }
 
     fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
-        if !V::NEEDS_PREPARE {
-            return Ok(());
-        }
-        for (key, incoming_value) in incoming.iter_mut() {
-            V::prepare_new(incoming_value).map_err(|error| error.at(&segment_for_key(key)))?;
-        }
-        Ok(())
+        prepare_entries(incoming.iter_mut(), |_| None)
     }
 
     fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
@@ -224,15 +184,46 @@ where
         // Key order, so that a traced merge records its events the same way every run.
         let mut entries: Vec<(&K, &V)> = incoming.iter().collect();
         entries.sort_unstable_by_key(|(key, _)| segment_for_key(key));
-        for (key, incoming_value) in entries {
-            let mark = tracer.enter(&segment_for_key(key));
-            V::trace_merge(
-                existing.and_then(|map| map.get(key)),
-                incoming_value,
-                tracer,
-            );
-            tracer.leave(mark);
-        }
+        trace_entries(entries.into_iter(), |key| existing?.get(key), tracer);
+    }
+}
+
+/// The prepare phase of a map, for both map types: each incoming entry is prepared against the
+/// existing value under its key, or as a new value when `existing` has none.
+fn prepare_entries<'a, K, V>(
+    incoming: impl Iterator<Item = (&'a K, &'a mut V)>,
+    existing: impl Fn(&K) -> Option<&'a V>,
+) -> Result<(), MergeError>
+where
+    K: std::fmt::Debug + 'a,
+    V: DeepMerge + 'a,
+{
+    if !V::NEEDS_PREPARE {
+        return Ok(());
+    }
+    for (key, incoming_value) in incoming {
+        let prepared = match existing(key) {
+            Some(existing_value) => existing_value.prepare_merge(incoming_value),
+            None => V::prepare_new(incoming_value),
+        };
+        prepared.map_err(|error| error.at(&segment_for_key(key)))?;
+    }
+    Ok(())
+}
+
+/// The trace of a map, for both map types: each incoming entry under its key's path segment.
+fn trace_entries<'a, K, V>(
+    incoming: impl Iterator<Item = (&'a K, &'a V)>,
+    existing: impl Fn(&K) -> Option<&'a V>,
+    tracer: &mut Tracer,
+) where
+    K: std::fmt::Debug + 'a,
+    V: DeepMerge + 'a,
+{
+    for (key, incoming_value) in incoming {
+        let mark = tracer.enter(&segment_for_key(key));
+        V::trace_merge(existing(key), incoming_value, tracer);
+        tracer.leave(mark);
     }
 }
 
