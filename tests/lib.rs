@@ -6,7 +6,34 @@
 pub mod nodeadm_model {
     use nodeconfig_core::DeepMerge;
     use serde::Deserialize;
-    use serde_json::Value;
+    use serde_json::{Value, json};
+
+    /// One layer, written as JSON.
+    ///
+    /// # Panics
+    ///
+    /// If the JSON is not a `NodeConfigSpec`: the tests' own layers are.
+    pub fn spec(layer: Value) -> NodeConfigSpec {
+        serde_json::from_value(layer).expect("a NodeConfigSpec layer")
+    }
+
+    /// The seed scenario (amazon-eks-ami issue 1928): Karpenter's layer with `containerd: {}`,
+    /// then the user's layer with rlimits in `baseRuntimeSpec` and a higher `maxPods`.
+    pub fn seed_layers() -> (NodeConfigSpec, NodeConfigSpec) {
+        let karpenter = spec(json!({
+            "cluster": {"name": "my-cluster", "apiServerEndpoint": "https://example.eks.amazonaws.com",
+                        "certificateAuthority": "Y2E=", "cidr": "10.100.0.0/16"},
+            "containerd": {},
+            "kubelet": {"config": {"maxPods": 29}, "flags": ["--node-labels=karpenter.sh/nodepool=default"]}
+        }));
+        let user = spec(json!({
+            "containerd": {"baseRuntimeSpec": {"process": {"rlimits": [
+                {"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024}
+            ]}}},
+            "kubelet": {"config": {"maxPods": 58}}
+        }));
+        (karpenter, user)
+    }
 
     #[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
     #[serde(rename_all = "camelCase", default)]
@@ -34,7 +61,7 @@ pub mod nodeadm_model {
         pub flags: Vec<String>,
     }
 
-    /// The pub struct the seed bug lived in: `config` was merged by hand, `baseRuntimeSpec` was not.
+    /// The struct the seed bug lived in: `config` was merged by hand, `baseRuntimeSpec` was not.
     /// Here both are merged because both must say how.
     #[derive(DeepMerge, Deserialize, Debug, Default, PartialEq)]
     #[serde(rename_all = "camelCase", default)]

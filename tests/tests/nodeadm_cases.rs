@@ -6,12 +6,8 @@
 //! value: TOML documents are compared as parsed tables, JSON documents as values.
 
 use nodeconfig_core::{DeepMerge, merge_all};
-use nodeconfig_tests::nodeadm_model::NodeConfigSpec;
+use nodeconfig_tests::nodeadm_model::{NodeConfigSpec, seed_layers, spec};
 use serde_json::{Value, json};
-
-fn spec(layer: Value) -> NodeConfigSpec {
-    serde_json::from_value(layer).expect("a NodeConfigSpec layer")
-}
 
 fn merge(base: Value, patch: Value) -> NodeConfigSpec {
     let mut merged = spec(base);
@@ -161,18 +157,7 @@ fn containerd_base_runtime_spec_is_merged_correctly() {
 /// survive a third, unrelated drop-in too.
 #[test]
 fn the_users_rlimits_survive_a_karpenter_first_layer() {
-    let karpenter = spec(json!({
-        "cluster": {"name": "my-cluster", "apiServerEndpoint": "https://example.eks.amazonaws.com",
-                    "certificateAuthority": "Y2E=", "cidr": "10.100.0.0/16"},
-        "containerd": {},
-        "kubelet": {"config": {"maxPods": 29}, "flags": ["--node-labels=karpenter.sh/nodepool=default"]}
-    }));
-    let user = spec(json!({
-        "containerd": {"baseRuntimeSpec": {"process": {"rlimits": [
-            {"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024}
-        ]}}},
-        "kubelet": {"config": {"maxPods": 58}}
-    }));
+    let (karpenter, user) = seed_layers();
     let drop_in = spec(json!({"kubelet": {"flags": ["--v=2"]}}));
 
     let merged = merge_all([karpenter, user, drop_in]).unwrap();

@@ -2,14 +2,10 @@
 
 use nodeconfig_core::DeepMerge;
 use nodeconfig_core::trace::{Provenance, merge_all_traced};
-use nodeconfig_tests::nodeadm_model::NodeConfigSpec;
+use nodeconfig_tests::nodeadm_model::{seed_layers, spec};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-
-fn spec(layer: serde_json::Value) -> NodeConfigSpec {
-    serde_json::from_value(layer).expect("a NodeConfigSpec layer")
-}
 
 /// One line per leaf: `path <- source (strategy)`, plus what it replaced.
 fn render(provenance: &Provenance<&str>) -> String {
@@ -39,18 +35,7 @@ fn render(provenance: &Provenance<&str>) -> String {
 /// The seed scenario: Karpenter's part 1 with `containerd: {}`, the user's part 2 with rlimits.
 #[test]
 fn the_seed_scenario_says_who_set_the_rlimits() {
-    let karpenter = spec(json!({
-        "cluster": {"name": "my-cluster", "apiServerEndpoint": "https://example.eks.amazonaws.com",
-                    "certificateAuthority": "Y2E=", "cidr": "10.100.0.0/16"},
-        "containerd": {},
-        "kubelet": {"config": {"maxPods": 29}, "flags": ["--node-labels=karpenter.sh/nodepool=default"]}
-    }));
-    let user = spec(json!({
-        "containerd": {"baseRuntimeSpec": {"process": {"rlimits": [
-            {"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024}
-        ]}}},
-        "kubelet": {"config": {"maxPods": 58}}
-    }));
+    let (karpenter, user) = seed_layers();
     let (merged, provenance) = merge_all_traced([("part 1", karpenter), ("part 2", user)]).unwrap();
     assert_eq!(merged.kubelet.config.as_ref().unwrap()["maxPods"], 58);
 
