@@ -183,7 +183,7 @@ where
     fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
         // Key order, so that a traced merge records its events the same way every run.
         let mut entries: Vec<(&K, &V)> = incoming.iter().collect();
-        entries.sort_unstable_by_key(|(key, _)| segment_for_key(key));
+        entries.sort_by_cached_key(|(key, _)| segment_for_key(key));
         trace_entries(entries.into_iter(), |key| existing?.get(key), tracer);
     }
 }
