@@ -287,6 +287,9 @@ where
     T: DeepMerge + Default,
     I: IntoIterator<Item = T>,
 {
+    // TOML text is not parsed again when a merge has just parsed or written it.
+    #[cfg(feature = "toml")]
+    let _memo = strategy::toml::memo::Session::open();
     let mut layers = layers.into_iter();
     let Some(mut merged) = layers.next() else {
         return Ok(T::default());

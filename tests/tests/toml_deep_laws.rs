@@ -6,11 +6,15 @@
 //!   spelling of the same value into `A_text` (a later value equal to the earlier one is not a
 //!   change, so the earlier text stays).
 //!
+//! - by memo: `merge_all`, which keeps the last parsed or merged tree instead of parsing its
+//!   text again, writes the same bytes as merging the documents one at a time.
+//!
 //! The spellings: `toml::to_string`, every table inline (`a = { b = 1 }`), every table as
 //! dotted keys (`a.b = 1`), and every table under a dotted `[a.b]` header with arrays of tables
 //! inline.
 
 use nodeconfig_core::strategy::TomlDeep;
+use nodeconfig_core::{DeepMerge, merge_all};
 use proptest::prelude::*;
 use toml::{Table, Value};
 
@@ -209,6 +213,38 @@ proptest! {
             "later spelling:\n{}",
             later_text
         );
+    }
+}
+
+/// One TOML text merged by `toml_deep`, for `merge_all`.
+#[derive(DeepMerge, Default)]
+struct Layer {
+    #[merge(strategy = "toml_deep")]
+    config: String,
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Folding with the memo (`merge_all`) and without it (one `merge_toml` at a time, outside
+    /// any `merge_all`) gives the same bytes, whatever the spellings and repeats.
+    #[test]
+    fn the_memo_changes_no_byte(
+        layers in prop::collection::vec((table(), spelling()), 2..5),
+        repeat_first in any::<bool>(),
+    ) {
+        let mut texts: Vec<String> =
+            layers.iter().map(|(table, spelling)| spell(table, *spelling)).collect();
+        if repeat_first {
+            // The first document again, in another spelling: its values change nothing.
+            texts.push(spell(&layers[0].0, Spelling::Dotted));
+        }
+        let one_at_a_time = texts
+            .iter()
+            .fold(String::new(), |merged, text| text_merge(&merged, text));
+        let memo = merge_all(texts.iter().map(|text| Layer { config: text.clone() }))
+            .unwrap_or_else(|error| panic!("merge_all failed: {error}"));
+        prop_assert_eq!(memo.config, one_at_a_time);
     }
 }
 

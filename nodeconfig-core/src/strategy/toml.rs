@@ -73,8 +73,19 @@
 //! );
 //! # Ok::<(), nodeconfig_core::MergeError>(())
 //! ```
+//!
+//! # Cost
+//!
+//! A merge parses both texts and writes the result. Inside [`merge_all`](crate::merge_all)
+//! (and [`merge_all_traced`](crate::trace::merge_all_traced)), a document that lands where
+//! nothing was is parsed once to check it and that parse is kept, so the next layer's merge
+//! into it does not parse it again: three layers with a document in the last two parse two
+//! texts, not three. Only that one parse is kept, per thread, and only until `merge_all`
+//! returns; a merged text is parsed afresh at the next layer, since toml_edit's edited tree
+//! does not always merge like a parse of the text it writes.
 
 mod document;
+pub(crate) mod memo;
 mod same;
 mod tree;
 

@@ -147,6 +147,8 @@ where
     T: DeepMerge + Default,
     I: IntoIterator<Item = (S, T)>,
 {
+    #[cfg(feature = "toml")]
+    let _memo = crate::strategy::toml::memo::Session::open();
     let mut sources = Vec::new();
     let mut events = Vec::new();
     let mut merged: Option<T> = None;

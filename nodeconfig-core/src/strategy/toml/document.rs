@@ -2,6 +2,7 @@
 
 use toml_edit::{DocumentMut, TomlError};
 
+use super::memo;
 use super::tree::{Source, Target, merge_tables};
 use crate::{MergeError, Side};
 
@@ -44,7 +45,10 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
         check(existing, Side::Existing)?;
         return Ok(Merged::TakeIncoming);
     }
-    let mut document = parse(existing, Side::Existing)?;
+    let mut document = match memo::take(existing) {
+        Some(document) => document,
+        None => parse(existing, Side::Existing)?,
+    };
     let later = parse(incoming, Side::Incoming)?;
     if document.is_empty() {
         // A document of comments only keeps them all in its trailing text, which is written
@@ -68,9 +72,16 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
     Ok(Merged::Text(match_line_endings(existing, text)))
 }
 
-/// Parses `text` only to check it, without building an editable tree.
+/// Parses `text` only to check it, without building an editable tree. During a `merge_all`,
+/// the parse is remembered: the checked text is usually the next merge's earlier document.
 pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
-    if is_blank(text) {
+    if is_blank(text) || memo::holds(text) {
+        return Ok(());
+    }
+    if memo::active() {
+        let document = toml_edit::Document::parse(text.to_owned())
+            .map_err(|error| parse_error(side, text, &error))?;
+        memo::keep(document);
         return Ok(());
     }
     toml_edit::Document::parse(text)
