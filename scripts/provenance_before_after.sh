@@ -15,7 +15,7 @@ target="${PROVENANCE_TARGET:-/tmp/nodeconfig-provenance-target}"
 bench_bin() { # work tree → path of its derive_vs_hand_200 bench binary
   (cd "$1" && CARGO_TARGET_DIR="$target" cargo bench -p nodeconfig-core \
     --bench derive_vs_hand_200 --no-run --message-format=json 2>/dev/null |
-    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
+    sed -n 's|.*"executable":"\([^"]*/deps/derive_vs_hand_200-[^"]*\)".*|\1|p' | tail -n 1)
 }
 
 echo "| build | hand-written (Ir/merge) | derived (Ir/merge) | derived / hand |"

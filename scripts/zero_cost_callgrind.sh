@@ -20,8 +20,10 @@ cd "$(dirname "$0")/.."
 package="$1" bench="$2" iterations="${3:-100}"
 
 if [ -z "${BENCH_BIN:-}" ]; then
+  # The bench's own executable: cargo also lists the package's binaries when it builds them.
   BENCH_BIN=$(cargo bench -p "$package" --bench "$bench" --no-run --message-format=json 2>/dev/null |
-    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
+    sed -n "s|.*\"executable\":\"\([^\"]*/deps/${bench}-[^\"]*\)\".*|\1|p" | tail -n 1)
+  [ -n "$BENCH_BIN" ] || { echo "no executable for bench $bench" >&2; exit 1; }
 fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
