@@ -3,14 +3,20 @@
 //! ```text
 //! cargo run --release -p nodeconfig-eks --example scaling [-- --quick] [-- --csv DIR]
 //! cargo run --release -p nodeconfig-eks --example scaling -- --layers N   (one point, to profile)
+//! cargo run --release -p nodeconfig-eks --example scaling -- --toml-bytes S   (one merge, to profile)
 //! ```
+//!
+//! With `--toml-bytes S` the merge runs inside `profiled_toml_merge`, so that callgrind can count
+//! it alone: `valgrind --tool=callgrind --collect-atstart=no
+//! --toggle-collect='*profiled_toml_merge*' target/release/examples/scaling --toml-bytes S`.
 //!
 //! - Layers: N NodeConfig JSON documents (1 to 10,000), each decoded and folded into the merge
 //!   as it comes (what `nodeconfig merge` does), every layer adding a label and a kubelet flag
 //!   and changing a kubelet config value and a key of the containerd TOML config.
 //! - Size: one `json_deep` merge of two JSON documents of S bytes each (1 KB to 100 MB, the
 //!   later one touching a quarter of the earlier one's sections), and one `toml_deep` merge of
-//!   two TOML texts of S bytes (to 10 MB: its syntax tree keeps every byte of spelling).
+//!   two TOML texts of S bytes (1 KB to 100 MB; the syntax tree keeps every byte of spelling,
+//!   about 35 bytes of heap per input byte, so the 100 MB point needs about 3.5 GB).
 //!
 //! Peak heap is measured with a counting global allocator: the highest number of live bytes
 //! during the measured step, above what was live before it (the inputs included: they are made
@@ -171,6 +177,12 @@ fn toml_document(bytes: usize, patch: bool) -> String {
     text
 }
 
+#[inline(never)]
+fn profiled_toml_merge(mut earlier: String, later: String) -> String {
+    earlier.merge_toml(later).expect("the documents merge");
+    earlier
+}
+
 fn size_label(bytes: usize) -> String {
     match bytes {
         b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
@@ -194,6 +206,17 @@ fn main() {
     {
         let documents: Vec<String> = (0..count).map(layer).collect();
         black_box(merge_layers(&documents));
+        return;
+    }
+    // `--toml-bytes S`: one `toml_deep` merge of two S-byte documents, for callgrind.
+    if let Some(bytes) = args
+        .iter()
+        .position(|arg| arg == "--toml-bytes")
+        .and_then(|index| args.get(index + 1)?.parse::<usize>().ok())
+    {
+        let (earlier, later) = (toml_document(bytes, false), toml_document(bytes, true));
+        println!("{} {}", earlier.len(), later.len());
+        black_box(profiled_toml_merge(earlier, later));
         return;
     }
     let layer_counts: &[usize] = if quick {
@@ -228,7 +251,7 @@ fn main() {
     let toml_sizes: &[usize] = if quick {
         &[1 << 10, 1 << 20]
     } else {
-        &[1 << 10, 10 << 10, 100 << 10, 1 << 20, 10 << 20]
+        &[1 << 10, 10 << 10, 100 << 10, 1 << 20, 10 << 20, 100 << 20]
     };
     let mut size_csv = String::from("strategy,bytes,time_us,peak_bytes\n");
     println!();
@@ -256,7 +279,12 @@ fn main() {
     }
     for &bytes in toml_sizes {
         let (earlier, later) = (toml_document(bytes, false), toml_document(bytes, true));
-        let runs = if bytes >= 10 << 20 { 2 } else { 5 };
+        // 100 MB of TOML is a 3.5 GB tree and half a minute per merge: run it once.
+        let runs = match bytes {
+            b if b >= 100 << 20 => 1,
+            b if b >= 10 << 20 => 2,
+            _ => 5,
+        };
         let result = measure(
             runs,
             || (earlier.clone(), later.clone()),
