@@ -514,34 +514,45 @@ fn keeps_insertion_order() -> bool {
 struct Discarded(Vec<Value>);
 
 impl Discarded {
+    /// Drops `value`. Inlined so that the common case, a scalar or a string, costs no call.
+    #[inline]
     fn keep(&mut self, value: Option<Value>) {
-        if let Some(value) = value {
-            self.dismantle(value, 0);
+        match value {
+            Some(value) if has_children(&value) => self.dismantle_all(value),
+            // A scalar, a string or an empty container: its own drop cannot recurse.
+            _ => {}
         }
+    }
+
+    /// Takes `value` apart down to its last level.
+    fn dismantle_all(&mut self, value: Value) {
+        self.dismantle(value, 0);
         while let Some(value) = self.0.pop() {
             self.dismantle(value, 0);
         }
     }
 
     /// Drops `value`'s children, recursing up to [`RECURSION_BUDGET`] levels and leaving what
-    /// is deeper on the stack for [`keep`](Self::keep)'s loop.
+    /// is deeper on the stack for [`dismantle_all`](Self::dismantle_all)'s loop.
     fn dismantle(&mut self, value: Value, depth: usize) {
         match value {
-            Value::Array(items) => items.into_iter().for_each(|item| self.child(item, depth)),
-            Value::Object(members) => members
-                .into_iter()
-                .for_each(|(_, member)| self.child(member, depth)),
+            Value::Array(items) => {
+                for item in items {
+                    self.child(item, depth);
+                }
+            }
+            Value::Object(members) => {
+                for (_, member) in members {
+                    self.child(member, depth);
+                }
+            }
             _ => {}
         }
     }
 
+    #[inline]
     fn child(&mut self, value: Value, depth: usize) {
-        let has_children = match &value {
-            Value::Array(items) => !items.is_empty(),
-            Value::Object(members) => !members.is_empty(),
-            _ => false,
-        };
-        if !has_children {
+        if !has_children(&value) {
             return;
         }
         if depth < RECURSION_BUDGET {
@@ -549,6 +560,15 @@ impl Discarded {
         } else {
             self.0.push(value);
         }
+    }
+}
+
+/// Whether `value` holds other values, i.e. whether dropping it could recurse.
+fn has_children(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(members) => !members.is_empty(),
+        _ => false,
     }
 }
 
