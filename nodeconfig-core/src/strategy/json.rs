@@ -352,7 +352,7 @@ fn merge_nested(
     }
     for (key, patch) in patch {
         let Value::Object(mut patch) = patch else {
-            set_or_remove(existing, key, patch, discarded);
+            set_or_remove(existing, key, patch, depth, discarded);
             continue;
         };
         match existing.entry(key) {
@@ -362,7 +362,7 @@ fn merge_nested(
                 }
                 other => {
                     drop_nulls(&mut patch);
-                    discarded.keep(Some(mem::replace(other, Value::Object(patch))));
+                    discarded.keep(Some(mem::replace(other, Value::Object(patch))), depth);
                 }
             },
             map::Entry::Vacant(slot) => {
@@ -400,7 +400,7 @@ fn merge_iteratively(
         let Some(parent) = parents.pop() else { break };
         let child = mem::replace(&mut current, parent);
         let merged = Value::Object(child.existing);
-        discarded.keep(current.existing.insert(child.key, merged));
+        discarded.keep(current.existing.insert(child.key, merged), RECURSION_BUDGET);
     }
     *existing = current.existing;
 }
@@ -414,7 +414,7 @@ fn merge_member(
     discarded: &mut Discarded,
 ) -> Option<Frame> {
     let Value::Object(mut patch) = patch else {
-        set_or_remove(existing, key, patch, discarded);
+        set_or_remove(existing, key, patch, RECURSION_BUDGET, discarded);
         return None;
     };
     if !patch.values().any(Value::is_object) {
@@ -423,12 +423,15 @@ fn merge_member(
             map::Entry::Occupied(mut slot) => match slot.get_mut() {
                 Value::Object(nested) if !nested.is_empty() => {
                     for (key, patch) in patch {
-                        set_or_remove(nested, key, patch, discarded);
+                        set_or_remove(nested, key, patch, RECURSION_BUDGET, discarded);
                     }
                 }
                 other => {
                     drop_nulls(&mut patch);
-                    discarded.keep(Some(mem::replace(other, Value::Object(patch))));
+                    discarded.keep(
+                        Some(mem::replace(other, Value::Object(patch))),
+                        RECURSION_BUDGET,
+                    );
                 }
             },
             map::Entry::Vacant(slot) => {
@@ -448,7 +451,7 @@ fn merge_member(
         // object, which leaves the patch itself minus its nulls; it moves in whole.
         _ => {
             drop_nulls(&mut patch);
-            discarded.keep(existing.insert(key, Value::Object(patch)));
+            discarded.keep(existing.insert(key, Value::Object(patch)), RECURSION_BUDGET);
             None
         }
     }
@@ -460,12 +463,13 @@ fn set_or_remove(
     existing: &mut Map<String, Value>,
     key: String,
     patch: Value,
+    depth: usize,
     discarded: &mut Discarded,
 ) {
     if patch.is_null() {
-        discarded.keep(remove_in_order(existing, &key));
+        discarded.keep(remove_in_order(existing, &key), depth);
     } else {
-        discarded.keep(existing.insert(key, patch));
+        discarded.keep(existing.insert(key, patch), depth);
     }
 }
 
@@ -514,21 +518,23 @@ fn keeps_insertion_order() -> bool {
 struct Discarded(Vec<Value>);
 
 impl Discarded {
-    /// Drops `value`. Inlined so that the common case, a scalar or a string, costs no call.
+    /// Drops `value`, for a caller `depth` levels into its own recursion: taking the value apart
+    /// recurses only for what is left of [`RECURSION_BUDGET`], so the two together stay within
+    /// it. Inlined so that the common case, a scalar or a string, costs no call.
     #[inline]
-    fn keep(&mut self, value: Option<Value>) {
+    fn keep(&mut self, value: Option<Value>, depth: usize) {
         match value {
-            Some(value) if has_children(&value) => self.dismantle_all(value),
+            Some(value) if has_children(&value) => self.dismantle_all(value, depth),
             // A scalar, a string or an empty container: its own drop cannot recurse.
             _ => {}
         }
     }
 
     /// Takes `value` apart down to its last level.
-    fn dismantle_all(&mut self, value: Value) {
-        self.dismantle(value, 0);
+    fn dismantle_all(&mut self, value: Value, depth: usize) {
+        self.dismantle(value, depth);
         while let Some(value) = self.0.pop() {
-            self.dismantle(value, 0);
+            self.dismantle(value, depth);
         }
     }
 
@@ -576,7 +582,7 @@ fn has_children(value: &Value) -> bool {
 
 /// Drops `value` without recursing (see [`Discarded`]).
 fn drop_flat(value: Option<Value>) {
-    Discarded::default().keep(value);
+    Discarded::default().keep(value, 0);
 }
 
 #[cfg(test)]
@@ -623,6 +629,51 @@ mod tests {
             .join()
             .map(|merged| assert_eq!(merged, json!({"deep": 0, "kept": true})))
             .expect("json_deep recursed");
+    }
+
+    /// `depth` objects, each with the next under `"k"` and `sibling` under one of three keys.
+    fn layered(depth: usize, innermost: Value, sibling: &Value) -> Value {
+        let mut value = innermost;
+        for level in 0..depth {
+            let mut members = Map::new();
+            members.insert("k".to_owned(), value);
+            members.insert(format!("s{}", level % 3), sibling.clone());
+            value = Value::Object(members);
+        }
+        value
+    }
+
+    /// Follows `"k"` down as far as it goes: the value found there and how many steps it took.
+    fn bottom(mut value: &Value) -> (&Value, usize) {
+        let mut steps = 0;
+        while let Some(next) = value.get("k") {
+            value = next;
+            steps += 1;
+        }
+        (value, steps)
+    }
+
+    #[test]
+    fn replacing_a_deep_value_at_the_bottom_of_the_recursion_stays_within_the_budget() {
+        // The merge has recursed the whole budget when it drops the value it replaces: taking
+        // that value apart must not recurse another budget's worth on top. 128 KiB: the 32
+        // frames of the merge alone come close to 64 KiB in a debug build with `preserve_order`.
+        let innermost = json!({"replaced": 0});
+        let patch = layered(RECURSION_BUDGET, innermost, &json!({"a": 1}));
+        let mut existing = Map::new();
+        existing.insert("replaced".to_owned(), nested(100_000, json!(2)));
+        let mut existing = layered(RECURSION_BUDGET, Value::Object(existing), &json!([2]));
+        let merged = std::thread::Builder::new()
+            .stack_size(128 * 1024)
+            .spawn(move || {
+                existing.json_deep(patch);
+                existing
+            })
+            .expect("spawn")
+            .join()
+            .expect("json_deep recursed");
+        assert_eq!(bottom(&merged), (&json!({"replaced": 0}), RECURSION_BUDGET));
+        drop_flat(Some(merged));
     }
 
     #[test]
