@@ -1,8 +1,10 @@
 //! `strategy = "json_deep"`: RFC 7396 merge patch through the `JsonDeep` trait, on every type it
-//! accepts. Proves the RFC's own examples, exact numbers, deep documents on a small stack, and
-//! that what the patch leaves alone keeps its place.
+//! accepts, and through `merge_json_ref`, which borrows the patch. Proves the RFC's own
+//! examples, exact numbers, deep documents on a small stack, and that what the patch leaves
+//! alone keeps its place.
 
 use nodeconfig_core::strategy::JsonDeep;
+use nodeconfig_core::strategy::json::merge_json_ref;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, DefaultHasher};
@@ -19,7 +21,8 @@ fn object(text: &str) -> Map<String, Value> {
 }
 
 /// RFC 7396 Appendix A: (original, patch, result), written as in the RFC, one test each; every
-/// case also runs as `Option<Value>`, and the object-only cases through every map type.
+/// case also runs as `Option<Value>` and through `merge_json_ref`, and the object-only cases
+/// through every map type.
 macro_rules! rfc_7396_appendix_a {
     ($($name:ident: $original:literal, $patch:literal => $result:literal;)*) => {$(
         #[test]
@@ -29,6 +32,11 @@ macro_rules! rfc_7396_appendix_a {
             let mut merged = original.clone();
             merged.json_deep(patch.clone());
             assert_eq!(merged, result, "Value: {} + {}", $original, $patch);
+
+            let mut merged = original.clone();
+            merge_json_ref(&mut merged, &patch);
+            assert_eq!(merged, result, "merge_json_ref");
+            assert_eq!(patch, parse($patch), "merge_json_ref leaves its patch alone");
 
             let mut merged = Some(original.clone());
             merged.json_deep(Some(patch.clone()));
@@ -115,6 +123,23 @@ fn rfc_section_3_example() {
 }
 
 #[test]
+fn rfc_section_3_example_borrowing_the_patch() {
+    let original = r#"{"title": "Goodbye!", "author": {"givenName": "John", "familyName": "Doe"},
+        "tags": ["example", "sample"], "content": "This will be unchanged"}"#;
+    let patch_text = r#"{"title": "Hello!", "phoneNumber": "+01-123-456-7890",
+        "author": {"familyName": null}, "tags": ["example"]}"#;
+    let patch = parse(patch_text);
+    let mut document = parse(original);
+    merge_json_ref(&mut document, &patch);
+
+    let mut consumed = parse(original);
+    consumed.json_deep(parse(patch_text));
+    assert_eq!(document, consumed);
+    assert_eq!(document.to_string(), consumed.to_string(), "same key order");
+    assert_eq!(patch, parse(patch_text));
+}
+
+#[test]
 fn zero_values_replace() {
     let mut document = json!({"n": 5, "s": "x", "b": true, "list": [1, 2], "o": {"k": 1}});
     document.json_deep(json!({"n": 0, "s": "", "b": false, "list": [], "o": {}}));
@@ -126,9 +151,17 @@ fn zero_values_replace() {
 
 #[test]
 fn nulls_inside_arrays_are_values_not_deletions() {
+    let patch = json!({"a": [null, {"b": null}], "c": null, "d": {"e": null, "f": [{"g": null}]}});
+    let expected = json!({"a": [null, {"b": null}], "d": {"f": [{"g": null}]}});
+
     let mut document = Value::Null;
-    document.json_deep(json!({"a": [null, {"b": null}], "c": null}));
-    assert_eq!(document, json!({"a": [null, {"b": null}]}));
+    document.json_deep(patch.clone());
+    assert_eq!(document, expected);
+
+    for mut document in [Value::Null, json!({"d": 1}), json!({"d": {"e": 2, "f": 3}})] {
+        merge_json_ref(&mut document, &patch);
+        assert_eq!(document, expected, "merge_json_ref");
+    }
 }
 
 // ---- exact numbers ----------------------------------------------------------------------------
@@ -196,6 +229,8 @@ fn exact_numbers_through_every_map_type() {
 
     let mut map = Map::new();
     map.json_deep(patch.clone());
+    let mut borrowed = json!({"a": 0, "b": {"x": 1}});
+    merge_json_ref(&mut borrowed, &Value::Object(patch.clone()));
     let mut btree = BTreeMap::new();
     btree.json_deep(patch.clone().into_iter().collect());
     let mut hash = HashMap::new();
@@ -203,6 +238,7 @@ fn exact_numbers_through_every_map_type() {
 
     for (key, number) in ["a", "b", "c"].into_iter().zip(EXACT) {
         assert_eq!(map[key].to_string(), number);
+        assert_eq!(borrowed[key].to_string(), number);
         assert_eq!(btree[key].to_string(), number);
         assert_eq!(hash[key].to_string(), number);
     }
@@ -311,6 +347,81 @@ fn ten_thousand_levels_replaced_or_deleted_without_recursion() {
     });
 }
 
+#[test]
+fn ten_thousand_levels_merge_borrowing_the_patch() {
+    on_small_stack(|| {
+        let mut existing = nested(DEPTH, object(r#"{"keep": 1, "change": 2, "delete": 3}"#));
+        let patch = nested(DEPTH, object(r#"{"change": 20, "delete": null, "add": 4}"#));
+        merge_json_ref(&mut existing, &patch);
+
+        let (depth, members) = innermost(&existing);
+        assert_eq!(depth, DEPTH);
+        assert_eq!(
+            Value::Object(members.clone()),
+            json!({"keep": 1, "change": 20, "add": 4})
+        );
+        let (depth, members) = innermost(&patch);
+        assert_eq!(depth, DEPTH);
+        assert_eq!(
+            members.get("delete"),
+            Some(&Value::Null),
+            "the patch is unchanged"
+        );
+        dismantle(existing);
+        dismantle(patch);
+    });
+}
+
+#[test]
+fn ten_thousand_levels_cloned_from_the_patch_without_recursion() {
+    on_small_stack(|| {
+        // Onto nothing: the copy loses the patch's nulls at every depth.
+        let patch = nested(DEPTH, object(r#"{"gone": null, "kept": 1}"#));
+        let mut existing = Value::Null;
+        merge_json_ref(&mut existing, &patch);
+        let (depth, members) = innermost(&existing);
+        assert_eq!(depth, DEPTH);
+        assert_eq!(Value::Object(members.clone()), json!({"kept": 1}));
+        dismantle(existing);
+        dismantle(patch);
+
+        // Inside an array, where `null` is a value: copied as it is.
+        let mut patch = Map::new();
+        patch.insert(
+            "list".to_owned(),
+            Value::Array(vec![nested(DEPTH, object(r#"{"n": null}"#))]),
+        );
+        let patch = Value::Object(patch);
+        let mut existing = json!({"list": [1], "other": 2});
+        merge_json_ref(&mut existing, &patch);
+        assert_eq!(existing["other"], json!(2));
+        let (depth, members) = innermost(&existing["list"][0]);
+        assert_eq!(depth, DEPTH);
+        assert_eq!(Value::Object(members.clone()), json!({"n": null}));
+        dismantle(existing);
+        dismantle(patch);
+    });
+}
+
+#[test]
+fn ten_thousand_levels_replaced_or_deleted_borrowing_the_patch() {
+    on_small_stack(|| {
+        let mut replaced = json!({"deep": null, "other": 1});
+        replaced["deep"] = nested(DEPTH, Map::new());
+        merge_json_ref(&mut replaced, &json!({"deep": [1, 2]}));
+        assert_eq!(replaced, json!({"deep": [1, 2], "other": 1}));
+
+        let mut deleted = json!({"deep": null});
+        deleted["deep"] = nested(DEPTH, Map::new());
+        merge_json_ref(&mut deleted, &json!({"deep": null}));
+        assert_eq!(deleted, json!({}));
+
+        let mut whole = nested(DEPTH, Map::new());
+        merge_json_ref(&mut whole, &json!("scalar"));
+        assert_eq!(whole, json!("scalar"));
+    });
+}
+
 // ---- every accepted type, and its Option ------------------------------------------------------
 
 const EXISTING: &str = r#"{"a": {"x": 1, "y": 2}, "b": [1, 2], "c": "keep"}"#;
@@ -405,9 +516,13 @@ fn keys(value: &Value) -> Vec<&str> {
 fn untouched_keys_keep_their_values_and_order() {
     let existing_text = r#"{"zeta": {"deep": [1, {"n": 2}]}, "alpha": "a", "mid": 3,
         "gone": true, "beta": {"x": 1, "y": 2}, "last": null}"#;
+    let patch = r#"{"gone": null, "beta": {"x": 10}, "new": 1}"#;
     let mut document = parse(existing_text);
     let before = parse(existing_text);
-    document.json_deep(parse(r#"{"gone": null, "beta": {"x": 10}, "new": 1}"#));
+    document.json_deep(parse(patch));
+    let mut borrowed = parse(existing_text);
+    merge_json_ref(&mut borrowed, &parse(patch));
+    assert_eq!(borrowed.to_string(), document.to_string(), "merge_json_ref");
 
     for untouched in ["zeta", "alpha", "mid", "last"] {
         assert_eq!(document[untouched], before[untouched], "{untouched}");

@@ -1,7 +1,8 @@
 //! `json_deep` obeys the laws of RFC 7396 on random documents: it agrees with a plain recursive
 //! reference written from the RFC's pseudocode, on every type that takes the strategy; `{}`
 //! changes nothing; two patches in a row equal their composition wherever a single merge patch
-//! can express it; and applying a patch twice equals applying it once.
+//! can express it; and applying a patch twice equals applying it once. `merge_json_ref`, which
+//! borrows the patch, is held to the same laws and leaves its patch unchanged.
 //!
 //! Composition: write `apply(x, p)` for the merge. Merge patches are not closed under
 //! composition (an object patch cannot say "replace the target with this object"), so the law
@@ -20,6 +21,7 @@
 //! lands on it as a fresh object whatever `x[k]` was, which no patch can say.
 
 use nodeconfig_core::strategy::JsonDeep;
+use nodeconfig_core::strategy::json::merge_json_ref;
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -74,6 +76,18 @@ fn compose(first: &Value, second: &Value) -> Option<Value> {
 
 fn merged(mut target: Value, patch: Value) -> Value {
     target.json_deep(patch);
+    target
+}
+
+/// `merged` through `merge_json_ref`; checks that the patch comes out unchanged.
+fn merged_ref(mut target: Value, patch: &Value) -> Value {
+    let before = patch.to_string();
+    merge_json_ref(&mut target, patch);
+    assert_eq!(
+        patch.to_string(),
+        before,
+        "merge_json_ref changed its patch"
+    );
     target
 }
 
@@ -144,6 +158,10 @@ proptest! {
         prop_assert_eq!(&actual, &expected);
         prop_assert_eq!(actual.to_string(), expected.to_string());
 
+        let borrowed = merged_ref(target.clone(), &patch);
+        prop_assert_eq!(&borrowed, &expected);
+        prop_assert_eq!(borrowed.to_string(), expected.to_string());
+
         let mut optional = Some(target.clone());
         optional.json_deep(Some(patch.clone()));
         prop_assert_eq!(optional.as_ref(), Some(&expected));
@@ -183,12 +201,14 @@ proptest! {
     #[test]
     fn the_empty_patch_changes_nothing(target in document()) {
         let actual = merged(target.clone(), Value::Object(Map::new()));
+        let borrowed = merged_ref(target.clone(), &Value::Object(Map::new()));
         let expected = match target {
             // A non-object target becomes `{}`: the patch applies to an empty object.
             Value::Object(_) => target,
             _ => Value::Object(Map::new()),
         };
         prop_assert_eq!(actual.to_string(), expected.to_string());
+        prop_assert_eq!(borrowed.to_string(), expected.to_string());
     }
 
     /// `apply(apply(x, p), q) == apply(x, compose(p, q))` wherever `compose` is defined.
@@ -201,6 +221,8 @@ proptest! {
         let Some(composed) = compose(&first, &second) else {
             return Ok(());
         };
+        let borrowed = merged_ref(merged_ref(target.clone(), &first), &second);
+        prop_assert_eq!(&borrowed, &merged_ref(target.clone(), &composed));
         let in_turn = merged(merged(target.clone(), first), second);
         prop_assert_eq!(in_turn, merged(target, composed));
     }
@@ -210,6 +232,8 @@ proptest! {
     #[test]
     fn a_patch_applied_twice_equals_once(target in document(), patch in patch()) {
         let once = merged(target, patch.clone());
+        let twice = merged_ref(once.clone(), &patch);
+        prop_assert_eq!(twice.to_string(), once.to_string());
         let twice = merged(once.clone(), patch);
         prop_assert_eq!(twice.to_string(), once.to_string());
     }
