@@ -9,11 +9,14 @@
 //! timed twice: with the patch dropped outside the timed section (the strict comparison), and
 //! with the patch dropped inside it, which is what merging a layer that is no longer needed
 //! costs; `json_deep` consumes the patch and always pays for dropping what it does not move.
+//! `merge_json_ref` borrows the patch as `json_patch::merge` does, and is timed the same way
+//! as its strict comparison.
 //!
 //! `cargo bench -p nodeconfig-core --bench json_deep`
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use nodeconfig_core::strategy::JsonDeep;
+use nodeconfig_core::strategy::json::merge_json_ref;
 use serde_json::Value;
 use std::hint::black_box;
 
@@ -29,6 +32,16 @@ fn compare(criterion: &mut Criterion, name: &str, existing: &Value, patch: &Valu
             |(mut existing, patch)| {
                 existing.json_deep(black_box(patch));
                 existing
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    group.bench_function("nodeconfig merge_json_ref", |bencher| {
+        bencher.iter_batched(
+            || (existing.clone(), patch.clone()),
+            |(mut existing, patch)| {
+                merge_json_ref(&mut existing, black_box(&patch));
+                (existing, patch)
             },
             BatchSize::LargeInput,
         );
@@ -70,13 +83,19 @@ fn compare(criterion: &mut Criterion, name: &str, existing: &Value, patch: &Valu
     group.finish();
 }
 
-/// Both contestants must agree before they are timed.
+/// The contestants must agree before they are timed.
 fn same_result(existing: &Value, patch: &Value) {
     let mut ours = existing.clone();
     ours.json_deep(patch.clone());
+    let mut borrowed = existing.clone();
+    merge_json_ref(&mut borrowed, patch);
     let mut theirs = existing.clone();
     json_patch::merge(&mut theirs, patch);
     assert_eq!(ours, theirs, "json_deep and json_patch::merge disagree");
+    assert_eq!(
+        borrowed, theirs,
+        "merge_json_ref and json_patch::merge disagree"
+    );
 }
 
 fn benches(criterion: &mut Criterion) {
