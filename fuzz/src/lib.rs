@@ -3,12 +3,14 @@
 //! `tests/tests/fuzz_corpus.rs` includes this file and replays the committed corpus, so every
 //! seed and every crash input found stays a regression test of the normal suite.
 
+use nodeconfig_core::strategy::json::merge_json_ref;
 use nodeconfig_core::strategy::{JsonDeep, TomlDeep};
 use serde_json::{Map, Number, Value};
 
 /// `json_deep`: two JSON values decoded from the bytes (target, then patch) are merged through
-/// every type that takes the strategy, and each result must equal a recursive reference of
-/// RFC 7396, key order included; applying the patch a second time must change nothing.
+/// every type that takes the strategy and through `merge_json_ref` (which borrows the patch),
+/// and each result must equal a recursive reference of RFC 7396, key order included; applying
+/// the patch a second time must change nothing, and the borrowed patch must come out as it was.
 pub fn json_deep(data: &[u8]) {
     let mut bytes = Bytes(data);
     let target = bytes.json(0);
@@ -22,6 +24,16 @@ pub fn json_deep(data: &[u8]) {
     let mut twice = merged.clone();
     twice.json_deep(patch.clone());
     assert_eq!(twice.to_string(), merged.to_string(), "applied twice");
+
+    let mut borrowed = target.clone();
+    let untouched = patch.clone();
+    merge_json_ref(&mut borrowed, &patch);
+    assert_eq!(borrowed.to_string(), expected.to_string(), "merge_json_ref");
+    assert_eq!(
+        patch.to_string(),
+        untouched.to_string(),
+        "merge_json_ref changed its patch"
+    );
 
     let mut optional = Some(target.clone());
     optional.json_deep(Some(patch.clone()));
