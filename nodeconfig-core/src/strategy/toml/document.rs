@@ -200,6 +200,32 @@ mod tests {
         }
     }
 
+    /// Inside a session the check's parse is kept and the next merge of that text takes it
+    /// instead of parsing again; outside one nothing is kept.
+    #[test]
+    fn a_checked_document_is_not_parsed_again_during_a_session() {
+        let merge_text = |existing: &str, incoming: &str| match merge(existing, incoming) {
+            Ok(Merged::Text(text)) => text,
+            _ => panic!("{existing:?} + {incoming:?} did not merge into new text"),
+        };
+        check("a = 1\n", Side::Incoming).unwrap();
+        assert!(!memo::holds("a = 1\n"));
+
+        let session = memo::Session::open();
+        check("a = 1\n", Side::Incoming).unwrap();
+        assert!(memo::holds("a = 1\n"));
+        // Another text is parsed as usual and leaves the kept parse alone.
+        assert_eq!(merge_text("c = 3\n", "b = 2\n"), "c = 3\nb = 2\n");
+        assert!(memo::holds("a = 1\n"));
+        // The kept text's merge takes its tree.
+        assert_eq!(merge_text("a = 1\n", "b = 2\n"), "a = 1\nb = 2\n");
+        assert!(!memo::holds("a = 1\n"));
+        // A checked text that fails to parse is not kept.
+        assert!(check("a = \n", Side::Incoming).is_err());
+        assert!(!memo::holds("a = \n"));
+        drop(session);
+    }
+
     #[test]
     fn line_endings_follow_the_earlier_document() {
         assert_eq!(
