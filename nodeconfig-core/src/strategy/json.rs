@@ -312,7 +312,11 @@ fn drop_nulls(patch: &mut Map<String, Value>) {
     let mut pending = Vec::new();
     let mut members = patch;
     loop {
-        members.retain(|_, value| !value.is_null());
+        // Most objects hold no `null`: looking costs less than `retain`, which walks a
+        // `BTreeMap` with a cursor that can remove.
+        if members.values().any(Value::is_null) {
+            members.retain(|_, value| !value.is_null());
+        }
         pending.extend(members.values_mut().filter_map(Value::as_object_mut));
         match pending.pop() {
             Some(next) => members = next,
