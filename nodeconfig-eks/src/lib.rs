@@ -131,7 +131,7 @@ pub use crate::read::{Layer, Warning};
 pub use crate::source::Source;
 
 use crate::model::NodeConfig;
-use nodeconfig_core::DeepMerge;
+use nodeconfig_core::merge_all;
 
 /// Merges layers in order, later layers winning; no layers give an empty NodeConfig.
 ///
@@ -154,15 +154,21 @@ use nodeconfig_core::DeepMerge;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn merge_layers(layers: impl IntoIterator<Item = Layer>) -> Result<NodeConfig, Error> {
-    let mut merged = NodeConfig::default();
-    for layer in layers {
-        merged.deep_merge(layer.config).map_err(|error| {
-            Error::new(ErrorKind::Merge, error.message())
-                .at_path(error.path())
-                .in_source(layer.source)
-        })?;
-    }
-    Ok(merged)
+    // `merge_all` takes a layer only when it is about to merge it, so the source last taken is
+    // the failing layer's. (`merge_all` also keeps a TOML document's check parse for the next
+    // merge, which a fold written here would not.)
+    let mut current = None;
+    let configs = layers.into_iter().map(|layer| {
+        current = Some(layer.source);
+        layer.config
+    });
+    merge_all(configs).map_err(|error| {
+        let error = Error::new(ErrorKind::Merge, error.message()).at_path(error.path());
+        match current {
+            Some(source) => error.in_source(source),
+            None => error,
+        }
+    })
 }
 
 /// The NodeConfig as YAML, absent fields left out.

@@ -271,16 +271,21 @@ fn a_failed_traced_merge_names_the_layer_like_the_untraced_one() {
         config: serde_json::from_value(json!({"spec": {"containerd": {"config": config}}}))
             .unwrap(),
     };
-    let layers = vec![layer(1, "version = 2"), layer(2, "[grpc")];
-    let untraced = nodeconfig_eks::merge_layers(layers.clone()).unwrap_err();
-    let traced = merge_layers_traced(layers).unwrap_err();
-    assert_eq!(traced, untraced);
-    assert!(
-        traced
-            .to_string()
-            .starts_with("ud.mime part 2: spec.containerd.config: "),
-        "{traced}"
-    );
+    // The broken document last, and first (where nothing is merged yet, it is only checked).
+    for (layers, part) in [
+        (vec![layer(1, "version = 2"), layer(2, "[grpc")], 2),
+        (vec![layer(1, "[grpc"), layer(2, "version = 2")], 1),
+    ] {
+        let untraced = nodeconfig_eks::merge_layers(layers.clone()).unwrap_err();
+        let traced = merge_layers_traced(layers).unwrap_err();
+        assert_eq!(traced, untraced);
+        assert!(
+            traced
+                .to_string()
+                .starts_with(&format!("ud.mime part {part}: spec.containerd.config: ")),
+            "{traced}"
+        );
+    }
 }
 
 #[test]
