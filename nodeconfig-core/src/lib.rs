@@ -269,6 +269,11 @@ pub trait DeepMerge: Sized {
 /// documents must parse). On error, the error's path is the failing field's path; the partially
 /// folded value is dropped.
 ///
+/// Layers are taken from the iterator one at a time, each just before it is merged, so a
+/// caller's iterator knows which layer a failure belongs to. While the fold runs, a TOML text
+/// checked when it landed keeps its parse for the next merge into it (see the `toml_deep`
+/// strategy's cost notes), so prefer `merge_all` to a fold of your own.
+///
 /// ```
 /// use nodeconfig_core::merge_all;
 /// use std::collections::BTreeMap;
@@ -287,7 +292,8 @@ where
     T: DeepMerge + Default,
     I: IntoIterator<Item = T>,
 {
-    // TOML text is not parsed again when a merge has just parsed or written it.
+    // A TOML document checked when it lands is not parsed again by the next merge into it
+    // (strategy/toml/memo.rs).
     #[cfg(feature = "toml")]
     let _memo = strategy::toml::memo::Session::open();
     let mut layers = layers.into_iter();
