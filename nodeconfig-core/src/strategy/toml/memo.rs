@@ -19,6 +19,7 @@
 //! outlives the `merge_all` that made it.
 
 use std::cell::RefCell;
+use std::marker::PhantomData;
 
 use toml_edit::{Document, DocumentMut};
 
@@ -34,21 +35,29 @@ struct Memo {
     tree: Option<Document<String>>,
 }
 
+/// Runs `f` on this thread's memo. `None` only while the thread is being torn down (a
+/// `merge_all` in another thread-local's destructor), when the memo is gone: the merge then
+/// goes on without it.
+fn with_memo<R>(f: impl FnOnce(&mut Memo) -> R) -> Option<R> {
+    MEMO.try_with(|memo| f(&mut memo.borrow_mut())).ok()
+}
+
 /// While a `Session` lives, the text strategy remembers its last tree; see the module docs.
+/// It counts on the thread it was opened on, so it is neither `Send` nor `Sync`.
 #[must_use = "the memo is kept only while the session lives"]
-pub(crate) struct Session(());
+pub(crate) struct Session(PhantomData<*const ()>);
 
 impl Session {
     pub(crate) fn open() -> Self {
-        MEMO.with_borrow_mut(|memo| memo.sessions += 1);
-        Self(())
+        with_memo(|memo| memo.sessions += 1);
+        Self(PhantomData)
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let left = MEMO.with_borrow_mut(|memo| {
-            memo.sessions -= 1;
+        let left = with_memo(|memo| {
+            memo.sessions = memo.sessions.saturating_sub(1);
             if memo.sessions == 0 {
                 memo.tree.take()
             } else {
@@ -62,40 +71,42 @@ impl Drop for Session {
 
 /// Whether a session is open, so remembering a tree is worth building it.
 pub(super) fn active() -> bool {
-    MEMO.with_borrow(|memo| memo.sessions > 0)
+    with_memo(|memo| memo.sessions > 0).unwrap_or(false)
 }
 
 /// The tree of `text`, if it is the one remembered; it is taken, since the caller edits it.
 pub(super) fn take(text: &str) -> Option<DocumentMut> {
-    let document = MEMO.with_borrow_mut(|memo| {
+    let document = with_memo(|memo| {
         if memo.tree.as_ref()?.raw() == text {
             memo.tree.take()
         } else {
             None
         }
-    })?;
+    })??;
     Some(document.into_mut())
 }
 
 /// Whether `text` is the remembered tree's text, and so known to parse.
 pub(super) fn holds(text: &str) -> bool {
-    MEMO.with_borrow(|memo| {
+    with_memo(|memo| {
         memo.tree
             .as_ref()
             .is_some_and(|document| document.raw() == text)
     })
+    .unwrap_or(false)
 }
 
 /// Remembers a document parsed to check it, if a session is open.
 pub(super) fn keep(document: Document<String>) {
-    let replaced = MEMO.with_borrow_mut(|memo| {
+    let mut document = Some(document);
+    let replaced = with_memo(|memo| {
         if memo.sessions > 0 {
-            memo.tree.replace(document)
+            memo.tree.replace(document.take()?)
         } else {
-            Some(document)
+            None
         }
     });
-    drop(replaced);
+    drop((replaced, document));
 }
 
 #[cfg(test)]
