@@ -72,3 +72,22 @@ pub mod nodeadm_model {
         pub base_runtime_spec: Option<Value>,
     }
 }
+
+/// TOML texts folded with `merge_all`, which keeps a landing document's check parse for the
+/// next merge into it (`toml_deep` on one `String` field).
+///
+/// # Errors
+/// The first `MergeError` of the fold.
+pub fn merge_all_toml<'a>(
+    texts: impl IntoIterator<Item = &'a String>,
+) -> Result<String, nodeconfig_core::MergeError> {
+    #[derive(nodeconfig_core::DeepMerge, Default)]
+    struct Layer {
+        #[merge(strategy = "toml_deep")]
+        config: String,
+    }
+    let layers = texts.into_iter().map(|text| Layer {
+        config: text.clone(),
+    });
+    nodeconfig_core::merge_all(layers).map(|layer| layer.config)
+}

@@ -6,7 +6,7 @@
 //!   spelling of the same value into `A_text` (a later value equal to the earlier one is not a
 //!   change, so the earlier text stays).
 //!
-//! - by memo: `merge_all`, which keeps the last parsed or merged tree instead of parsing its
+//! - by memo: `merge_all`, which keeps a landing document's check parse instead of parsing its
 //!   text again, writes the same bytes as merging the documents one at a time.
 //!
 //! The spellings: `toml::to_string`, every table inline (`a = { b = 1 }`), every table as
@@ -14,7 +14,7 @@
 //! inline.
 
 use nodeconfig_core::strategy::TomlDeep;
-use nodeconfig_core::{DeepMerge, merge_all};
+use nodeconfig_tests::merge_all_toml;
 use proptest::prelude::*;
 use toml::{Table, Value};
 
@@ -216,13 +216,6 @@ proptest! {
     }
 }
 
-/// One TOML text merged by `toml_deep`, for `merge_all`.
-#[derive(DeepMerge, Default)]
-struct Layer {
-    #[merge(strategy = "toml_deep")]
-    config: String,
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
@@ -242,9 +235,9 @@ proptest! {
         let one_at_a_time = texts
             .iter()
             .fold(String::new(), |merged, text| text_merge(&merged, text));
-        let memo = merge_all(texts.iter().map(|text| Layer { config: text.clone() }))
+        let memo = merge_all_toml(&texts)
             .unwrap_or_else(|error| panic!("merge_all failed: {error}"));
-        prop_assert_eq!(memo.config, one_at_a_time);
+        prop_assert_eq!(memo, one_at_a_time);
     }
 }
 

@@ -16,7 +16,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use nodeconfig_core::strategy::TomlDeep;
-use nodeconfig_core::{DeepMerge, MergeError, Side, merge_all};
+use nodeconfig_core::{MergeError, Side};
+use nodeconfig_tests::merge_all_toml;
 
 /// Invalid documents the suite's list holds that are not UTF-8: a `String` cannot hold them,
 /// so they never reach the merge (reading them as a `String` is where they fail).
@@ -269,14 +270,7 @@ fn check_invalid(document: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// One TOML text merged by `toml_deep`, for `merge_all`.
-#[derive(DeepMerge, Default)]
-struct Layer {
-    #[merge(strategy = "toml_deep")]
-    config: String,
-}
-
-/// `merge_all` keeps the tree it last parsed or merged and does not parse that text again; it
+/// `merge_all` keeps a landing document's check parse and does not parse that text again; it
 /// must write what merging one document at a time writes. Chains of four valid documents
 /// (a document, the next two in the list, and the first one's re-serialization), once per
 /// document of the suite.
@@ -300,11 +294,7 @@ fn merge_all_remembering_trees_writes_what_one_at_a_time_writes() {
         let one_at_a_time = chain.iter().try_fold(String::new(), |merged, text| {
             merge(&merged, text).map_err(|error| error.to_string())
         });
-        let remembered = merge_all(chain.iter().map(|text| Layer {
-            config: text.clone(),
-        }))
-        .map(|layer| layer.config)
-        .map_err(|error| error.to_string());
+        let remembered = merge_all_toml(&chain).map_err(|error| error.to_string());
         if remembered != one_at_a_time {
             differ.push(valid[at].clone());
         }
