@@ -57,6 +57,16 @@ fn take(document: &mut Value, section: &str, key: &str) -> Option<Value> {
         .remove(key)
 }
 
+/// Puts the fields [`take`]n out for merging by hand back into the merged document.
+fn put_back(document: &mut Value, flags: Vec<Value>, config: Option<String>) {
+    if !flags.is_empty() {
+        document["spec"]["kubelet"]["flags"] = Value::Array(flags);
+    }
+    if let Some(config) = config {
+        document["spec"]["containerd"]["config"] = Value::String(config);
+    }
+}
+
 fn serde_round_trip(documents: &[String]) -> String {
     let mut merged = Value::Object(serde_json::Map::new());
     let (mut flags, mut config): (Vec<Value>, Option<String>) = (Vec::new(), None);
@@ -73,12 +83,7 @@ fn serde_round_trip(documents: &[String]) -> String {
         }
         json_patch::merge(&mut merged, &layer);
     }
-    if !flags.is_empty() {
-        merged["spec"]["kubelet"]["flags"] = Value::Array(flags);
-    }
-    if let Some(config) = config {
-        merged["spec"]["containerd"]["config"] = Value::String(config);
-    }
+    put_back(&mut merged, flags, config);
     let merged: NodeConfig = serde_json::from_value(merged).expect("the merge is a NodeConfig");
     serde_json::to_string(&merged).expect("encodes")
 }
@@ -116,12 +121,7 @@ fn serde_round_trip_typed(documents: &[String]) -> String {
             _ => None,
         };
         json_patch::merge(&mut earlier, &later);
-        if !flags.is_empty() {
-            earlier["spec"]["kubelet"]["flags"] = Value::Array(flags);
-        }
-        if let Some(config) = config {
-            earlier["spec"]["containerd"]["config"] = Value::String(config);
-        }
+        put_back(&mut earlier, flags, config);
         merged = Some(serde_json::from_value(earlier).expect("the merge is a NodeConfig"));
     }
     serde_json::to_string(&merged.unwrap_or_default()).expect("encodes")
