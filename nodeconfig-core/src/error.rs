@@ -24,6 +24,8 @@ struct Repr {
     path: String,
     message: String,
     location: Option<ParseLocation>,
+    layer: Option<usize>,
+    layer_source: Option<String>,
 }
 
 /// Which side of a merge a value came from.
@@ -45,6 +47,9 @@ impl Display for Side {
 }
 
 /// Where a document failed to parse: which side, and the 1-based line and column.
+///
+/// Line and column count within the document itself. For a document embedded in a file (a TOML
+/// string inside a YAML NodeConfig), [`in_file`](Self::in_file) maps them to the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ParseLocation {
     /// The side whose document failed to parse.
@@ -53,6 +58,45 @@ pub struct ParseLocation {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
+}
+
+impl ParseLocation {
+    /// The location in the containing file, for a document whose first character sits at
+    /// `line`:`column` (1-based) of that file: the document's first line is shifted by the
+    /// column too, later lines only by the line.
+    ///
+    /// The caller knows where the document starts (a YAML block scalar's first content line, the
+    /// character after a JSON string's opening quote when the string has no escapes); the merge
+    /// does not. For a YAML block scalar, every line is also indented: add the indentation to
+    /// the column of each line but the first, as the example does.
+    ///
+    /// ```
+    /// use nodeconfig_core::{MergeError, Side};
+    ///
+    /// // config: |        <- line 7 of node.yaml
+    /// //   [grpc]         <- the document starts at line 8, column 3
+    /// //   address = = 1  <- the error, line 2 column 13 of the document
+    /// let error = MergeError::parse(Side::Incoming, "TOML", 2, 13, "expected a value");
+    /// let in_file = error.location().unwrap().in_file(8, 3);
+    /// assert_eq!((in_file.line, in_file.column), (9, 13));
+    /// let indent = 2;
+    /// assert_eq!(in_file.column + indent, 15);
+    /// ```
+    #[must_use]
+    pub fn in_file(self, line: usize, column: usize) -> Self {
+        if self.line <= 1 {
+            ParseLocation {
+                line,
+                column: column + self.column.saturating_sub(1),
+                ..self
+            }
+        } else {
+            ParseLocation {
+                line: line + self.line - 1,
+                ..self
+            }
+        }
+    }
 }
 
 impl MergeError {
@@ -79,6 +123,8 @@ impl MergeError {
                 path: String::new(),
                 message: message.to_string(),
                 location: None,
+                layer: None,
+                layer_source: None,
             }),
         }
     }
@@ -167,10 +213,86 @@ impl MergeError {
     pub fn location(&self) -> Option<ParseLocation> {
         self.repr.location
     }
+
+    /// The index, in [`merge_all`](crate::merge_all)'s input, of the layer whose merge failed:
+    /// `Some(0)` when the first layer's own check failed (a TOML document in it does not parse).
+    /// `None` for an error from a single [`deep_merge`](crate::DeepMerge::deep_merge).
+    ///
+    /// ```
+    /// use nodeconfig_core::{DeepMerge, merge_all};
+    ///
+    /// #[derive(DeepMerge, Default, Debug)]
+    /// struct Containerd {
+    ///     #[merge(strategy = "toml_deep")]
+    ///     config: String,
+    /// }
+    /// let layer = |config: &str| Containerd { config: config.into() };
+    /// let error = merge_all([layer("a = 1"), layer("b = 2"), layer("[grpc")]).unwrap_err();
+    /// assert_eq!(error.layer(), Some(2));
+    /// assert_eq!(error.path(), "config");
+    /// ```
+    pub fn layer(&self) -> Option<usize> {
+        self.repr.layer
+    }
+
+    /// Records that the merge of layer `layer` (an index into the input of a fold) failed;
+    /// [`merge_all`](crate::merge_all) calls it, and so can a fold of your own.
+    ///
+    /// ```
+    /// use nodeconfig_core::MergeError;
+    /// assert_eq!(MergeError::custom("bad").in_layer(3).layer(), Some(3));
+    /// ```
+    #[must_use]
+    pub fn in_layer(mut self, layer: usize) -> Self {
+        self.repr.layer = Some(layer);
+        self
+    }
+
+    /// The source of the failing layer as [`merge_all_traced`](crate::trace::merge_all_traced)
+    /// was given it (a file name, `part 2`), written with `Display`; `Display` of the error
+    /// starts with it.
+    ///
+    /// ```
+    /// use nodeconfig_core::trace::merge_all_traced;
+    /// use std::collections::BTreeMap;
+    ///
+    /// #[derive(nodeconfig_core::DeepMerge, Default)]
+    /// struct Containerd {
+    ///     #[merge(strategy = "toml_deep")]
+    ///     config: String,
+    /// }
+    /// let layers = [
+    ///     ("a.toml", Containerd { config: "a = 1".into() }),
+    ///     ("b.toml", Containerd { config: "[grpc".into() }),
+    /// ];
+    /// let error = merge_all_traced(layers).map(|_| ()).unwrap_err();
+    /// assert_eq!(error.layer(), Some(1));
+    /// assert_eq!(error.layer_source(), Some("b.toml"));
+    /// assert!(error.to_string().starts_with("b.toml: config: the incoming TOML document"));
+    /// ```
+    pub fn layer_source(&self) -> Option<&str> {
+        self.repr.layer_source.as_deref()
+    }
+
+    /// Records the source of the failing layer, shown first by `Display`.
+    ///
+    /// ```
+    /// use nodeconfig_core::MergeError;
+    /// let error = MergeError::custom("bad").at("a").with_layer_source("b.yaml");
+    /// assert_eq!(error.to_string(), "b.yaml: a: bad");
+    /// ```
+    #[must_use]
+    pub fn with_layer_source(mut self, source: impl Display) -> Self {
+        self.repr.layer_source = Some(source.to_string());
+        self
+    }
 }
 
 impl Display for MergeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(source) = &self.repr.layer_source {
+            write!(f, "{source}: ")?;
+        }
         if self.repr.path.is_empty() {
             f.write_str(&self.repr.message)
         } else {
@@ -185,6 +307,8 @@ impl Debug for MergeError {
             .field("path", &self.repr.path)
             .field("message", &self.repr.message)
             .field("location", &self.repr.location)
+            .field("layer", &self.repr.layer)
+            .field("layer_source", &self.repr.layer_source)
             .finish()
     }
 }

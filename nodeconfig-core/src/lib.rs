@@ -62,11 +62,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+mod at;
 mod error;
 mod impls;
 pub mod strategy;
 pub mod trace;
 
+pub use crate::at::{Segment, apply_at, check_new, merge_at, prepare_at};
 pub use crate::error::{MergeError, ParseLocation, Side};
 
 /// `#[derive(DeepMerge)]`: generates [`DeepMerge`] for a struct or enum, field by field.
@@ -266,8 +268,9 @@ pub trait DeepMerge: Sized {
 /// Merges `layers` in order, later layers winning: a left fold that starts from the first layer.
 ///
 /// No layers gives `T::default()`. The first layer is checked like every later one (its TOML
-/// documents must parse). On error, the error's path is the failing field's path; the partially
-/// folded value is dropped.
+/// documents must parse). On error, the error's path is the failing field's path and its
+/// [`layer`](MergeError::layer) the index of the failing layer in `layers`; the partially folded
+/// value is dropped.
 ///
 /// Layers are taken from the iterator one at a time, each just before it is merged, so a
 /// caller's iterator knows which layer a failure belongs to. While the fold runs, a TOML text
@@ -302,10 +305,12 @@ where
     };
     // The first layer is merged into nothing; its documents must parse all the same.
     if T::NEEDS_PREPARE {
-        T::prepare_new(&mut merged)?;
+        T::prepare_new(&mut merged).map_err(|error| error.in_layer(0))?;
     }
-    for layer in layers {
-        merged.deep_merge(layer)?;
+    for (index, layer) in (1..).zip(layers) {
+        merged
+            .deep_merge(layer)
+            .map_err(|error| error.in_layer(index))?;
     }
     Ok(merged)
 }
@@ -320,7 +325,35 @@ struct ReadmeDoctests;
 pub mod __private {
     pub use crate::error::segment_for_key;
 
-    /// The signature a `with = "..."` function must have; the derive coerces to it so that a
-    /// mismatch is reported at the attribute.
+    /// The signature a `with = "..."` function must have.
     pub type WithFn<T> = fn(&mut T, T) -> Result<(), crate::MergeError>;
+
+    /// A function that fits `with = "..."` on a field of type `T`. The derive coerces the named
+    /// function to a fn pointer of any two arguments (`let f: fn(_, _) -> _ = path;`) and asks
+    /// for this trait, so that a function that does not fit gets this message, with the
+    /// expected signature, at the attribute (a coercion to the expected pointer type says
+    /// "expected fn pointer, found fn item" at the derive).
+    #[diagnostic::on_unimplemented(
+        message = "the `with` function does not have the signature `fn(&mut {T}, {T}) -> Result<(), MergeError>`",
+        label = "expected `fn(&mut {T}, {T}) -> Result<(), MergeError>`, found `{Self}`",
+        note = "a `with` function takes the earlier value by `&mut` and the later value by value, and returns `Result<(), nodeconfig_core::MergeError>`"
+    )]
+    pub trait WithFunction<'a, T> {
+        /// Calls the function.
+        fn call(self, existing: &'a mut T, incoming: T) -> Result<(), crate::MergeError>;
+    }
+
+    impl<'a, T> WithFunction<'a, T> for fn(&'a mut T, T) -> Result<(), crate::MergeError> {
+        #[inline]
+        fn call(self, existing: &'a mut T, incoming: T) -> Result<(), crate::MergeError> {
+            self(existing, incoming)
+        }
+    }
+
+    /// Checks a `with` function against the field's type, where nothing calls it (the impl
+    /// stub the derive emits beside attribute errors).
+    #[inline]
+    pub fn with_function<'a, T, F: WithFunction<'a, T>>(function: F) -> F {
+        function
+    }
 }

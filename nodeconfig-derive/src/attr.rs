@@ -11,7 +11,14 @@ use crate::suggest::nearest;
 
 const CONTAINER_KEYS: &[&str] = &["crate", "bound"];
 const FIELD_KEYS: &[&str] = &["strategy", "with", "skip"];
-pub(crate) const STRATEGIES: &[&str] = &["replace", "keep", "append", "json_deep", "toml_deep"];
+pub(crate) const STRATEGIES: &[&str] = &[
+    "replace",
+    "keep",
+    "append",
+    "json_deep",
+    "toml_deep",
+    "union",
+];
 
 /// A built-in strategy named by `strategy = "..."`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +28,8 @@ pub(crate) enum Strategy {
     Append,
     JsonDeep,
     TomlDeep,
+    /// Sets: earlier items, then later items not already present.
+    Union,
 }
 
 impl Strategy {
@@ -31,6 +40,7 @@ impl Strategy {
             "append" => Strategy::Append,
             "json_deep" => Strategy::JsonDeep,
             "toml_deep" => Strategy::TomlDeep,
+            "union" => Strategy::Union,
             _ => return None,
         })
     }
@@ -42,6 +52,7 @@ impl Strategy {
             Strategy::Append => "append",
             Strategy::JsonDeep => "json_deep",
             Strategy::TomlDeep => "toml_deep",
+            Strategy::Union => "union",
         }
     }
 }
@@ -207,11 +218,9 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
         } else if attr.path().is_ident("serde") {
             let _ = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename_all") {
-                    parsed.serde_rename_all =
-                        serde_name(&meta)?.and_then(|rule| RenameRule::from_str(&rule));
+                    parsed.serde_rename_all = rename_rule(&meta, errors)?;
                 } else if meta.path.is_ident("rename_all_fields") {
-                    parsed.serde_rename_all_fields =
-                        serde_name(&meta)?.and_then(|rule| RenameRule::from_str(&rule));
+                    parsed.serde_rename_all_fields = rename_rule(&meta, errors)?;
                 } else if meta.path.is_ident("tag") {
                     parsed.serde_variant_untagged = parsed.serde_content.is_none();
                     skip_value(&meta)?;
@@ -246,8 +255,7 @@ pub(crate) fn variant(attrs: &[Attribute], errors: &mut Errors) -> VariantAttrs 
                 if meta.path.is_ident("rename") {
                     parsed.serde_rename = serde_name(&meta)?;
                 } else if meta.path.is_ident("rename_all") {
-                    parsed.serde_rename_all =
-                        serde_name(&meta)?.and_then(|rule| RenameRule::from_str(&rule));
+                    parsed.serde_rename_all = rename_rule(&meta, errors)?;
                 } else {
                     skip_value(&meta)?;
                 }
@@ -327,6 +335,60 @@ fn unknown_strategy(lit: &LitStr) -> syn::Error {
         ),
     };
     syn::Error::new(lit.span(), message)
+}
+
+/// serde's `rename_all = "camelCase"` (or the `deserialize` half of `rename_all(...)`): an
+/// unknown case name is an error here, since without serde's own derive nothing else would
+/// report it and error paths would silently use the Rust names.
+fn rename_rule(meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<Option<RenameRule>> {
+    // Each case name given, and whether it is the one deserializing reads.
+    let mut names: Vec<(LitStr, bool)> = Vec::new();
+    if meta.input.peek(Token![=]) {
+        names.push((meta.value()?.parse::<LitStr>()?, true));
+    } else {
+        meta.parse_nested_meta(|inner| {
+            let lit = inner.value()?.parse::<LitStr>()?;
+            names.push((lit, inner.path.is_ident("deserialize")));
+            Ok(())
+        })?;
+    }
+    let mut rule = None;
+    for (lit, deserialize) in names {
+        match RenameRule::from_str(&lit.value()) {
+            Some(known) if deserialize => rule = Some(known),
+            Some(_) => {}
+            None => errors.push(unknown_case(&lit)),
+        }
+    }
+    Ok(rule)
+}
+
+fn unknown_case(lit: &LitStr) -> syn::Error {
+    let name = lit.value();
+    let mut message = format!("unknown serde `rename_all` case `{name}`");
+    match nearest_case(&name) {
+        Some(near) => message.push_str(&format!(": did you mean `{near}`?")),
+        None => message.push_str(&format!(
+            ": expected one of {}",
+            backticked(RenameRule::NAMES)
+        )),
+    }
+    syn::Error::new(lit.span(), message)
+}
+
+/// Case names differ in case and separators only, so compare them with those set aside.
+fn nearest_case(name: &str) -> Option<&'static str> {
+    let fold = |name: &str| -> String {
+        name.chars()
+            .filter(|c| c.is_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let folded: Vec<String> = RenameRule::NAMES.iter().map(|known| fold(known)).collect();
+    let folded_refs: Vec<&str> = folded.iter().map(String::as_str).collect();
+    let near = nearest(&fold(name), &folded_refs)?;
+    let index = folded_refs.iter().position(|known| *known == near)?;
+    Some(RenameRule::NAMES[index])
 }
 
 /// The name serde reads in documents: `rename = "x"` or the `deserialize` half of

@@ -13,6 +13,18 @@ pub(crate) enum RenameRule {
 }
 
 impl RenameRule {
+    /// Every case name serde accepts, as written in `rename_all = "..."`.
+    pub(crate) const NAMES: &'static [&'static str] = &[
+        "lowercase",
+        "UPPERCASE",
+        "PascalCase",
+        "camelCase",
+        "snake_case",
+        "SCREAMING_SNAKE_CASE",
+        "kebab-case",
+        "SCREAMING-KEBAB-CASE",
+    ];
+
     pub(crate) fn from_str(rule: &str) -> Option<Self> {
         Some(match rule {
             "lowercase" => RenameRule::Lower,

@@ -7,10 +7,17 @@ use quote::ToTokens;
 #[derive(Default)]
 pub(crate) struct Errors {
     errors: Option<syn::Error>,
+    count: usize,
 }
 
 impl Errors {
+    /// How many errors were pushed so far: a rule that pushed none passed.
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
     pub(crate) fn push(&mut self, error: syn::Error) {
+        self.count += 1;
         match &mut self.errors {
             Some(errors) => errors.combine(error),
             None => self.errors = Some(error),

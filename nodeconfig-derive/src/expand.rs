@@ -15,14 +15,15 @@ use crate::{fallback, generics, trace, ty, valid};
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let parsed = Input::from_syn(input, &mut errors);
-    if let Some(parsed) = &parsed {
-        valid::check(parsed, &mut errors);
-    }
+    let passed = parsed
+        .as_ref()
+        .map(|parsed| valid::check(parsed, &mut errors))
+        .unwrap_or_default();
     let krate = parsed.as_ref().map_or_else(default_crate, Input::krate);
     match (parsed, errors.into_result()) {
         (Some(Input::Struct(data)), Ok(())) => expand_struct(&data, &krate),
         (Some(Input::Enum(data)), Ok(())) => expand_enum(&data, &krate),
-        (_, Err(error)) => fallback::expand(input, &krate, error),
+        (parsed, Err(error)) => fallback::expand(input, parsed.as_ref(), &passed, &krate, error),
         (None, Ok(())) => unreachable!("a union always reports an error"),
     }
 }
@@ -367,6 +368,25 @@ fn binding(field: &Field, side: &str, index: usize) -> TokenStream {
     }
 }
 
+/// Every token of `tokens` at `span`, so that an error about the whole expression (a call's
+/// "required by a bound introduced by this call") points there and nowhere else.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let proc_macro2::TokenTree::Group(group) = &token {
+                let mut respanned =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                token = proc_macro2::TokenTree::Group(respanned);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
+}
+
 /// `with` fields merge first, so that a failing `with` function leaves the rest of its struct
 /// as it was (see the crate docs on atomicity).
 fn in_apply_order<'f, 'a>(fields: &'f [Field<'a>]) -> impl Iterator<Item = (usize, &'f Field<'a>)> {
@@ -434,7 +454,7 @@ fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, I
             Ident::new("toml_deep", span),
             Ident::new("prepare_new_toml_deep", span),
         )),
-        Some(Strategy::Append | Strategy::Replace | Strategy::Keep) => None,
+        Some(Strategy::Append | Strategy::Replace | Strategy::Keep | Strategy::Union) => None,
     }
 }
 
@@ -492,11 +512,21 @@ fn apply_field(
     }
     if let Some(with) = &field.attrs.with {
         let path = &with.value;
-        let function =
-            quote_spanned!(path.span()=> let __merge_with: #krate::__private::WithFn<#ty> = #path;);
+        // Called through a trait whose message shows the expected signature, at the path; the
+        // coercion to a pointer of any two arguments lets the trait, not the coercion, judge.
+        let function = quote_spanned! {path.span()=>
+            let __merge_with: fn(_, _) -> _ = #path;
+        };
+        let call = respan(
+            quote! {
+                #krate::__private::WithFunction::<'_, #ty>::call(__merge_with, __with_existing, __with_incoming)
+            },
+            path.span(),
+        );
         return quote! {
             #function
-            if let ::core::result::Result::Err(__error) = __merge_with(#existing, #incoming) {
+            let (__with_existing, __with_incoming) = (#existing, #incoming);
+            if let ::core::result::Result::Err(__error) = #call {
                 return ::core::result::Result::Err(__error #at);
             }
         };
@@ -513,6 +543,9 @@ fn apply_field(
         Some(Strategy::Keep) => quote!(#krate::strategy::keep(#existing, #incoming);),
         Some(Strategy::Append) => quote_spanned! {ty.span()=>
             <#ty as #krate::strategy::Append>::append_items(#existing, #incoming);
+        },
+        Some(Strategy::Union) => quote_spanned! {ty.span()=>
+            <#ty as #krate::strategy::Union>::union_items(#existing, #incoming);
         },
         Some(Strategy::JsonDeep | Strategy::TomlDeep) => {
             let (trait_path, _, merge, _) = trait_call(field, krate).expect("a document strategy");

@@ -1,16 +1,30 @@
 //! The impl emitted beside errors: it keeps one attribute mistake from turning every use of the
-//! type into a second error ("`Config` does not implement `DeepMerge`").
+//! type into a second error ("`Config` does not implement `DeepMerge`"), and checks the types of
+//! the fields whose attributes are fine, so that their type errors come in the same compile as
+//! the attribute errors instead of a second wave after those are fixed.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::DeriveInput;
+use syn::spanned::Spanned;
 
-pub(crate) fn expand(input: &DeriveInput, krate: &syn::Path, error: syn::Error) -> TokenStream {
+use crate::ast::{Field, Input};
+use crate::attr::Strategy;
+
+pub(crate) fn expand(
+    input: &DeriveInput,
+    parsed: Option<&Input>,
+    passed: &[bool],
+    krate: &syn::Path,
+    error: syn::Error,
+) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let error = error.to_compile_error();
+    let checks = parsed.map(|parsed| type_checks(input, parsed, passed, krate));
     quote! {
         #error
+        #checks
         #[automatically_derived]
         impl #impl_generics #krate::DeepMerge for #ident #ty_generics #where_clause {
             fn apply_merge(&mut self, _: Self) -> ::core::result::Result<(), #krate::MergeError> {
@@ -18,4 +32,64 @@ pub(crate) fn expand(input: &DeriveInput, krate: &syn::Path, error: syn::Error) 
             }
         }
     }
+}
+
+/// `const _: fn() = || { ... };` naming, for each field that passed the attribute rules, the
+/// trait function its merge would call, spanned on the field, so a type that does not fit gives
+/// the same error as in a derive without mistakes. A generic container is left out: its fields'
+/// types need its parameters and bounds.
+fn type_checks(
+    input: &DeriveInput,
+    parsed: &Input,
+    passed: &[bool],
+    krate: &syn::Path,
+) -> TokenStream {
+    if !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let fields: Vec<&Field> = match parsed {
+        Input::Struct(data) => data.fields.iter().collect(),
+        Input::Enum(data) => data
+            .variants
+            .iter()
+            .flat_map(|variant| &variant.fields)
+            .collect(),
+    };
+    let checks: Vec<TokenStream> = fields
+        .into_iter()
+        .zip(passed)
+        .filter(|(_, passed)| **passed)
+        .filter_map(|(field, _)| type_check(field, krate))
+        .collect();
+    if checks.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        const _: fn() = || {
+            #(#checks)*
+        };
+    }
+}
+
+fn type_check(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
+    let ty = field.ty;
+    if let Some(with) = &field.attrs.with {
+        let path = &with.value;
+        return Some(quote_spanned! {path.span()=>
+            let __merge_with: fn(_, _) -> _ = #path;
+            let _ = #krate::__private::with_function::<'_, #ty, _>(__merge_with);
+        });
+    }
+    if field.attrs.skip.is_some() {
+        return None;
+    }
+    let function = match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
+        None => quote!(#krate::DeepMerge>::apply_merge),
+        Some(Strategy::Append) => quote!(#krate::strategy::Append>::append_items),
+        Some(Strategy::Union) => quote!(#krate::strategy::Union>::union_items),
+        Some(Strategy::JsonDeep) => quote!(#krate::strategy::JsonDeep>::json_deep),
+        Some(Strategy::TomlDeep) => quote!(#krate::strategy::TomlDeep>::toml_deep),
+        Some(Strategy::Replace | Strategy::Keep) => return None,
+    };
+    Some(quote_spanned!(ty.span()=> let _ = <#ty as #function;))
 }

@@ -60,6 +60,7 @@ fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
     match attrs.strategy.as_ref().map(|strategy| strategy.value) {
         None => Some(quote!(#krate::DeepMerge)),
         Some(Strategy::Append) => Some(quote!(#krate::strategy::Append)),
+        Some(Strategy::Union) => Some(quote!(#krate::strategy::Union)),
         Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
         Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),
         Some(Strategy::Replace | Strategy::Keep) => None,

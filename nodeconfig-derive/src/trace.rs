@@ -88,7 +88,13 @@ pub(crate) fn trace_field(
     let strategies = quote!(#krate::trace::strategies);
     let is_option = ty::option_inner(ty).is_some();
     let record = if field.attrs.with.is_some() {
-        quote!(#strategies::with(__tracer);)
+        // Resolved here, where the field's type is concrete: `KnownEmptiness` when the type can
+        // be empty, the `UnknownEmptiness` fallback otherwise.
+        quote! {{
+            #[allow(unused_imports)]
+            use #strategies::{KnownEmptiness as _, UnknownEmptiness as _};
+            #strategies::with((&#strategies::WithProbe(#incoming)).is_unset(), __tracer);
+        }}
     } else {
         match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
             None => {
@@ -112,6 +118,9 @@ pub(crate) fn trace_field(
                     #strategies::append(#existing.map(|__list| #count(__list)), #count(#incoming), __tracer);
                 }
             }
+            Some(Strategy::Union) => quote_spanned! {ty.span()=>
+                <#ty as #krate::strategy::Union>::trace_union(#existing, #incoming, __tracer);
+            },
             Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
                 <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
             },

@@ -10,8 +10,13 @@ use syn::{GenericArgument, PathArguments, Type};
 pub(crate) enum Shape {
     /// `Vec`, `VecDeque`, `LinkedList`: `append` or `replace`.
     List,
-    /// `HashSet`, `BTreeSet`, `BinaryHeap`: `replace` (or `with`).
+    /// `HashSet`, `BTreeSet`, `IndexSet`: `union`, `replace` or `keep`.
     Set,
+    /// `BinaryHeap`: a collection with no strategy of its own, `replace` or `keep`.
+    Heap,
+    /// A `Box` around a list, set or document whose strategy does not see through the box
+    /// (`Box<serde_json::Value>`): `replace` or `keep`, or unbox it.
+    BoxedDocument,
     /// `serde_json::Value`, `serde_json::Map`, or a string-keyed map of JSON values.
     Json,
     /// `toml::Table`, `toml::Value`.
@@ -33,7 +38,8 @@ impl Shape {
     pub(crate) fn fitting_strategies(self) -> &'static [&'static str] {
         match self {
             Shape::List => &["append", "replace", "keep"],
-            Shape::Set | Shape::MapOfUnmergeable => &["replace", "keep"],
+            Shape::Set => &["union", "replace", "keep"],
+            Shape::Heap | Shape::MapOfUnmergeable | Shape::BoxedDocument => &["replace", "keep"],
             Shape::Json => &["json_deep", "replace", "keep"],
             Shape::Toml => &["toml_deep", "replace", "keep"],
             Shape::Document => &["json_deep", "toml_deep", "replace", "keep"],
@@ -57,7 +63,13 @@ impl Shape {
             Shape::Document => {
                 "add `#[merge(strategy = \"json_deep\")]` or `#[merge(strategy = \"toml_deep\")]` to merge it key by key, or `#[merge(strategy = \"replace\")]` to take the later document"
             }
-            Shape::Set | Shape::MapOfUnmergeable => {
+            Shape::Set => {
+                "add `#[merge(strategy = \"union\")]` to keep every layer's items, or `#[merge(strategy = \"replace\")]` to take the later set"
+            }
+            Shape::BoxedDocument => {
+                "add `#[merge(strategy = \"replace\")]` to take the later document, or remove the `Box` to merge it with `json_deep` or `toml_deep`"
+            }
+            Shape::Heap | Shape::MapOfUnmergeable => {
                 "add `#[merge(strategy = \"replace\")]` to take the later value, or `#[merge(with = \"path::to::fn\")]` to merge it your way"
             }
             Shape::Text | Shape::Scalar | Shape::Unknown => {
@@ -66,14 +78,16 @@ impl Shape {
         }
     }
 
-    /// What to call it in a message.
+    /// What to call it in a message: "field `x` is {describe}".
     pub(crate) fn describe(self) -> &'static str {
         match self {
-            Shape::List => "a list",
-            Shape::Set => "a set",
-            Shape::Json => "a JSON document",
-            Shape::Toml => "a TOML document",
-            Shape::Document => "a document",
+            Shape::List => "a list with no default merge",
+            Shape::Set => "a set with no default merge",
+            Shape::Heap => "a heap with no default merge",
+            Shape::BoxedDocument => "a boxed document with no default merge",
+            Shape::Json => "a JSON document with no default merge",
+            Shape::Toml => "a TOML document with no default merge",
+            Shape::Document => "a document with no default merge",
             Shape::MapOfUnmergeable => "a map whose values have no default merge",
             Shape::Text => "a string",
             Shape::Scalar => "a scalar",
@@ -87,6 +101,8 @@ impl Shape {
             self,
             Shape::List
                 | Shape::Set
+                | Shape::Heap
+                | Shape::BoxedDocument
                 | Shape::Json
                 | Shape::Toml
                 | Shape::Document
@@ -166,9 +182,15 @@ pub(crate) fn shape(ty: &Type) -> Shape {
         crate_name.as_deref(),
         args.as_slice(),
     ) {
-        ("Option" | "Box", _, [inner]) => shape(inner),
+        ("Option", _, [inner]) => shape(inner),
+        // `append` and `union` see through a `Box`; the document strategies do not.
+        ("Box", _, [inner]) => match shape(inner) {
+            Shape::Json | Shape::Toml | Shape::Document => Shape::BoxedDocument,
+            inner => inner,
+        },
         ("Vec" | "VecDeque" | "LinkedList", _, _) => Shape::List,
-        ("HashSet" | "BTreeSet" | "BinaryHeap" | "IndexSet", _, _) => Shape::Set,
+        ("HashSet" | "BTreeSet" | "IndexSet", _, _) => Shape::Set,
+        ("BinaryHeap", _, _) => Shape::Heap,
         ("Value" | "Map", Some("serde_json"), _) => Shape::Json,
         ("Value" | "Table", Some("toml"), _) => Shape::Toml,
         ("Value" | "Map" | "Table" | "JsonValue" | "TomlValue", None, []) => Shape::Document,
@@ -249,6 +271,12 @@ mod tests {
         assert_eq!(shape(&parse_quote!(BTreeMap<String, u8>)), Shape::Unknown);
         assert_eq!(shape(&parse_quote!(Option<String>)), Shape::Text);
         assert_eq!(shape(&parse_quote!(u32)), Shape::Scalar);
+        assert_eq!(shape(&parse_quote!(Option<Box<Vec<String>>>)), Shape::List);
+        assert_eq!(
+            shape(&parse_quote!(Box<serde_json::Value>)),
+            Shape::BoxedDocument
+        );
+        assert_eq!(shape(&parse_quote!(BTreeSet<String>)), Shape::Set);
         assert_eq!(shape(&parse_quote!(MyConfig)), Shape::Unknown);
         assert!(option_inner(&parse_quote!(Option<u8>)).is_some());
         let ty = parse_quote!(Option<std::collections::BTreeMap<String, Vec<u8>>>);

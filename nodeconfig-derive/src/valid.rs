@@ -5,16 +5,22 @@ use crate::attr::Strategy;
 use crate::errors::Errors;
 use crate::ty::{self, Shape};
 
-pub(crate) fn check(input: &Input, errors: &mut Errors) {
+/// Checks every field; returns, in field order (variant by variant for an enum), whether each
+/// field passed every rule, so that the fallback can still check the types of those that did.
+pub(crate) fn check(input: &Input, errors: &mut Errors) -> Vec<bool> {
     let fields: Box<dyn Iterator<Item = &Field>> = match input {
         Input::Struct(data) => Box::new(data.fields.iter()),
         Input::Enum(data) => Box::new(data.variants.iter().flat_map(|variant| &variant.fields)),
     };
+    let mut passed = Vec::new();
     for field in fields {
+        let before = errors.count();
         one_way_to_merge(field, errors);
         strategy_fits_type(field, errors);
         document_fields_choose_a_strategy(field, errors);
+        passed.push(errors.count() == before && !field.attrs.attr_error);
     }
+    passed
 }
 
 /// `skip`, `strategy` and `with` each say how the field merges, so at most one may be given.
@@ -57,6 +63,7 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
     let fits = match strategy.value {
         Strategy::Replace | Strategy::Keep => true,
         Strategy::Append => matches!(shape, Shape::List | Shape::Unknown),
+        Strategy::Union => matches!(shape, Shape::Set | Shape::Unknown),
         Strategy::JsonDeep => matches!(shape, Shape::Json | Shape::Document | Shape::Unknown),
         Strategy::TomlDeep => {
             matches!(
@@ -70,6 +77,7 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
         let ty = ty::display(field.ty);
         let accepted = match strategy.value {
             Strategy::Append => "`Vec<T>` and `VecDeque<T>`",
+            Strategy::Union => "`BTreeSet<T>`, `HashSet<T>` and `IndexSet<T>`",
             Strategy::JsonDeep => {
                 "`serde_json::Value`, `serde_json::Map` and string-keyed maps of JSON values"
             }
@@ -108,11 +116,7 @@ fn document_fields_choose_a_strategy(field: &Field, errors: &mut Errors) {
     };
     errors.error_spanned_by(
         field.ty,
-        format!(
-            "{name} is {} with no default merge: {}",
-            shape.describe(),
-            shape.advice()
-        ),
+        format!("{name} is {}: {}", shape.describe(), shape.advice()),
     );
 }
 

@@ -154,21 +154,22 @@ use nodeconfig_core::merge_all;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn merge_layers(layers: impl IntoIterator<Item = Layer>) -> Result<NodeConfig, Error> {
-    // `merge_all` takes a layer only when it is about to merge it, so the source last taken is
-    // the failing layer's. (`merge_all` also keeps a TOML document's check parse for the next
-    // merge, which a fold written here would not.)
-    let mut current = None;
+    // The error names the failing layer by its index in the input (`MergeError::layer`).
+    let mut sources = Vec::new();
     let configs = layers.into_iter().map(|layer| {
-        current = Some(layer.source);
+        sources.push(layer.source);
         layer.config
     });
-    merge_all(configs).map_err(|error| {
-        let error = Error::new(ErrorKind::Merge, error.message()).at_path(error.path());
-        match current {
-            Some(source) => error.in_source(source),
-            None => error,
-        }
-    })
+    merge_all(configs).map_err(|error| merge_error(&error, &sources))
+}
+
+/// A merge error as the CLI reports it: the failing layer's source, the field path, the cause.
+fn merge_error(error: &nodeconfig_core::MergeError, sources: &[Source]) -> Error {
+    let failed = Error::new(ErrorKind::Merge, error.message()).at_path(error.path());
+    match error.layer().and_then(|layer| sources.get(layer)) {
+        Some(source) => failed.in_source(source.clone()),
+        None => failed,
+    }
 }
 
 /// The NodeConfig as YAML, absent fields left out.

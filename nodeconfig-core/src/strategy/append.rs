@@ -18,7 +18,7 @@ use std::collections::{LinkedList, VecDeque};
 #[diagnostic::on_unimplemented(
     message = "`strategy = \"append\"` cannot merge `{Self}`",
     label = "`append` needs a list here",
-    note = "`append` takes `Vec<T>`, `VecDeque<T>`, `LinkedList<T>`, and `Option` of each",
+    note = "`append` takes `Vec<T>`, `VecDeque<T>`, `LinkedList<T>`, and `Option` or `Box` of each",
     note = "use `strategy = \"replace\"` or `\"keep\"` for other types"
 )]
 pub trait Append {
@@ -67,6 +67,19 @@ impl<T> Append for LinkedList<T> {
 
     fn item_count(&self) -> usize {
         self.len()
+    }
+}
+
+/// A boxed list appends like the list: `Option<Box<Vec<T>>>` takes `append` as
+/// `Option<Vec<T>>` does.
+impl<L: Append> Append for Box<L> {
+    #[inline]
+    fn append_items(&mut self, incoming: Self) {
+        (**self).append_items(*incoming);
+    }
+
+    fn item_count(&self) -> usize {
+        (**self).item_count()
     }
 }
 

@@ -5,6 +5,7 @@
 //! | `replace` | any `T` | later replaces (for `Option`, only a later `Some` replaces) |
 //! | `keep` | any `T` | earlier wins (for `Option`, a later value only fills `None`) |
 //! | `append` | `Vec<T>`, `VecDeque<T>` | earlier items, then later items |
+//! | `union` | `BTreeSet<T>`, `HashSet<T>`, `IndexSet<T>` (feature `indexmap`) | earlier items, then later items not already present |
 //! | `json_deep` | `serde_json::Value`, `Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value>` | RFC 7396 merge patch, the later value being the patch |
 //! | `toml_deep` | `String` holding TOML, `toml::Table`, `toml::Value` | tables merge key by key; arrays and scalars replace |
 //!
@@ -12,7 +13,7 @@
 //! value and an earlier `None` is treated as absent.
 //!
 //! `replace` and `keep` are plain functions because they fit every type. The strategies that fit
-//! only some types are traits ([`Append`], [`JsonDeep`], [`TomlDeep`]), so that a field of another
+//! only some types are traits ([`Append`], [`Union`], [`JsonDeep`], [`TomlDeep`]), so that a field of another
 //! type fails to compile with a message naming the types that fit. They can be called directly
 //! too:
 //!
@@ -37,6 +38,7 @@ mod replace;
 #[cfg(feature = "toml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
 pub mod toml;
+mod union;
 
 pub use append::Append;
 #[cfg(feature = "json")]
@@ -47,3 +49,4 @@ pub use replace::{replace, replace_option};
 #[cfg(feature = "toml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
 pub use toml::TomlDeep;
+pub use union::Union;

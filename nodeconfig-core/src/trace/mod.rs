@@ -41,6 +41,7 @@ mod provenance;
 pub use provenance::{Origin, Provenance};
 
 use crate::{DeepMerge, MergeError};
+use std::fmt::Display;
 
 /// Records what one layer sets, as a walk over that layer's values; passed to
 /// [`DeepMerge::trace_merge`].
@@ -128,7 +129,9 @@ impl Tracer {
 /// [`merge_all`](crate::merge_all), plus the [`Provenance`] of every leaf of the result.
 ///
 /// Each layer comes with its source (a file name, "part 2", anything you want to show back).
-/// No layers gives `T::default()` and an empty provenance.
+/// No layers gives `T::default()` and an empty provenance. On error, the error names the failing
+/// layer by index ([`MergeError::layer`]) and by its source, written with `Display`
+/// ([`MergeError::layer_source`]), and its `Display` starts with that source.
 ///
 /// ```
 /// use nodeconfig_core::trace::merge_all_traced;
@@ -144,6 +147,7 @@ impl Tracer {
 /// ```
 pub fn merge_all_traced<S, T, I>(layers: I) -> Result<(T, Provenance<S>), MergeError>
 where
+    S: Display,
     T: DeepMerge + Default,
     I: IntoIterator<Item = (S, T)>,
 {
@@ -156,16 +160,21 @@ where
     for (layer, (source, value)) in layers.into_iter().enumerate() {
         let mut tracer = Tracer::new(layer);
         T::trace_merge(merged.as_ref(), &value, &mut tracer);
-        match &mut merged {
-            Some(merged) => merged.deep_merge(value)?,
+        let result = match &mut merged {
+            Some(merged) => merged.deep_merge(value),
             None => {
                 let mut first = value;
-                if T::NEEDS_PREPARE {
-                    T::prepare_new(&mut first)?;
-                }
+                let checked = if T::NEEDS_PREPARE {
+                    T::prepare_new(&mut first)
+                } else {
+                    Ok(())
+                };
                 merged = Some(first);
+                checked
             }
-        }
+        };
+        // The error names the layer twice: its index, and the source the caller gave with it.
+        result.map_err(|error| error.in_layer(layer).with_layer_source(&source))?;
         sources.push(source);
         events.append(&mut tracer.events);
     }
@@ -202,8 +211,78 @@ pub mod strategies {
         }
     }
 
-    pub fn with(tracer: &mut Tracer) {
-        tracer.set("with");
+    /// A `with` field is credited to a layer unless that layer's value is empty (`None`, an
+    /// empty collection or string): what a `with` function does is unknown, but a layer that
+    /// gives it nothing sets nothing. `unset` comes from [`WithProbe`]'s `is_unset`.
+    pub fn with(unset: bool, tracer: &mut Tracer) {
+        if !unset {
+            tracer.set("with");
+        }
+    }
+
+    /// `(&WithProbe(&value)).is_unset()`: true for an empty value of a type that
+    /// [`Emptiness`] knows, false for any other type (method resolution picks the
+    /// [`KnownEmptiness`] impl when it applies, else falls back to [`UnknownEmptiness`]).
+    pub struct WithProbe<'a, T>(pub &'a T);
+
+    /// The impl picked for types whose emptiness is known.
+    pub trait KnownEmptiness {
+        fn is_unset(&self) -> bool;
+    }
+
+    impl<T: Emptiness> KnownEmptiness for WithProbe<'_, T> {
+        fn is_unset(&self) -> bool {
+            self.0.is_empty_value()
+        }
+    }
+
+    /// The fallback: a value of a type with no notion of empty always counts as set.
+    pub trait UnknownEmptiness {
+        fn is_unset(&self) -> bool;
+    }
+
+    impl<T> UnknownEmptiness for &WithProbe<'_, T> {
+        fn is_unset(&self) -> bool {
+            false
+        }
+    }
+
+    /// Values that can be empty: a layer that gives one sets nothing.
+    pub trait Emptiness {
+        fn is_empty_value(&self) -> bool;
+    }
+
+    impl<T> Emptiness for Option<T> {
+        fn is_empty_value(&self) -> bool {
+            self.is_none()
+        }
+    }
+
+    macro_rules! emptiness_by_is_empty {
+        ($([$($generics:tt)*] $ty:ty),* $(,)?) => {$(
+            impl<$($generics)*> Emptiness for $ty {
+                fn is_empty_value(&self) -> bool {
+                    self.is_empty()
+                }
+            }
+        )*};
+    }
+
+    emptiness_by_is_empty! {
+        [] String,
+        [T] Vec<T>,
+        [T] std::collections::VecDeque<T>,
+        [T] std::collections::LinkedList<T>,
+        [T] std::collections::BTreeSet<T>,
+        [T, S] std::collections::HashSet<T, S>,
+        [K, V] std::collections::BTreeMap<K, V>,
+        [K, V, S] std::collections::HashMap<K, V, S>,
+    }
+
+    #[cfg(feature = "indexmap")]
+    emptiness_by_is_empty! {
+        [T, S] indexmap::IndexSet<T, S>,
+        [K, V, S] indexmap::IndexMap<K, V, S>,
     }
 
     /// Each appended item is a leaf of its own, `flags[3]`, so that the provenance says which

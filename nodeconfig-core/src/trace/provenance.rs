@@ -30,8 +30,25 @@ pub struct Origin {
 impl<S> Provenance<S> {
     pub(super) fn from_events(sources: Vec<S>, events: Vec<Event>) -> Self {
         let mut origins: BTreeMap<String, Origin> = BTreeMap::new();
+        // A container the same layer replaced whole (an enum switching variant), then filled
+        // leaf by leaf: each leaf inherits what the container replaced.
+        let mut containers: Vec<(String, usize, Vec<usize>)> = Vec::new();
         for event in events {
-            let mut replaced = take_overlapping(&mut origins, &event.path);
+            containers.retain(|(_, layer, _)| *layer == event.layer);
+            let overlapping = take_overlapping(&mut origins, &event.path);
+            let mut replaced = Vec::new();
+            for (path, origin) in overlapping {
+                if origin.layer == event.layer && is_ancestor(&path, &event.path) {
+                    containers.push((path, origin.layer, origin.replaced));
+                } else {
+                    replaced.push(origin.layer);
+                }
+            }
+            for (path, _, container_replaced) in &containers {
+                if is_ancestor(path, &event.path) {
+                    replaced.extend_from_slice(container_replaced);
+                }
+            }
             replaced.retain(|layer| *layer != event.layer);
             replaced.sort_unstable();
             replaced.dedup();
@@ -83,10 +100,17 @@ impl<S> Provenance<S> {
     }
 }
 
+/// Whether `ancestor` is a proper prefix of `path` ending at a segment boundary.
+fn is_ancestor(ancestor: &str, path: &str) -> bool {
+    path.len() > ancestor.len()
+        && path.starts_with(ancestor)
+        && is_boundary(path.as_bytes()[ancestor.len()])
+}
+
 /// Removes the entries a new value at `path` replaces: the one at `path`, those below it (a
 /// whole subtree replaced) and those above it (a leaf replaced by a container), and returns
-/// their layers.
-fn take_overlapping(origins: &mut BTreeMap<String, Origin>, path: &str) -> Vec<usize> {
+/// them with their paths.
+fn take_overlapping(origins: &mut BTreeMap<String, Origin>, path: &str) -> Vec<(String, Origin)> {
     let mut replaced = Vec::new();
     let below: Vec<String> = origins
         .range::<str, _>((std::ops::Bound::Included(path), std::ops::Bound::Unbounded))
@@ -96,7 +120,7 @@ fn take_overlapping(origins: &mut BTreeMap<String, Origin>, path: &str) -> Vec<u
         .collect();
     for other in below {
         if let Some(origin) = origins.remove(&other) {
-            replaced.push(origin.layer);
+            replaced.push((other, origin));
         }
     }
     for (end, byte) in path.bytes().enumerate() {
@@ -104,7 +128,7 @@ fn take_overlapping(origins: &mut BTreeMap<String, Origin>, path: &str) -> Vec<u
             && is_boundary(byte)
             && let Some(origin) = origins.remove(&path[..end])
         {
-            replaced.push(origin.layer);
+            replaced.push((path[..end].to_owned(), origin));
         }
     }
     replaced
@@ -148,5 +172,21 @@ mod tests {
         assert_eq!(provenance.get("spec.x.y").unwrap().replaced, [1]);
         assert!(provenance.get("spec.listing").unwrap().deleted);
         assert_eq!(provenance.source(2), &"c");
+    }
+
+    #[test]
+    fn leaves_of_a_container_a_layer_replaced_whole_inherit_what_it_replaced() {
+        let provenance = Provenance::from_events(
+            vec!["a", "b"],
+            vec![
+                event("auth.Basic.user", 0, false),
+                event("auth", 1, false),
+                event("auth.Oidc.issuer", 1, false),
+                event("auth.Oidc.client", 1, false),
+            ],
+        );
+        assert_eq!(provenance.get("auth.Oidc.issuer").unwrap().replaced, [0]);
+        assert_eq!(provenance.get("auth.Oidc.client").unwrap().replaced, [0]);
+        assert_eq!(provenance.len(), 2);
     }
 }

@@ -70,20 +70,11 @@ pub struct Entry {
 pub fn merge_layers_traced(
     layers: impl IntoIterator<Item = Layer>,
 ) -> Result<(NodeConfig, Provenance<Source>), Error> {
-    // The traced merge is a left fold that takes one layer at a time, so the last layer taken
-    // when it fails is the one that failed.
-    let mut current: Option<Source> = None;
-    let traced = layers
-        .into_iter()
-        .inspect(|layer| current = Some(layer.source.clone()))
-        .map(|layer| (layer.source, layer.config));
-    merge_all_traced(traced).map_err(|error| {
-        let failed = Error::new(ErrorKind::Merge, error.message()).at_path(error.path());
-        match current {
-            Some(source) => failed.in_source(source),
-            None => failed,
-        }
-    })
+    // The error names the failing layer by index; its source is the one we gave with it.
+    let layers: Vec<Layer> = layers.into_iter().collect();
+    let sources: Vec<Source> = layers.iter().map(|layer| layer.source.clone()).collect();
+    let traced = layers.into_iter().map(|layer| (layer.source, layer.config));
+    merge_all_traced(traced).map_err(|error| crate::merge_error(&error, &sources))
 }
 
 /// Pairs every leaf of `provenance` with its value in `merged`, in path order.
