@@ -81,6 +81,7 @@ pub use crate::error::{MergeError, ParseLocation, Side};
 /// | `strategy = "replace"` | later replaces (an `Option` field: only a later `Some` does) |
 /// | `strategy = "keep"` | earlier wins (an `Option` field: a later value only fills `None`) |
 /// | `strategy = "append"` | `Vec`/`VecDeque`: earlier items, then later items |
+/// | `strategy = "union"` | `BTreeSet`/`HashSet`/`IndexSet`: earlier items, then later items not already present |
 /// | `strategy = "json_deep"` | RFC 7396 JSON merge patch (feature `json`) |
 /// | `strategy = "toml_deep"` | TOML tables merged key by key (feature `toml`) |
 /// | `with = "path::to::fn"` | a `fn(&mut T, T) -> Result<(), MergeError>` |
@@ -92,6 +93,65 @@ pub use crate::error::{MergeError, ParseLocation, Side};
 /// [`MergeError::path`] uses the names a user sees in their documents.
 ///
 /// Enums: the same variant merges field by field; another variant replaces the value.
+///
+/// # Writing a `with` function
+///
+/// A `with` function has the signature `fn(&mut T, T) -> Result<(), MergeError>` (a function that
+/// does not is reported at the attribute, with that signature). It runs in the apply phase, after
+/// every built-in check of the merge, so it must leave its field unchanged when it fails: check
+/// everything first, then move. To merge values inside the field as a built-in would, with every
+/// check and an error path that names the item, use [`prepare_at`] and [`check_new`] (a value that
+/// lands where nothing was: its TOML documents must still parse) in the first phase and
+/// [`apply_at`] in the second, or [`merge_at`] when there is only one value:
+///
+/// ```
+/// use nodeconfig_core::{DeepMerge, MergeError, Segment, apply_at, check_new, prepare_at};
+///
+/// #[derive(DeepMerge)]
+/// struct Listener {
+///     #[merge(strategy = "keep")]
+///     name: String,
+///     #[merge(strategy = "toml_deep")]
+///     options: String,
+/// }
+///
+/// /// Listeners with the same name merge; new names are appended. Atomic: every item is
+/// /// checked before any moves.
+/// fn by_name(existing: &mut Vec<Listener>, mut incoming: Vec<Listener>) -> Result<(), MergeError> {
+///     let mut appended = 0;
+///     for item in &mut incoming {
+///         match existing.iter().position(|earlier| earlier.name == item.name) {
+///             Some(index) => prepare_at(&existing[index], item, index)?,
+///             None => {
+///                 check_new(item, Segment::Index(existing.len() + appended))?;
+///                 appended += 1;
+///             }
+///         }
+///     }
+///     // Checked: `apply_at` cannot fail now (nothing inside `Listener` is a `with` field).
+///     for item in incoming {
+///         match existing.iter().position(|earlier| earlier.name == item.name) {
+///             Some(index) => apply_at(&mut existing[index], item, index)?,
+///             None => existing.push(item),
+///         }
+///     }
+///     Ok(())
+/// }
+///
+/// #[derive(DeepMerge)]
+/// struct Server {
+///     #[merge(with = "by_name")]
+///     listeners: Vec<Listener>,
+/// }
+///
+/// let listener = |name: &str, options: &str| Listener { name: name.into(), options: options.into() };
+/// let mut server = Server { listeners: vec![listener("api", "a = 1")] };
+/// let error = server
+///     .deep_merge(Server { listeners: vec![listener("api", "b = 2"), listener("debug", "[x")] })
+///     .unwrap_err();
+/// assert_eq!(error.path(), "listeners[1].options");
+/// assert_eq!(server.listeners[0].options, "a = 1"); // nothing half-merged
+/// ```
 ///
 /// ```
 /// use nodeconfig_core::DeepMerge;
@@ -148,7 +208,7 @@ pub use nodeconfig_derive::DeepMerge;
     message = "`{Self}` has no default merge",
     label = "`{Self}` needs `#[merge(strategy = \"...\")]` or an impl of `DeepMerge`",
     note = "lists take `strategy = \"append\"` or `\"replace\"`; JSON documents take `\"json_deep\"` or `\"replace\"`; TOML documents take `\"toml_deep\"` or `\"replace\"`",
-    note = "any other type can use `strategy = \"replace\"` or `\"keep\"`, `with = \"path::to::fn\"`, or `#[derive(DeepMerge)]`"
+    note = "sets take `strategy = \"union\"`; a type of your own can `#[derive(DeepMerge)]`; a type from another crate (the orphan rule forbids implementing `DeepMerge` for it) takes `strategy = \"replace\"` or `\"keep\"`, `with = \"path::to::fn\"`, or a `#[serde(transparent)]` newtype that implements `DeepMerge`"
 )]
 pub trait DeepMerge: Sized {
     /// Whether [`prepare_merge`](Self::prepare_merge) has any work to do.
