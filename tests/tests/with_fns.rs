@@ -188,3 +188,43 @@ fn a_layer_that_gives_a_with_field_nothing_is_not_credited() {
         (&"b", &vec![0])
     );
 }
+
+fn keep_larger<T: PartialOrd>(existing: &mut T, incoming: T) -> Result<(), MergeError> {
+    if incoming > *existing {
+        *existing = incoming;
+    }
+    Ok(())
+}
+
+#[derive(DeepMerge, Default)]
+struct Peak<T: PartialOrd + Default> {
+    #[merge(with = "keep_larger")]
+    value: T,
+    #[merge(with = "keep_larger")]
+    maybe: Option<T>,
+}
+
+#[test]
+fn a_generic_with_function_on_a_generic_field_merges_and_traces() {
+    let (merged, provenance) = merge_all_traced([
+        (
+            "a",
+            Peak {
+                value: 3_u8,
+                maybe: Some(1),
+            },
+        ),
+        (
+            "b",
+            Peak {
+                value: 2,
+                maybe: None,
+            },
+        ),
+    ])
+    .unwrap();
+    assert_eq!((merged.value, merged.maybe), (3, Some(1)));
+    // A value of a type with no notion of empty counts as set; a `None` does not.
+    assert_eq!(provenance.get("value").unwrap().layer, 1);
+    assert_eq!(provenance.get("maybe").unwrap().layer, 0);
+}
