@@ -64,10 +64,12 @@
 
 mod error;
 mod impls;
+mod layer;
 pub mod strategy;
 pub mod trace;
 
 pub use crate::error::{MergeError, ParseLocation, Side};
+pub use crate::layer::{Layered, Setting};
 
 /// `#[derive(DeepMerge)]`: generates [`DeepMerge`] for a struct or enum, field by field.
 ///
@@ -292,13 +294,41 @@ where
     T: DeepMerge + Default,
     I: IntoIterator<Item = T>,
 {
+    merge_nonempty(layers).map(Option::unwrap_or_default)
+}
+
+/// [`merge_all`] for types that are not `Default` (a configuration with required fields): the
+/// same left fold, with `Ok(None)` for no layers instead of a default value.
+///
+/// ```
+/// use nodeconfig_core::{DeepMerge, merge_nonempty};
+///
+/// #[derive(DeepMerge, Debug, PartialEq)]
+/// struct Endpoint {
+///     host: String,
+///     port: Option<u16>,
+/// }
+///
+/// let merged = merge_nonempty([
+///     Endpoint { host: "a.example".into(), port: Some(443) },
+///     Endpoint { host: "b.example".into(), port: None },
+/// ])?;
+/// assert_eq!(merged, Some(Endpoint { host: "b.example".into(), port: Some(443) }));
+/// assert_eq!(merge_nonempty(Vec::<Endpoint>::new())?, None);
+/// # Ok::<(), nodeconfig_core::MergeError>(())
+/// ```
+pub fn merge_nonempty<T, I>(layers: I) -> Result<Option<T>, MergeError>
+where
+    T: DeepMerge,
+    I: IntoIterator<Item = T>,
+{
     // A TOML document checked when it lands is not parsed again by the next merge into it
     // (strategy/toml/memo.rs).
     #[cfg(feature = "toml")]
     let _memo = strategy::toml::memo::Session::open();
     let mut layers = layers.into_iter();
     let Some(mut merged) = layers.next() else {
-        return Ok(T::default());
+        return Ok(None);
     };
     // The first layer is merged into nothing; its documents must parse all the same.
     if T::NEEDS_PREPARE {
@@ -307,7 +337,7 @@ where
     for layer in layers {
         merged.deep_merge(layer)?;
     }
-    Ok(merged)
+    Ok(Some(merged))
 }
 
 /// The README's examples run as doctests, so the front page cannot drift from the crate.
@@ -319,6 +349,10 @@ struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::error::segment_for_key;
+    pub use crate::layer::private::*;
+    /// Layer types derive serde through this path, so a user crate needs no serde of its own.
+    #[cfg(feature = "serde")]
+    pub use serde;
 
     /// The signature a `with = "..."` function must have; the derive coerces to it so that a
     /// mismatch is reported at the attribute.

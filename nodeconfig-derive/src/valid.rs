@@ -125,3 +125,117 @@ fn or_list(names: &[&str]) -> String {
         None => String::new(),
     }
 }
+
+/// The rules of layer types (`layer`, `default`, `nested`), one function each below.
+pub(crate) fn check_layer(input: &syn::DeriveInput, parsed: &Input, errors: &mut Errors) {
+    let (layer, fields): (_, Box<dyn Iterator<Item = &Field>>) = match parsed {
+        Input::Struct(data) => (data.attrs.layer.as_ref(), Box::new(data.fields.iter())),
+        Input::Enum(data) => (
+            data.attrs.layer.as_ref(),
+            Box::new(data.variants.iter().flat_map(|variant| &variant.fields)),
+        ),
+    };
+    if let Some(layer) = layer {
+        layer_needs_named_fields(input, layer.span, errors);
+    }
+    for field in fields {
+        layer_keys_need_a_layer(field, layer.is_some(), errors);
+        if layer.is_some() {
+            default_is_not_for_options(field, errors);
+            nested_merges_as_its_layer(field, errors);
+        }
+    }
+}
+
+/// A layer type makes each named field optional; an enum or a tuple struct has no such fields.
+fn layer_needs_named_fields(
+    input: &syn::DeriveInput,
+    span: proc_macro2::Span,
+    errors: &mut Errors,
+) {
+    let what = match &input.data {
+        syn::Data::Struct(data) => match data.fields {
+            syn::Fields::Named(_) => return,
+            syn::Fields::Unnamed(_) => "a tuple struct",
+            syn::Fields::Unit => "a unit struct",
+        },
+        syn::Data::Enum(_) => "an enum",
+        syn::Data::Union(_) => return,
+    };
+    errors.push(syn::Error::new(
+        span,
+        format!(
+            "`layer` cannot be used on {what}: a layer type needs a struct with named fields; \
+             remove `layer`, or use a struct with named fields"
+        ),
+    ));
+}
+
+/// `default` and `nested` say how a layer builds the field; without a layer they would be
+/// silently ignored.
+fn layer_keys_need_a_layer(field: &Field, layered: bool, errors: &mut Errors) {
+    if layered {
+        return;
+    }
+    let keys = [
+        field
+            .attrs
+            .default
+            .as_ref()
+            .map(|key| ("default", key.span)),
+        field.attrs.nested.as_ref().map(|key| ("nested", key.span)),
+    ];
+    for (key, span) in keys.into_iter().flatten() {
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "`{key}` applies only to the fields of a struct with `#[merge(layer = \"...\")]`; \
+                 add `layer` to the struct, or remove `{key}`"
+            ),
+        ));
+    }
+}
+
+/// An `Option` field is already `None` when no layer sets it: a default would never apply.
+fn default_is_not_for_options(field: &Field, errors: &mut Errors) {
+    if let Some(default) = &field.attrs.default
+        && ty::option_inner(field.ty).is_some()
+    {
+        errors.push(syn::Error::new(
+            default.span,
+            "`default` cannot be used on an `Option` field: it is `None` when no layer sets it; \
+             remove `default`, or make the field non-optional",
+        ));
+    }
+}
+
+/// A `nested` field merges as its own layer and builds with its own defaults, so no other way
+/// to merge or default it applies; an `Option` of a layered type is not supported as nested.
+fn nested_merges_as_its_layer(field: &Field, errors: &mut Errors) {
+    let Some(nested) = &field.attrs.nested else {
+        return;
+    };
+    let attrs = &field.attrs;
+    let others = [
+        attrs.strategy.as_ref().map(|key| ("strategy", key.span)),
+        attrs.with.as_ref().map(|key| ("with", key.span)),
+        attrs.skip.as_ref().map(|key| ("skip", key.span)),
+        attrs.default.as_ref().map(|key| ("default", key.span)),
+    ];
+    for (key, span) in others.into_iter().flatten() {
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "`{key}` cannot be combined with `nested`: a nested field merges as its layer and \
+                 takes its defaults from its own fields; remove `{key}`"
+            ),
+        ));
+    }
+    if ty::option_inner(field.ty).is_some() {
+        errors.push(syn::Error::new(
+            nested.span,
+            "`nested` cannot be used on an `Option` field: remove `nested` to merge the whole \
+             value as a setting, or make the field non-optional",
+        ));
+    }
+}

@@ -1,0 +1,297 @@
+//! `impl DeepMerge` for a layer: absent keeps; a value merges into an earlier value by the
+//! field's strategy (the derive's own per-field code, on the value inside `Option`/`Setting`),
+//! or is taken where no layer set one; `Setting::Unset` deletes.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::Ident;
+
+use super::{Kind, LayerField, layer_where_clause};
+use crate::ast::{Field, Struct};
+use crate::expand::{self, Bodies};
+use crate::generics;
+
+pub(super) fn impl_deep_merge(
+    data: &Struct,
+    name: &Ident,
+    fields: &[LayerField],
+    krate: &syn::Path,
+) -> TokenStream {
+    let inner: Vec<Field> = fields.iter().map(LayerField::inner_field).collect();
+    let mut where_clause = layer_where_clause_for(data, fields, krate);
+    let unbounded = syn::Generics {
+        where_clause: None,
+        ..data.generics.clone()
+    };
+    if let Some(inferred) = generics::where_clause(&unbounded, &data.attrs, inner.iter(), krate) {
+        let clause = where_clause.get_or_insert_with(|| syn::parse_quote!(where));
+        clause.predicates.extend(inferred.predicates);
+    }
+    let needs_prepare = expand::needs_prepare(inner.iter(), krate);
+
+    let prepare = fields.iter().zip(&inner).filter_map(|(field, inner)| {
+        let member = &field.field.member;
+        prepare(
+            field,
+            inner,
+            &quote!(&self.#member),
+            &quote!(&mut __incoming.#member),
+            krate,
+        )
+    });
+    let prepare_new = fields.iter().zip(&inner).filter_map(|(field, inner)| {
+        let member = &field.field.member;
+        prepare_new(field, inner, &quote!(&mut __incoming.#member), krate)
+    });
+    let bindings = fields.iter().map(|field| {
+        let member = &field.field.member;
+        let binding = incoming(field);
+        quote!(#member: #binding)
+    });
+    let apply = expand::in_apply_order(&inner).map(|(index, inner)| {
+        let field = &fields[index];
+        let member = &field.field.member;
+        apply(field, inner, &quote!(&mut self.#member), krate)
+    });
+    let trace = fields
+        .iter()
+        .zip(&inner)
+        .map(|(field, inner)| trace(field, inner, krate));
+
+    let bodies = Bodies {
+        prepare: quote! {
+            #(#prepare)*
+            let _ = __incoming;
+            ::core::result::Result::Ok(())
+        },
+        prepare_new: quote! {
+            #(#prepare_new)*
+            let _ = __incoming;
+            ::core::result::Result::Ok(())
+        },
+        apply: quote! {
+            let Self { #(#bindings),* } = __incoming;
+            #(#apply)*
+            ::core::result::Result::Ok(())
+        },
+        trace: quote! {
+            #(#trace)*
+            let _ = (__existing, __incoming, __tracer);
+        },
+    };
+    expand::impl_deep_merge(
+        name,
+        data.generics,
+        where_clause,
+        &needs_prepare,
+        krate,
+        &bodies,
+    )
+}
+
+fn layer_where_clause_for(
+    data: &Struct,
+    fields: &[LayerField],
+    krate: &syn::Path,
+) -> Option<syn::WhereClause> {
+    // The layer's where-clause only needs the generics, which `Struct` and the input share.
+    let input = syn::DeriveInput {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        ident: data.ident.clone(),
+        generics: data.generics.clone(),
+        data: syn::Data::Struct(syn::DataStruct {
+            struct_token: Default::default(),
+            fields: syn::Fields::Unit,
+            semi_token: None,
+        }),
+    };
+    layer_where_clause(&input, fields, krate)
+}
+
+fn incoming(field: &LayerField) -> Ident {
+    format_ident!("__incoming_{}", field.index)
+}
+
+/// The pattern of a set value: `Some(x)`, `Setting::Set(x)`, or `None` when the field is the
+/// value itself (flattened).
+fn set_pattern(
+    field: &LayerField,
+    binding: impl quote::ToTokens,
+    krate: &syn::Path,
+) -> Option<TokenStream> {
+    match field.kind {
+        Kind::Plain | Kind::Nested => Some(quote!(::core::option::Option::Some(#binding))),
+        Kind::Setting => Some(quote!(#krate::Setting::Set(#binding))),
+        Kind::NestedFlat | Kind::Flat => None,
+    }
+}
+
+fn prepare(
+    field: &LayerField,
+    inner: &Field,
+    existing: &TokenStream,
+    incoming: &TokenStream,
+    krate: &syn::Path,
+) -> Option<TokenStream> {
+    let existing_binding = format_ident!("__existing_{}", field.index);
+    let incoming_binding = format_ident!("__incoming_{}", field.index);
+    let Some(set) = set_pattern(field, &incoming_binding, krate) else {
+        return expand::prepare_field(inner, Some(existing), incoming, &[], krate);
+    };
+    let existing_set = set_pattern(field, &existing_binding, krate)?;
+    let into_existing = expand::prepare_field(
+        inner,
+        Some(&quote!(#existing_binding)),
+        &quote!(#incoming_binding),
+        &[],
+        krate,
+    )?;
+    let into_nothing = expand::prepare_field(inner, None, &quote!(#incoming_binding), &[], krate)?;
+    Some(quote! {
+        match (#existing, #incoming) {
+            (#existing_set, #set) => { #into_existing }
+            (_, #set) => { #into_nothing }
+            _ => {}
+        }
+    })
+}
+
+fn prepare_new(
+    field: &LayerField,
+    inner: &Field,
+    incoming: &TokenStream,
+    krate: &syn::Path,
+) -> Option<TokenStream> {
+    let binding = format_ident!("__incoming_{}", field.index);
+    let Some(set) = set_pattern(field, &binding, krate) else {
+        return expand::prepare_field(inner, None, incoming, &[], krate);
+    };
+    let check = expand::prepare_field(inner, None, &quote!(#binding), &[], krate)?;
+    Some(quote! {
+        if let #set = #incoming {
+            #check
+        }
+    })
+}
+
+fn apply(
+    field: &LayerField,
+    inner: &Field,
+    existing: &TokenStream,
+    krate: &syn::Path,
+) -> TokenStream {
+    let incoming = incoming(field);
+    let existing_binding = format_ident!("__existing_{}", field.index);
+    let Some(set) = set_pattern(field, &incoming, krate) else {
+        return expand::apply_field(inner, existing, &quote!(#incoming), &[], krate);
+    };
+    if field.field.attrs.skip.is_some() {
+        // A skipped field keeps the first value a layer gives it.
+        return match field.kind {
+            Kind::Setting => quote! {
+                if (#existing).is_absent() {
+                    *#existing = #incoming;
+                }
+            },
+            _ => quote!(#krate::strategy::keep_option(#existing, #incoming);),
+        };
+    }
+    if field.kind == Kind::Setting
+        && let Some(with) = &field.field.attrs.with
+    {
+        return with_setting(field, &with.value, existing, krate);
+    }
+    let existing_set = set_pattern(field, &existing_binding, krate)
+        .expect("a field with a set pattern on one side has it on both");
+    let any_set = set_pattern(field, quote!(_), krate);
+    let merge = expand::apply_field(
+        inner,
+        &quote!(#existing_binding),
+        &quote!(#incoming),
+        &[],
+        krate,
+    );
+    let unset = (field.kind == Kind::Setting).then(|| {
+        quote! {
+            (#existing_binding, #krate::Setting::Unset) => {
+                *#existing_binding = #krate::Setting::Unset;
+            }
+        }
+    });
+    quote! {
+        match (#existing, #incoming) {
+            (#existing_set, #set) => { #merge }
+            (#existing_binding, #incoming @ #any_set) => *#existing_binding = #incoming,
+            #unset
+            _ => {}
+        }
+    }
+}
+
+/// A `with` function of an `Option` field takes `&mut Option<T>`: the layer lends it the
+/// setting as an `Option` (see `with_setting` in the core).
+fn with_setting(
+    field: &LayerField,
+    path: &syn::Path,
+    existing: &TokenStream,
+    krate: &syn::Path,
+) -> TokenStream {
+    let incoming = incoming(field);
+    let inner = &field.inner;
+    let segment = field.field.segment.iter();
+    let function = quote::quote_spanned! {syn::spanned::Spanned::span(path)=>
+        let __merge_with: #krate::__private::WithFn<::core::option::Option<#inner>> = #path;
+    };
+    quote! {
+        match #incoming {
+            #krate::Setting::Absent => {}
+            #krate::Setting::Unset => *#existing = #krate::Setting::Unset,
+            #krate::Setting::Set(#incoming) => {
+                #function
+                if let ::core::result::Result::Err(__error) =
+                    #krate::__private::with_setting(#existing, #incoming, __merge_with)
+                {
+                    return ::core::result::Result::Err(__error #(.at(#segment))*);
+                }
+            }
+        }
+    }
+}
+
+fn trace(field: &LayerField, inner: &Field, krate: &syn::Path) -> TokenStream {
+    if field.field.attrs.skip.is_some() {
+        return TokenStream::new();
+    }
+    let member = &field.field.member;
+    let incoming = format_ident!("__incoming_{}", field.index);
+    let Some(set) = set_pattern(field, &incoming, krate) else {
+        let existing = quote!(__existing.map(|__existing| &__existing.#member));
+        return crate::trace::trace_field(inner, &existing, &quote!(&__incoming.#member), krate);
+    };
+    let as_set = match field.kind {
+        Kind::Setting => quote!(#krate::Setting::as_option),
+        _ => quote!(::core::option::Option::as_ref),
+    };
+    let existing = quote!(__existing.and_then(|__existing| #as_set(&__existing.#member)));
+    let record = crate::trace::trace_field(inner, &existing, &quote!(#incoming), krate);
+    let unset = (field.kind == Kind::Setting).then(|| {
+        let segment = field.segment();
+        quote! {
+            #krate::Setting::Unset => {
+                let __mark = __tracer.enter(#segment);
+                __tracer.delete("unset");
+                __tracer.leave(__mark);
+            }
+        }
+    });
+    quote! {
+        match &__incoming.#member {
+            #set => {
+                #record
+            }
+            #unset
+            _ => {}
+        }
+    }
+}
