@@ -81,20 +81,15 @@ pub trait Layered: Sized {
 /// assert_eq!(tls.into_option(), None);
 /// # Ok::<(), nodeconfig_core::MergeError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Setting<T> {
     /// The layer does not mention the setting: the earlier value stays.
+    #[default]
     Absent,
     /// The layer sets it to `null`: the earlier value is deleted.
     Unset,
     /// The layer sets a value: it merges into the earlier one.
     Set(T),
-}
-
-impl<T> Default for Setting<T> {
-    fn default() -> Self {
-        Setting::Absent
-    }
 }
 
 impl<T> Setting<T> {
