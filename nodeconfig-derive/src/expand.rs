@@ -29,7 +29,11 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
             expanded
         }
         (Some(Input::Enum(data)), Ok(())) => expand_enum(&data, &krate),
-        (_, Err(error)) => fallback::expand(input, &krate, error),
+        (_, Err(error)) => {
+            let mut expanded = fallback::expand(input, &krate, error);
+            expanded.extend(layer::fallback(input, &krate));
+            expanded
+        }
         (None, Ok(())) => unreachable!("a union always reports an error"),
     }
 }

@@ -10,10 +10,11 @@ pub(crate) fn check(input: &Input, errors: &mut Errors) {
         Input::Struct(data) => Box::new(data.fields.iter()),
         Input::Enum(data) => Box::new(data.variants.iter().flat_map(|variant| &variant.fields)),
     };
+    let layered = matches!(input, Input::Struct(data) if data.attrs.layer.is_some());
     for field in fields {
         one_way_to_merge(field, errors);
         strategy_fits_type(field, errors);
-        document_fields_choose_a_strategy(field, errors);
+        document_fields_choose_a_strategy(field, layered, errors);
     }
 }
 
@@ -92,7 +93,11 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
 
 /// The guard against the bug this crate exists for: a list or document field with no
 /// strategy does not compile, and the error sits on the field and names the strategies that fit.
-fn document_fields_choose_a_strategy(field: &Field, errors: &mut Errors) {
+///
+/// Outside a layer type, a list or document that is not an `Option` has a second trap: a later
+/// layer deserialized with `#[serde(default)]` holds an empty value where its file says nothing,
+/// and `replace` takes it (issue 15). The message says so and points to layer types.
+fn document_fields_choose_a_strategy(field: &Field, layered: bool, errors: &mut Errors) {
     let attrs = &field.attrs;
     if attrs.strategy.is_some() || attrs.with.is_some() || attrs.skip.is_some() || attrs.attr_error
     {
@@ -106,10 +111,22 @@ fn document_fields_choose_a_strategy(field: &Field, errors: &mut Errors) {
         syn::Member::Named(ident) => format!("field `{ident}`"),
         syn::Member::Unnamed(index) => format!("field `{}`", index.index),
     };
+    let absent_rule = if layered || ty::option_inner(field.ty).is_some() {
+        ""
+    } else {
+        match shape {
+            Shape::List | Shape::Json | Shape::Toml | Shape::Document => {
+                "; if later layers come from serde with `#[serde(default)]`, a layer that leaves \
+                 the field out holds an empty value that `replace` takes: make the field \
+                 `Option<...>`, or derive a layer type with `#[merge(layer = \"...\")]`"
+            }
+            _ => "",
+        }
+    };
     errors.error_spanned_by(
         field.ty,
         format!(
-            "{name} is {} with no default merge: {}",
+            "{name} is {} with no default merge: {}{absent_rule}",
             shape.describe(),
             shape.advice()
         ),
