@@ -74,9 +74,9 @@ pub trait Layered: Sized {
 /// ```
 /// use nodeconfig_core::{DeepMerge, Setting};
 ///
-/// let mut tls = Setting::Set("cert.pem");
+/// let mut tls = Setting::Set("cert.pem".to_string());
 /// tls.deep_merge(Setting::Absent)?; // a later layer that says nothing keeps it
-/// assert_eq!(tls, Setting::Set("cert.pem"));
+/// assert_eq!(tls, Setting::Set("cert.pem".to_string()));
 /// tls.deep_merge(Setting::Unset)?; // `null` deletes it
 /// assert_eq!(tls.into_option(), None);
 /// # Ok::<(), nodeconfig_core::MergeError>(())

@@ -55,10 +55,23 @@
 //! separate read-only walk ([`DeepMerge::trace_merge`]); [`DeepMerge::deep_merge`] does not pay
 //! for it.
 //!
+//! # Layer types
+//!
+//! A configuration read from files with serde holds a default wherever a file is silent, and
+//! "later replaces" would take that default over an earlier file's value. With
+//! `#[merge(layer = "Name")]` the derive generates `Name`, the struct with every field optional:
+//! read each file into it, merge the layers ([`merge_all`]), then build the struct once with
+//! [`Layered::from_layer`] or `TryFrom`. An absent setting keeps the earlier value; `null`
+//! unsets an `Option` field ([`Setting`], the meaning RFC 7396 gives `null`) and is an error on
+//! any other; required fields no layer set are all named in one [`MergeError`]
+//! ([`MergeError::missing`]). Generic structs, `crate = "..."` and nested layers
+//! (`#[merge(nested)]`) work; see [`Layered`].
+//!
 //! # Features
 //!
-//! `derive` (the macro), `json` (`json_deep`, serde_json) and `toml` (`toml_deep`, toml and
-//! toml_edit) are on by default; turn off what you do not use with `default-features = false`.
+//! `derive` (the macro), `json` (`json_deep`, serde_json), `toml` (`toml_deep`, toml and
+//! toml_edit) and `serde` (layer types' serde impls, reached through this crate) are on by
+//! default; turn off what you do not use with `default-features = false`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
@@ -85,9 +98,13 @@ pub use crate::layer::{Layered, Setting};
 /// | `strategy = "toml_deep"` | TOML tables merged key by key (feature `toml`) |
 /// | `with = "path::to::fn"` | a `fn(&mut T, T) -> Result<(), MergeError>` |
 /// | `skip` | the field keeps its earlier value |
+/// | `default`, `default = "path::to::fn"` | layer types: the value when no layer sets the field |
+/// | `nested` | layer types: the field holds its type's own layer |
 ///
 /// Container attributes: `crate = "path"` (where the generated code finds this crate, default
 /// `::nodeconfig_core`) and `bound = "T: Trait, ..."` (replaces the inferred where-clause).
+/// `layer = "Name"` on a struct with named fields generates the layer type `Name` (every field
+/// optional; see [`Layered`], [`Setting`] and the README's "Layers from files").
 /// `#[serde(rename = ..)]` and `#[serde(rename_all = ..)]` are read so that
 /// [`MergeError::path`] uses the names a user sees in their documents.
 ///
