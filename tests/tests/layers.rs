@@ -322,3 +322,31 @@ fn merge_nonempty_needs_no_default() {
         None
     );
 }
+
+#[derive(DeepMerge, Debug)]
+#[merge(layer = "SpecLayer")]
+struct Spec {
+    #[merge(strategy = "json_deep", default)]
+    runtime: serde_json::Value,
+    #[merge(strategy = "json_deep")]
+    patch: Option<serde_json::Value>,
+}
+
+#[test]
+fn a_document_landing_where_none_was_is_merged_into_nothing() {
+    // RFC 7396 applied onto an absent value drops the patch's nulls, whether nothing was there
+    // because no layer set it or because a layer unset it. (The first layer is the base that
+    // `merge_all` starts from, not a patch, so it comes with nothing in it here.)
+    let layers = [
+        json!({}),
+        json!({"runtime": {"a": null, "b": 1}, "patch": {"c": null, "d": 2}}),
+        json!({"patch": null}),
+        json!({"patch": {"e": null, "f": 3}}),
+    ];
+    let spec = Spec::from_layer(
+        merge_all(layers.map(|layer| serde_json::from_value::<SpecLayer>(layer).unwrap())).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(spec.runtime, json!({"b": 1}));
+    assert_eq!(spec.patch, Some(json!({"f": 3})));
+}

@@ -11,6 +11,41 @@ use crate::ast::{Field, Struct};
 use crate::expand::{self, Bodies};
 use crate::generics;
 
+/// How the layer merges one field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// The layer's field as a whole, through the derive's per-field code: `Option<T>` (whose
+    /// strategy impls treat an earlier `None` as absent) or a flattened value.
+    Whole,
+    /// A `Setting<T>`: matched here, with the field's strategy on the values inside.
+    Setting,
+    /// A `with` function of a non-`Option` field takes `T`, not `Option<T>`: matched here.
+    With,
+    /// `skip`: the first value a layer gives is kept.
+    Skip,
+}
+
+fn route(field: &LayerField) -> Route {
+    let attrs = &field.field.attrs;
+    if attrs.skip.is_some() && matches!(field.kind, Kind::Plain | Kind::Setting) {
+        Route::Skip
+    } else if field.kind == Kind::Setting {
+        Route::Setting
+    } else if attrs.with.is_some() && field.kind == Kind::Plain {
+        Route::With
+    } else {
+        Route::Whole
+    }
+}
+
+/// The `Field` the derive's per-field code sees for a `Whole` field.
+fn whole<'i>(field: &'i LayerField) -> Field<'i> {
+    match field.kind {
+        Kind::Plain | Kind::Nested | Kind::Setting => field.optional_field(),
+        Kind::NestedFlat | Kind::Flat => field.inner_field(),
+    }
+}
+
 pub(super) fn impl_deep_merge(
     data: &Struct,
     name: &Ident,
@@ -18,31 +53,55 @@ pub(super) fn impl_deep_merge(
     krate: &syn::Path,
 ) -> TokenStream {
     let inner: Vec<Field> = fields.iter().map(LayerField::inner_field).collect();
+    let wholes: Vec<Field> = fields.iter().map(whole).collect();
     let mut where_clause = layer_where_clause_for(data, fields, krate);
     let unbounded = syn::Generics {
         where_clause: None,
         ..data.generics.clone()
     };
-    if let Some(inferred) = generics::where_clause(&unbounded, &data.attrs, inner.iter(), krate) {
+    let used = inner.iter().chain(&wholes);
+    if let Some(inferred) = generics::where_clause(&unbounded, &data.attrs, used, krate) {
         let clause = where_clause.get_or_insert_with(|| syn::parse_quote!(where));
         clause.predicates.extend(inferred.predicates);
     }
-    let needs_prepare = expand::needs_prepare(inner.iter(), krate);
+    let prepared = fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| match route(field) {
+            Route::Whole => &wholes[index],
+            _ => &inner[index],
+        });
+    let needs_prepare = expand::needs_prepare(prepared, krate);
 
-    let prepare = fields.iter().zip(&inner).filter_map(|(field, inner)| {
-        let member = &field.field.member;
-        prepare(
-            field,
-            inner,
-            &quote!(&self.#member),
-            &quote!(&mut __incoming.#member),
-            krate,
-        )
-    });
-    let prepare_new = fields.iter().zip(&inner).filter_map(|(field, inner)| {
-        let member = &field.field.member;
-        prepare_new(field, inner, &quote!(&mut __incoming.#member), krate)
-    });
+    let prepare = fields
+        .iter()
+        .zip(&inner)
+        .zip(&wholes)
+        .filter_map(|((field, inner), whole)| {
+            let member = &field.field.member;
+            let (existing, incoming) = (quote!(&self.#member), quote!(&mut __incoming.#member));
+            match route(field) {
+                Route::Whole => {
+                    expand::prepare_field(whole, Some(&existing), &incoming, &[], krate)
+                }
+                Route::Setting => prepare(field, inner, &existing, &incoming, krate),
+                Route::With | Route::Skip => None,
+            }
+        });
+    let prepare_new =
+        fields
+            .iter()
+            .zip(&inner)
+            .zip(&wholes)
+            .filter_map(|((field, inner), whole)| {
+                let member = &field.field.member;
+                let incoming = quote!(&mut __incoming.#member);
+                match route(field) {
+                    Route::Whole => expand::prepare_field(whole, None, &incoming, &[], krate),
+                    Route::Setting => prepare_new(field, inner, &incoming, krate),
+                    Route::With | Route::Skip => None,
+                }
+            });
     let bindings = fields.iter().map(|field| {
         let member = &field.field.member;
         let binding = incoming(field);
@@ -51,12 +110,34 @@ pub(super) fn impl_deep_merge(
     let apply = expand::in_apply_order(&inner).map(|(index, inner)| {
         let field = &fields[index];
         let member = &field.field.member;
-        apply(field, inner, &quote!(&mut self.#member), krate)
+        let existing = quote!(&mut self.#member);
+        match route(field) {
+            Route::Whole => {
+                let incoming = incoming(field);
+                expand::apply_field(&wholes[index], &existing, &quote!(#incoming), &[], krate)
+            }
+            Route::Setting | Route::With | Route::Skip => {
+                apply(field, inner, &wholes[index], &existing, krate)
+            }
+        }
     });
     let trace = fields
         .iter()
         .zip(&inner)
-        .map(|(field, inner)| trace(field, inner, krate));
+        .zip(&wholes)
+        .map(|((field, inner), whole)| {
+            let member = &field.field.member;
+            match route(field) {
+                Route::Whole => crate::trace::trace_field(
+                    whole,
+                    &quote!(__existing.map(|__existing| &__existing.#member)),
+                    &quote!(&__incoming.#member),
+                    krate,
+                ),
+                Route::Setting | Route::With => trace(field, inner, krate),
+                Route::Skip => TokenStream::new(),
+            }
+        });
 
     let bodies = Bodies {
         prepare: quote! {
@@ -175,17 +256,15 @@ fn prepare_new(
     })
 }
 
+/// `Setting`, `With` and `Skip` fields (see [`Route`]).
 fn apply(
     field: &LayerField,
     inner: &Field,
+    optional: &Field,
     existing: &TokenStream,
     krate: &syn::Path,
 ) -> TokenStream {
     let incoming = incoming(field);
-    let existing_binding = format_ident!("__existing_{}", field.index);
-    let Some(set) = set_pattern(field, &incoming, krate) else {
-        return expand::apply_field(inner, existing, &quote!(#incoming), &[], krate);
-    };
     if field.field.attrs.skip.is_some() {
         // A skipped field keeps the first value a layer gives it.
         return match field.kind {
@@ -202,9 +281,9 @@ fn apply(
     {
         return with_setting(field, &with.value, existing, krate);
     }
-    let existing_set = set_pattern(field, &existing_binding, krate)
-        .expect("a field with a set pattern on one side has it on both");
-    let any_set = set_pattern(field, quote!(_), krate);
+    let existing_binding = format_ident!("__existing_{}", field.index);
+    let set = set_pattern(field, &incoming, krate);
+    let existing_set = set_pattern(field, &existing_binding, krate);
     let merge = expand::apply_field(
         inner,
         &quote!(#existing_binding),
@@ -212,18 +291,43 @@ fn apply(
         &[],
         krate,
     );
-    let unset = (field.kind == Kind::Setting).then(|| {
-        quote! {
-            (#existing_binding, #krate::Setting::Unset) => {
-                *#existing_binding = #krate::Setting::Unset;
+    if field.kind != Kind::Setting {
+        // `with` on a non-`Option` field: a value where none was is taken as it is.
+        return quote! {
+            match (#existing, #incoming) {
+                (#existing_set, #set) => { #merge }
+                (#existing_binding, #incoming @ ::core::option::Option::Some(_)) => {
+                    *#existing_binding = #incoming;
+                }
+                _ => {}
             }
-        }
-    });
+        };
+    }
+    // A value where none was (absent or unset) merges into nothing as the strategy's `Option`
+    // impl does it (`json_deep` drops the patch's nulls), so the result does not depend on
+    // whether an earlier layer set and then unset the field.
+    let inner_ty = &field.inner;
+    let fresh = format_ident!("__fresh_{}", field.index);
+    let into_nothing = expand::apply_field(
+        optional,
+        &quote!(&mut #fresh),
+        &quote!(::core::option::Option::Some(#incoming)),
+        &[],
+        krate,
+    );
     quote! {
         match (#existing, #incoming) {
             (#existing_set, #set) => { #merge }
-            (#existing_binding, #incoming @ #any_set) => *#existing_binding = #incoming,
-            #unset
+            (#existing_binding, #set) => {
+                let mut #fresh: ::core::option::Option<#inner_ty> = ::core::option::Option::None;
+                #into_nothing
+                if let ::core::option::Option::Some(#fresh) = #fresh {
+                    *#existing_binding = #krate::Setting::Set(#fresh);
+                }
+            }
+            (#existing_binding, #krate::Setting::Unset) => {
+                *#existing_binding = #krate::Setting::Unset;
+            }
             _ => {}
         }
     }

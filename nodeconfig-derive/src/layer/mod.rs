@@ -36,6 +36,9 @@ pub(crate) struct LayerField<'f, 'a> {
     pub(crate) original: &'a syn::Field,
     pub(crate) kind: Kind,
     pub(crate) inner: Type,
+    /// `Option<inner>`: the strategies' `Option` impls treat an earlier `None` as absent, which
+    /// is what a setting no earlier layer gave is.
+    pub(crate) optional: Type,
     pub(crate) index: usize,
 }
 
@@ -59,7 +62,7 @@ impl LayerField<'_, '_> {
     fn layer_ty(&self, krate: &syn::Path) -> Type {
         let inner = &self.inner;
         match self.kind {
-            Kind::Plain | Kind::Nested => parse_quote!(::core::option::Option<#inner>),
+            Kind::Plain | Kind::Nested => self.optional.clone(),
             Kind::Setting => parse_quote!(#krate::Setting<#inner>),
             Kind::NestedFlat | Kind::Flat => inner.clone(),
         }
@@ -73,6 +76,14 @@ impl LayerField<'_, '_> {
             ty: &self.inner,
             attrs: self.field.attrs.clone(),
             segment: self.field.segment.clone(),
+        }
+    }
+
+    /// The same, of type `Option<inner>`.
+    pub(crate) fn optional_field<'i>(&'i self) -> Field<'i> {
+        Field {
+            ty: &self.optional,
+            ..self.inner_field()
         }
     }
 }
@@ -121,11 +132,13 @@ fn layer_field<'f, 'a>(
     } else {
         (Kind::Plain, ty.clone())
     };
+    let optional = parse_quote!(::core::option::Option<#inner>);
     LayerField {
         field,
         original,
         kind,
         inner,
+        optional,
         index,
     }
 }
