@@ -148,6 +148,11 @@ fn null_on_a_required_setting_is_an_error_naming_it() {
             .contains("`maxConnections` cannot be null"),
         "{error}"
     );
+    let error = serde_json::from_value::<ServerLayer>(json!({"limits": null})).unwrap_err();
+    assert!(
+        error.to_string().contains("`limits` cannot be null"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -271,6 +276,12 @@ fn provenance_through_layers() {
     assert!(
         provenance.get("tls.cert").is_none(),
         "the env layer unset tls"
+    );
+    let tls = provenance.get("tls").unwrap();
+    assert!(tls.deleted);
+    assert_eq!(
+        (*provenance.source(tls.layer), tls.strategy),
+        ("env", "unset")
     );
     let server = Server::from_layer(merged).unwrap();
     assert_eq!((server.port, server.tls), (10, None));

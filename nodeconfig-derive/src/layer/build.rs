@@ -17,7 +17,7 @@ pub(super) fn impl_layered(
 ) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
-    let mut where_clause = layer_where_clause(input, fields, krate);
+    let mut where_clause = layer_where_clause(&input.generics, fields, krate);
     for field in fields {
         // `#[merge(default)]` on a field whose type mentions a type parameter.
         if field.kind == Kind::Plain
@@ -161,7 +161,7 @@ fn present_fns(
     krate: &syn::Path,
 ) -> TokenStream {
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
-    let where_clause = layer_where_clause(input, fields, krate);
+    let where_clause = layer_where_clause(&input.generics, fields, krate);
     let serde = quote!(#krate::__private::serde);
     let functions = fields
         .iter()

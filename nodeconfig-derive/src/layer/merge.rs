@@ -54,7 +54,7 @@ pub(super) fn impl_deep_merge(
 ) -> TokenStream {
     let inner: Vec<Field> = fields.iter().map(LayerField::inner_field).collect();
     let wholes: Vec<Field> = fields.iter().map(whole).collect();
-    let mut where_clause = layer_where_clause_for(data, fields, krate);
+    let mut where_clause = layer_where_clause(data.generics, fields, krate);
     let unbounded = syn::Generics {
         where_clause: None,
         ..data.generics.clone()
@@ -170,41 +170,19 @@ pub(super) fn impl_deep_merge(
     )
 }
 
-fn layer_where_clause_for(
-    data: &Struct,
-    fields: &[LayerField],
-    krate: &syn::Path,
-) -> Option<syn::WhereClause> {
-    // The layer's where-clause only needs the generics, which `Struct` and the input share.
-    let input = syn::DeriveInput {
-        attrs: Vec::new(),
-        vis: syn::Visibility::Inherited,
-        ident: data.ident.clone(),
-        generics: data.generics.clone(),
-        data: syn::Data::Struct(syn::DataStruct {
-            struct_token: Default::default(),
-            fields: syn::Fields::Unit,
-            semi_token: None,
-        }),
-    };
-    layer_where_clause(&input, fields, krate)
-}
-
 fn incoming(field: &LayerField) -> Ident {
     format_ident!("__incoming_{}", field.index)
 }
 
-/// The pattern of a set value: `Some(x)`, `Setting::Set(x)`, or `None` when the field is the
-/// value itself (flattened).
+/// The pattern of a set value: `Setting::Set(x)`, or `Some(x)` for a non-`Option` field.
 fn set_pattern(
     field: &LayerField,
     binding: impl quote::ToTokens,
     krate: &syn::Path,
-) -> Option<TokenStream> {
+) -> TokenStream {
     match field.kind {
-        Kind::Plain | Kind::Nested => Some(quote!(::core::option::Option::Some(#binding))),
-        Kind::Setting => Some(quote!(#krate::Setting::Set(#binding))),
-        Kind::NestedFlat | Kind::Flat => None,
+        Kind::Setting => quote!(#krate::Setting::Set(#binding)),
+        _ => quote!(::core::option::Option::Some(#binding)),
     }
 }
 
@@ -217,10 +195,8 @@ fn prepare(
 ) -> Option<TokenStream> {
     let existing_binding = format_ident!("__existing_{}", field.index);
     let incoming_binding = format_ident!("__incoming_{}", field.index);
-    let Some(set) = set_pattern(field, &incoming_binding, krate) else {
-        return expand::prepare_field(inner, Some(existing), incoming, &[], krate);
-    };
-    let existing_set = set_pattern(field, &existing_binding, krate)?;
+    let set = set_pattern(field, &incoming_binding, krate);
+    let existing_set = set_pattern(field, &existing_binding, krate);
     let into_existing = expand::prepare_field(
         inner,
         Some(&quote!(#existing_binding)),
@@ -245,9 +221,7 @@ fn prepare_new(
     krate: &syn::Path,
 ) -> Option<TokenStream> {
     let binding = format_ident!("__incoming_{}", field.index);
-    let Some(set) = set_pattern(field, &binding, krate) else {
-        return expand::prepare_field(inner, None, incoming, &[], krate);
-    };
+    let set = set_pattern(field, &binding, krate);
     let check = expand::prepare_field(inner, None, &quote!(#binding), &[], krate)?;
     Some(quote! {
         if let #set = #incoming {
@@ -369,10 +343,7 @@ fn trace(field: &LayerField, inner: &Field, krate: &syn::Path) -> TokenStream {
     }
     let member = &field.field.member;
     let incoming = format_ident!("__incoming_{}", field.index);
-    let Some(set) = set_pattern(field, &incoming, krate) else {
-        let existing = quote!(__existing.map(|__existing| &__existing.#member));
-        return crate::trace::trace_field(inner, &existing, &quote!(&__incoming.#member), krate);
-    };
+    let set = set_pattern(field, &incoming, krate);
     let as_set = match field.kind {
         Kind::Setting => quote!(#krate::Setting::as_option),
         _ => quote!(::core::option::Option::as_ref),

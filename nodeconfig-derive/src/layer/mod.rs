@@ -152,7 +152,7 @@ fn definition(
 ) -> TokenStream {
     let vis = &input.vis;
     let generics = &input.generics;
-    let where_clause = layer_where_clause(input, fields, krate);
+    let where_clause = layer_where_clause(&input.generics, fields, krate);
     let serde = quote!(#krate::__private::serde);
     let serde_path = serde.to_string();
     let container = carried(
@@ -281,17 +281,15 @@ fn serde_bound(input: &DeriveInput, serde: &TokenStream) -> TokenStream {
 /// The input's where-clause, plus `T: Layered` for nested types that mention a type parameter
 /// (the layer's field type is a projection through it).
 pub(crate) fn layer_where_clause(
-    input: &DeriveInput,
+    generics: &syn::Generics,
     fields: &[LayerField],
     krate: &syn::Path,
 ) -> Option<syn::WhereClause> {
-    let params = input
-        .generics
+    let params = generics
         .type_params()
         .map(|param| param.ident.to_string())
         .collect();
-    let mut clause = input
-        .generics
+    let mut clause = generics
         .where_clause
         .clone()
         .unwrap_or_else(|| parse_quote!(where));
@@ -325,7 +323,7 @@ fn impl_default(
     krate: &syn::Path,
 ) -> TokenStream {
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
-    let where_clause = layer_where_clause(input, fields, krate);
+    let where_clause = layer_where_clause(&input.generics, fields, krate);
     let where_clause = where_clause.map(|clause| clause.into_token_stream());
     let inits = fields.iter().map(|field| {
         let ident = field.ident();
