@@ -361,3 +361,30 @@ fn a_document_landing_where_none_was_is_merged_into_nothing() {
     assert_eq!(spec.runtime, json!({"b": 1}));
     assert_eq!(spec.patch, Some(json!({"f": 3})));
 }
+
+#[derive(DeepMerge, Debug, PartialEq)]
+#[merge(layer = "OuterLayer")]
+struct Outer<T> {
+    #[merge(nested)]
+    pair: Pair<T>,
+    #[merge(default)]
+    count: T,
+}
+
+#[test]
+fn generic_nested_layers() {
+    let earlier: OuterLayer<u8> =
+        serde_json::from_value(json!({"pair": {"first": 1}, "count": 2})).unwrap();
+    let later: OuterLayer<u8> = serde_json::from_value(json!({"pair": {"second": 3}})).unwrap();
+    let outer = Outer::from_layer(merge_all([earlier, later]).unwrap()).unwrap();
+    assert_eq!(
+        outer.pair,
+        Pair {
+            first: 1,
+            second: Some(3)
+        }
+    );
+    assert_eq!(outer.count, 2);
+    let error = Outer::<u8>::from_layer(OuterLayer::default()).unwrap_err();
+    assert_eq!(error.missing(), ["pair.first"]);
+}
