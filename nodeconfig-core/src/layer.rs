@@ -16,6 +16,23 @@ use crate::{DeepMerge, MergeError};
 /// fields the layers left out and reports every required field they left out, all at once, by
 /// its serde name ([`MergeError::missing`]).
 ///
+/// How the layer merges each field of the struct:
+///
+/// - a non-`Option` field `T` is an `Option<T>` in the layer, merged by the field's strategy's
+///   `Option` impl: a later `None` (absent) keeps, an earlier `None` is absent, so a document
+///   landing where no layer set one merges into nothing (`json_deep` drops its nulls);
+///   `null` in a document is an error naming the field;
+/// - an `Option<T>` field is a [`Setting<T>`]: absent keeps, `null` unsets, a value merges into
+///   the earlier value by the field's strategy, or into nothing where none was;
+/// - `#[merge(nested)]` holds `Option` of the nested type's layer; with `#[serde(flatten)]`, the
+///   nested layer itself, flattened; another flattened field keeps its own type (a map of extra
+///   keys, say) and needs `Default`;
+/// - `with` on a non-`Option` field runs when an earlier and a later layer both set it (a value
+///   where none was is taken); on an `Option` field it runs whenever a later layer sets a value,
+///   with the earlier value as an `Option`; `skip` keeps the first value a layer gives.
+///
+/// As in [`merge_all`](crate::merge_all), the first layer is the base the others merge into.
+///
 /// ```
 /// use nodeconfig_core::{DeepMerge, Layered, merge_all};
 ///

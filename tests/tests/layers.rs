@@ -388,3 +388,39 @@ fn generic_nested_layers() {
     let error = Outer::<u8>::from_layer(OuterLayer::default()).unwrap_err();
     assert_eq!(error.missing(), ["pair.first"]);
 }
+
+#[derive(DeepMerge, Debug)]
+#[merge(layer = "RuntimeLayer")]
+struct Runtime {
+    #[merge(strategy = "toml_deep")]
+    config: Option<String>,
+    #[merge(skip, default)]
+    origin: String,
+    #[merge(strategy = "keep", default)]
+    first_seen: u64,
+}
+
+#[test]
+fn skip_and_keep_in_layers_take_the_first_value_given() {
+    let layers = [
+        json!({}),
+        json!({"origin": "a", "first_seen": 1}),
+        json!({"origin": "b", "first_seen": 2}),
+    ];
+    let layers = layers.map(|layer| serde_json::from_value::<RuntimeLayer>(layer).unwrap());
+    let runtime = Runtime::from_layer(merge_all(layers).unwrap()).unwrap();
+    assert_eq!(runtime.origin, "a");
+    assert_eq!(runtime.first_seen, 1);
+}
+
+#[test]
+fn a_broken_document_landing_on_an_unset_setting_changes_nothing() {
+    let mut merged: RuntimeLayer =
+        serde_json::from_value(json!({"config": null, "origin": "x"})).unwrap();
+    let broken: RuntimeLayer =
+        serde_json::from_value(json!({"config": "[grpc", "origin": "y"})).unwrap();
+    let error = merged.deep_merge(broken).unwrap_err();
+    assert_eq!(error.path(), "config");
+    assert_eq!(merged.config, Setting::Unset);
+    assert_eq!(merged.origin.as_deref(), Some("x"));
+}
