@@ -6,7 +6,7 @@
 //! that span several attributes or need the field's type, `generics.rs` infers bounds,
 //! `expand.rs` generates the impl (`trace.rs` its provenance walk) and `fallback.rs` emits an impl stub next to errors so that one
 //! mistake does not cause a second wave of errors. `layer/` generates the layer type of
-//! `#[merge(layer = "...")]`: its definition (`mod.rs`), its merge (`merge.rs`, reusing
+//! `#[merge(layer = "...")]`: its definition (`mod.rs`), std impls (`impls.rs`), its merge (`merge.rs`, reusing
 //! `expand.rs` per field) and the struct's `Layered` impl (`build.rs`).
 
 mod ast;

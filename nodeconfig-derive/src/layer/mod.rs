@@ -1,12 +1,15 @@
 //! `#[merge(layer = "Name")]`: generates the layer type `Name` (every field optional, serde
-//! attributes carried over), its `Default` and `DeepMerge` impls (`merge.rs`), and `Layered` /
-//! `TryFrom<Name>` for the struct (`build.rs`).
+//! attributes carried over), its `Default`, `Debug` and `Clone` impls (`impls.rs`), its
+//! `DeepMerge` impl (`merge.rs`), and `Layered` / `TryFrom<Name>` for the struct (`build.rs`).
 
 mod build;
+mod impls;
 mod merge;
 
+pub(crate) use impls::fallback;
+
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, DeriveInput, Ident, Meta, Token, Type, parse_quote};
@@ -59,7 +62,7 @@ impl LayerField<'_, '_> {
     }
 
     /// The type of the field in the layer.
-    fn layer_ty(&self, krate: &syn::Path) -> Type {
+    pub(crate) fn layer_ty(&self, krate: &syn::Path) -> Type {
         let inner = &self.inner;
         match self.kind {
             Kind::Plain | Kind::Nested => self.optional.clone(),
@@ -106,8 +109,8 @@ pub(crate) fn expand(input: &DeriveInput, data: &Struct, krate: &syn::Path) -> T
         .map(|(index, (field, original))| layer_field(field, original, index, krate))
         .collect();
     let mut tokens = definition(input, name, &fields, krate);
-    tokens.extend(impl_default(input, name, &fields, krate));
-    tokens.extend(impl_debug_clone(input, name, &fields, krate));
+    tokens.extend(impls::impl_default(input, name, &fields, krate));
+    tokens.extend(impls::impl_debug_clone(input, name, &fields, krate));
     tokens.extend(merge::impl_deep_merge(data, name, &fields, krate));
     tokens.extend(build::impl_layered(input, name, &fields, krate));
     tokens
@@ -259,7 +262,7 @@ fn carried(attrs: &[Attribute], keys: &[&str]) -> TokenStream {
 /// The types of the layer's fields that mention a type parameter: what the layer's `Debug`,
 /// `Clone` and serde impls are bounded by (serde's and the std derives' inference cannot see
 /// through `deserialize_with` or `<T as Layered>::Layer`).
-fn generic_field_types<'f>(
+pub(crate) fn generic_field_types<'f>(
     generics: &syn::Generics,
     fields: &'f [LayerField],
 ) -> impl Iterator<Item = &'f LayerField<'f, 'f>> {
@@ -294,46 +297,6 @@ fn serde_bound(input: &DeriveInput, fields: &[LayerField], serde: &TokenStream) 
             .collect(),
     );
     quote!(#[serde(bound(serialize = #serialize, deserialize = #deserialize))])
-}
-
-/// `Debug` and `Clone`, bounded by the generic fields' types.
-fn impl_debug_clone(
-    input: &DeriveInput,
-    name: &Ident,
-    fields: &[LayerField],
-    krate: &syn::Path,
-) -> TokenStream {
-    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
-    let bounded = |bound: TokenStream| {
-        let mut clause = layer_where_clause(&input.generics, fields, krate)
-            .unwrap_or_else(|| parse_quote!(where));
-        for field in generic_field_types(&input.generics, fields) {
-            let ty = field.layer_ty(krate);
-            clause.predicates.push(parse_quote!(#ty: #bound));
-        }
-        (!clause.predicates.is_empty()).then_some(clause)
-    };
-    let debug_where = bounded(quote!(::core::fmt::Debug));
-    let clone_where = bounded(quote!(::core::clone::Clone));
-    let label = name.to_string();
-    let idents: Vec<&Ident> = fields.iter().map(LayerField::ident).collect();
-    let labels = idents.iter().map(|ident| ident.to_string());
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics ::core::fmt::Debug for #name #ty_generics #debug_where {
-            fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                __f.debug_struct(#label)
-                    #(.field(#labels, &self.#idents))*
-                    .finish()
-            }
-        }
-        #[automatically_derived]
-        impl #impl_generics ::core::clone::Clone for #name #ty_generics #clone_where {
-            fn clone(&self) -> Self {
-                Self { #(#idents: ::core::clone::Clone::clone(&self.#idents),)* }
-            }
-        }
-    }
 }
 
 /// The input's where-clause, plus `T: Layered` for nested types that mention a type parameter
@@ -371,61 +334,4 @@ pub(crate) fn layer_where_clause(
         }
     }
     (!clause.predicates.is_empty()).then_some(clause)
-}
-
-/// `Default`: every setting absent (no bound on the struct's type parameters).
-fn impl_default(
-    input: &DeriveInput,
-    name: &Ident,
-    fields: &[LayerField],
-    krate: &syn::Path,
-) -> TokenStream {
-    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
-    let where_clause = layer_where_clause(&input.generics, fields, krate);
-    let where_clause = where_clause.map(|clause| clause.into_token_stream());
-    let inits = fields.iter().map(|field| {
-        let ident = field.ident();
-        quote!(#ident: ::core::default::Default::default())
-    });
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics ::core::default::Default for #name #ty_generics #where_clause {
-            fn default() -> Self {
-                Self { #(#inits,)* }
-            }
-        }
-    }
-}
-
-/// Beside attribute errors: an empty layer type and a `Layered` impl, so that uses of the layer
-/// do not add a second wave of errors ("cannot find type `ServerLayer`").
-pub(crate) fn fallback(input: &DeriveInput, krate: &syn::Path) -> TokenStream {
-    let mut errors = crate::errors::Errors::default();
-    let Some(layer) = crate::attr::container(&input.attrs, &mut errors).layer else {
-        return TokenStream::new();
-    };
-    let name = &layer.value;
-    let ident = &input.ident;
-    let vis = &input.vis;
-    let generics = &input.generics;
-    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let lifetimes = generics.lifetimes().map(|param| &param.lifetime);
-    let types = generics.type_params().map(|param| &param.ident);
-    quote! {
-        #[derive(::core::default::Default)]
-        #[allow(dead_code)]
-        #vis struct #name #generics #where_clause {
-            __phantom: ::core::marker::PhantomData<fn() -> (#(&#lifetimes (),)* #(#types,)*)>,
-        }
-        #[automatically_derived]
-        impl #impl_generics #krate::Layered for #ident #ty_generics #where_clause {
-            type Layer = #name #ty_generics;
-
-            fn from_layer(
-                _: #name #ty_generics,
-            ) -> ::core::result::Result<Self, #krate::MergeError> {
-                ::core::unreachable!("the DeepMerge derive reported an error")
-            }
-        }
-    }
 }
