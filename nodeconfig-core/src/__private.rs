@@ -33,3 +33,9 @@ impl<'a, T> WithFunction<'a, T> for fn(&'a mut T, T) -> Result<(), crate::MergeE
 pub fn with_function<'a, T, F: WithFunction<'a, T>>(function: F) -> F {
     function
 }
+
+pub use crate::layer::private::*;
+
+/// Layer types derive serde through this path, so a user crate needs no serde of its own.
+#[cfg(feature = "serde")]
+pub use serde;

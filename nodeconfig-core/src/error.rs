@@ -26,6 +26,8 @@ struct Repr {
     location: Option<ParseLocation>,
     layer: Option<usize>,
     layer_source: Option<String>,
+    /// For a layer missing required settings: the paths of all of them (the first is `path`).
+    missing: Vec<String>,
 }
 
 /// Which side of a merge a value came from.
@@ -125,6 +127,7 @@ impl MergeError {
                 location: None,
                 layer: None,
                 layer_source: None,
+                missing: Vec::new(),
             }),
         }
     }
@@ -169,16 +172,49 @@ impl MergeError {
     /// ```
     #[must_use]
     pub fn at(mut self, segment: &str) -> Self {
-        let path = &mut self.repr.path;
-        if path.is_empty() {
-            path.push_str(segment);
-        } else if path.starts_with('[') {
-            path.insert_str(0, segment);
-        } else {
-            path.insert(0, '.');
-            path.insert_str(0, segment);
+        prepend(&mut self.repr.path, segment);
+        for path in &mut self.repr.missing {
+            prepend(path, segment);
         }
         self
+    }
+
+    /// Required settings that no layer set, for [`Layered::from_layer`](crate::Layered): every
+    /// one of them is named. [`path`](Self::path) is the first, [`missing`](Self::missing) all.
+    ///
+    /// ```
+    /// use nodeconfig_core::MergeError;
+    ///
+    /// let error = MergeError::missing_settings(["host", "maxConnections"]).at("server");
+    /// assert_eq!(error.path(), "server.host");
+    /// assert_eq!(error.missing(), ["server.host", "server.maxConnections"]);
+    /// assert!(error.to_string().starts_with("server.host: required setting missing from every layer"));
+    /// assert!(error.to_string().contains("server.maxConnections"));
+    /// ```
+    pub fn missing_settings<I, S>(paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let missing: Vec<String> = paths.into_iter().map(Into::into).collect();
+        let mut error = MergeError::custom(
+            "required setting missing from every layer; set it in a layer, or give the field \
+             `#[merge(default)]`",
+        );
+        error.repr.path = missing.first().cloned().unwrap_or_default();
+        error.repr.missing = missing;
+        error
+    }
+
+    /// For an error from [`Layered::from_layer`](crate::Layered): the paths of all required
+    /// settings no layer set, in the order of the fields; empty for any other error.
+    ///
+    /// ```
+    /// use nodeconfig_core::MergeError;
+    /// assert!(MergeError::custom("bad").missing().is_empty());
+    /// ```
+    pub fn missing(&self) -> &[String] {
+        &self.repr.missing
     }
 
     /// The dotted path from the merge root to the failing value; empty when the root itself
@@ -294,10 +330,16 @@ impl Display for MergeError {
             write!(f, "{source}: ")?;
         }
         if self.repr.path.is_empty() {
-            f.write_str(&self.repr.message)
+            f.write_str(&self.repr.message)?;
         } else {
-            write!(f, "{}: {}", self.repr.path, self.repr.message)
+            write!(f, "{}: {}", self.repr.path, self.repr.message)?;
         }
+        if let [_, others @ ..] = self.repr.missing.as_slice()
+            && !others.is_empty()
+        {
+            write!(f, " (also missing: {})", others.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -309,11 +351,24 @@ impl Debug for MergeError {
             .field("location", &self.repr.location)
             .field("layer", &self.repr.layer)
             .field("layer_source", &self.repr.layer_source)
+            .field("missing", &self.repr.missing)
             .finish()
     }
 }
 
 impl std::error::Error for MergeError {}
+
+/// Puts `segment` in front of a dotted `path` (`[0]` segments attach without a dot).
+fn prepend(path: &mut String, segment: &str) {
+    if path.is_empty() {
+        path.push_str(segment);
+    } else if path.starts_with('[') {
+        path.insert_str(0, segment);
+    } else {
+        path.insert(0, '.');
+        path.insert_str(0, segment);
+    }
+}
 
 /// The path segment for a map key: a key that reads as a plain name is written as is, anything
 /// else (dots, spaces, empty) in brackets and quotes so that the path stays unambiguous.

@@ -55,21 +55,36 @@
 //! separate read-only walk ([`DeepMerge::trace_merge`]); [`DeepMerge::deep_merge`] does not pay
 //! for it.
 //!
+//! # Layer types
+//!
+//! A configuration read from files with serde holds a default wherever a file is silent, and
+//! "later replaces" would take that default over an earlier file's value. With
+//! `#[merge(layer = "Name")]` the derive generates `Name`, the struct with every field optional:
+//! read each file into it, merge the layers ([`merge_all`]), then build the struct once with
+//! [`Layered::from_layer`] or `TryFrom`. An absent setting keeps the earlier value; `null`
+//! unsets an `Option` field ([`Setting`], the meaning RFC 7396 gives `null`) and is an error on
+//! any other; required fields no layer set are all named in one [`MergeError`]
+//! ([`MergeError::missing`]). Generic structs, `crate = "..."` and nested layers
+//! (`#[merge(nested)]`) work; see [`Layered`].
+//!
 //! # Features
 //!
-//! `derive` (the macro), `json` (`json_deep`, serde_json) and `toml` (`toml_deep`, toml and
-//! toml_edit) are on by default; turn off what you do not use with `default-features = false`.
+//! `derive` (the macro), `json` (`json_deep`, serde_json), `toml` (`toml_deep`, toml and
+//! toml_edit) and `serde` (layer types' serde impls, reached through this crate) are on by
+//! default; turn off what you do not use with `default-features = false`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod at;
 mod error;
 mod impls;
+mod layer;
 pub mod strategy;
 pub mod trace;
 
 pub use crate::at::{Segment, apply_at, check_new, merge_at, prepare_at};
 pub use crate::error::{MergeError, ParseLocation, Side};
+pub use crate::layer::{Layered, Setting};
 
 /// `#[derive(DeepMerge)]`: generates [`DeepMerge`] for a struct or enum, field by field.
 ///
@@ -86,9 +101,13 @@ pub use crate::error::{MergeError, ParseLocation, Side};
 /// | `strategy = "toml_deep"` | TOML tables merged key by key (feature `toml`) |
 /// | `with = "path::to::fn"` | a `fn(&mut T, T) -> Result<(), MergeError>` |
 /// | `skip` | the field keeps its earlier value |
+/// | `default`, `default = "path::to::fn"` | layer types: the value when no layer sets the field |
+/// | `nested` | layer types: the field holds its type's own layer |
 ///
 /// Container attributes: `crate = "path"` (where the generated code finds this crate, default
 /// `::nodeconfig_core`) and `bound = "T: Trait, ..."` (replaces the inferred where-clause).
+/// `layer = "Name"` on a struct with named fields generates the layer type `Name` (every field
+/// optional; see [`Layered`], [`Setting`] and the README's "Layers from files").
 /// `#[serde(rename = ..)]` and `#[serde(rename_all = ..)]` are read so that
 /// [`MergeError::path`] uses the names a user sees in their documents.
 ///
@@ -355,13 +374,41 @@ where
     T: DeepMerge + Default,
     I: IntoIterator<Item = T>,
 {
+    merge_nonempty(layers).map(Option::unwrap_or_default)
+}
+
+/// [`merge_all`] for types that are not `Default` (a configuration with required fields): the
+/// same left fold, with `Ok(None)` for no layers instead of a default value.
+///
+/// ```
+/// use nodeconfig_core::{DeepMerge, merge_nonempty};
+///
+/// #[derive(DeepMerge, Debug, PartialEq)]
+/// struct Endpoint {
+///     host: String,
+///     port: Option<u16>,
+/// }
+///
+/// let merged = merge_nonempty([
+///     Endpoint { host: "a.example".into(), port: Some(443) },
+///     Endpoint { host: "b.example".into(), port: None },
+/// ])?;
+/// assert_eq!(merged, Some(Endpoint { host: "b.example".into(), port: Some(443) }));
+/// assert_eq!(merge_nonempty(Vec::<Endpoint>::new())?, None);
+/// # Ok::<(), nodeconfig_core::MergeError>(())
+/// ```
+pub fn merge_nonempty<T, I>(layers: I) -> Result<Option<T>, MergeError>
+where
+    T: DeepMerge,
+    I: IntoIterator<Item = T>,
+{
     // A TOML document checked when it lands is not parsed again by the next merge into it
     // (strategy/toml/memo.rs).
     #[cfg(feature = "toml")]
     let _memo = strategy::toml::memo::Session::open();
     let mut layers = layers.into_iter();
     let Some(mut merged) = layers.next() else {
-        return Ok(T::default());
+        return Ok(None);
     };
     // The first layer is merged into nothing; its documents must parse all the same.
     if T::NEEDS_PREPARE {
@@ -372,7 +419,7 @@ where
             .deep_merge(layer)
             .map_err(|error| error.in_layer(index))?;
     }
-    Ok(merged)
+    Ok(Some(merged))
 }
 
 /// The README's examples run as doctests, so the front page cannot drift from the crate.

@@ -9,8 +9,8 @@ use crate::case::RenameRule;
 use crate::errors::Errors;
 use crate::suggest::nearest;
 
-const CONTAINER_KEYS: &[&str] = &["crate", "bound"];
-const FIELD_KEYS: &[&str] = &["strategy", "with", "skip"];
+const CONTAINER_KEYS: &[&str] = &["crate", "bound", "layer"];
+const FIELD_KEYS: &[&str] = &["strategy", "with", "skip", "default", "nested"];
 pub(crate) const STRATEGIES: &[&str] = &[
     "replace",
     "keep",
@@ -59,17 +59,22 @@ impl Strategy {
 
 /// A value with the span of the attribute key that set it, for errors that point at both
 /// duplicates or at a conflicting pair.
+#[derive(Clone)]
 pub(crate) struct Spanned<T> {
     pub(crate) value: T,
     pub(crate) span: Span,
 }
 
 /// How a field merges, as its attributes say.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct FieldAttrs {
     pub(crate) strategy: Option<Spanned<Strategy>>,
     pub(crate) with: Option<Spanned<syn::Path>>,
     pub(crate) skip: Option<Spanned<()>>,
+    /// Layer types: `default` (`None` inside: `Default::default()`) or `default = "path"`.
+    pub(crate) default: Option<Spanned<Option<syn::Path>>>,
+    /// Layer types: the field holds the layer of its own type.
+    pub(crate) nested: Option<Spanned<()>>,
     /// A `#[merge]` mistake on this field (unknown key or strategy, bad value) was already
     /// reported: the user did try to say how it merges, so no "needs a strategy" error on top.
     pub(crate) attr_error: bool,
@@ -84,6 +89,8 @@ pub(crate) struct FieldAttrs {
 pub(crate) struct ContainerAttrs {
     pub(crate) krate: Option<Spanned<syn::Path>>,
     pub(crate) bound: Option<Spanned<Vec<WherePredicate>>>,
+    /// `layer = "Name"`: generate the layer type `Name`.
+    pub(crate) layer: Option<Spanned<syn::Ident>>,
     pub(crate) serde_rename_all: Option<RenameRule>,
     pub(crate) serde_rename_all_fields: Option<RenameRule>,
     /// Internally tagged or untagged enums put variant fields at the enum's level.
@@ -206,6 +213,17 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
                             ),
                         )),
                     }
+                } else if meta.path.is_ident("layer") {
+                    // #[merge(layer = "ServerLayer")]
+                    let lit = string_value(&meta, "layer = \"ServerLayer\"")?;
+                    match lit.parse::<syn::Ident>() {
+                        Ok(name) => set_once(&mut parsed.layer, &meta, name, errors),
+                        Err(_) => errors.push(syn::Error::new(
+                            lit.span(),
+                            "invalid `layer`: expected the name of the type to generate, such as \
+                             `layer = \"ServerLayer\"`",
+                        )),
+                    }
                 } else {
                     errors.push(unknown_key(&meta, CONTAINER_KEYS, "struct or enum"));
                     skip_value(&meta)?;
@@ -298,6 +316,29 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 } else if meta.path.is_ident("skip") {
                     // #[merge(skip)]
                     set_once(&mut parsed.skip, &meta, (), errors);
+                } else if meta.path.is_ident("default") {
+                    // #[merge(default)] or #[merge(default = "path::to::fn")]
+                    let function = if meta.input.peek(Token![=]) {
+                        let lit = string_value(&meta, "default = \"path::to::fn\"")?;
+                        match lit.parse::<syn::Path>() {
+                            Ok(path) => Some(path),
+                            Err(_) => {
+                                parsed.attr_error = true;
+                                errors.push(syn::Error::new(
+                                    lit.span(),
+                                    "invalid `default`: expected the path of a function, such as \
+                                     `default = \"default_port\"`",
+                                ));
+                                return Ok(());
+                            }
+                        }
+                    } else {
+                        None
+                    };
+                    set_once(&mut parsed.default, &meta, function, errors);
+                } else if meta.path.is_ident("nested") {
+                    // #[merge(nested)]
+                    set_once(&mut parsed.nested, &meta, (), errors);
                 } else {
                     parsed.attr_error = true;
                     errors.push(unknown_key(&meta, FIELD_KEYS, "field"));

@@ -9,7 +9,7 @@ use syn::{DeriveInput, Ident, Member, parse_quote};
 use crate::ast::{Enum, Field, Input, Struct, Variant};
 use crate::attr::Strategy;
 use crate::errors::Errors;
-use crate::{fallback, generics, trace, ty, valid};
+use crate::{fallback, generics, layer, trace, ty, valid};
 
 /// The whole derive as a plain function, so that tests can snapshot its output.
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
@@ -17,13 +17,32 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let parsed = Input::from_syn(input, &mut errors);
     let passed = parsed
         .as_ref()
-        .map(|parsed| valid::check(parsed, &mut errors))
+        .map(|parsed| {
+            let mut passed = valid::check(parsed, &mut errors);
+            let before = errors.count();
+            valid::check_layer(input, parsed, &mut errors);
+            if errors.count() != before {
+                // A layer-key mistake: the fields' own types are not checked on top of it.
+                passed.fill(false);
+            }
+            passed
+        })
         .unwrap_or_default();
     let krate = parsed.as_ref().map_or_else(default_crate, Input::krate);
     match (parsed, errors.into_result()) {
-        (Some(Input::Struct(data)), Ok(())) => expand_struct(&data, &krate),
+        (Some(Input::Struct(data)), Ok(())) => {
+            let mut expanded = expand_struct(&data, &krate);
+            if data.attrs.layer.is_some() {
+                expanded.extend(layer::expand(input, &data, &krate));
+            }
+            expanded
+        }
         (Some(Input::Enum(data)), Ok(())) => expand_enum(&data, &krate),
-        (parsed, Err(error)) => fallback::expand(input, parsed.as_ref(), &passed, &krate, error),
+        (parsed, Err(error)) => {
+            let mut expanded = fallback::expand(input, parsed.as_ref(), &passed, &krate, error);
+            expanded.extend(layer::fallback(input, &krate));
+            expanded
+        }
         (None, Ok(())) => unreachable!("a union always reports an error"),
     }
 }
@@ -33,15 +52,15 @@ fn default_crate() -> syn::Path {
 }
 
 /// The bodies of the generated methods, each the whole content of its block.
-struct Bodies {
-    prepare: TokenStream,
-    prepare_new: TokenStream,
-    apply: TokenStream,
-    trace: TokenStream,
+pub(crate) struct Bodies {
+    pub(crate) prepare: TokenStream,
+    pub(crate) prepare_new: TokenStream,
+    pub(crate) apply: TokenStream,
+    pub(crate) trace: TokenStream,
 }
 
 /// `impl DeepMerge`: the signatures, shared by structs and enums; the bodies are theirs.
-fn impl_deep_merge(
+pub(crate) fn impl_deep_merge(
     ident: &Ident,
     generics: &syn::Generics,
     where_clause: Option<syn::WhereClause>,
@@ -389,7 +408,9 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 
 /// `with` fields merge first, so that a failing `with` function leaves the rest of its struct
 /// as it was (see the crate docs on atomicity).
-fn in_apply_order<'f, 'a>(fields: &'f [Field<'a>]) -> impl Iterator<Item = (usize, &'f Field<'a>)> {
+pub(crate) fn in_apply_order<'f, 'a>(
+    fields: &'f [Field<'a>],
+) -> impl Iterator<Item = (usize, &'f Field<'a>)> {
     let with = fields
         .iter()
         .enumerate()
@@ -402,7 +423,7 @@ fn in_apply_order<'f, 'a>(fields: &'f [Field<'a>]) -> impl Iterator<Item = (usiz
 }
 
 /// `NEEDS_PREPARE`: whether any field has a prepare step that does something.
-fn needs_prepare<'f, 'a: 'f>(
+pub(crate) fn needs_prepare<'f, 'a: 'f>(
     fields: impl Iterator<Item = &'f Field<'a>>,
     krate: &syn::Path,
 ) -> TokenStream {
@@ -470,7 +491,7 @@ fn at_segments(field: &Field, outer: &[&str]) -> TokenStream {
 
 /// The prepare step of one field: against the existing value, or, when `existing` is `None`,
 /// for a value that arrives where nothing was (its documents must still parse).
-fn prepare_field(
+pub(crate) fn prepare_field(
     field: &Field,
     existing: Option<&TokenStream>,
     incoming: &TokenStream,
@@ -498,7 +519,7 @@ fn prepare_field(
     })
 }
 
-fn apply_field(
+pub(crate) fn apply_field(
     field: &Field,
     existing: &TokenStream,
     incoming: &TokenStream,

@@ -67,7 +67,7 @@ fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
     }
 }
 
-fn mentions_any(ty: &Type, params: &BTreeSet<String>) -> bool {
+pub(crate) fn mentions_any(ty: &Type, params: &BTreeSet<String>) -> bool {
     fn walk(tokens: TokenStream, params: &BTreeSet<String>) -> bool {
         tokens.into_iter().any(|token| match token {
             TokenTree::Ident(ident) => params.contains(&ident.to_string()),

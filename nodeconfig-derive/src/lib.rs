@@ -5,7 +5,9 @@
 //! `#[merge(...)]` (and the `#[serde(...)]` names used in error paths), `valid.rs` checks the rules
 //! that span several attributes or need the field's type, `generics.rs` infers bounds,
 //! `expand.rs` generates the impl (`trace.rs` its provenance walk) and `fallback.rs` emits an impl stub next to errors so that one
-//! mistake does not cause a second wave of errors.
+//! mistake does not cause a second wave of errors. `layer/` generates the layer type of
+//! `#[merge(layer = "...")]`: its definition (`mod.rs`), std impls (`impls.rs`), its merge (`merge.rs`, reusing
+//! `expand.rs` per field) and the struct's `Layered` impl (`build.rs`).
 
 mod ast;
 mod attr;
@@ -14,6 +16,7 @@ mod errors;
 mod expand;
 mod fallback;
 mod generics;
+mod layer;
 mod suggest;
 mod trace;
 mod ty;

@@ -94,6 +94,66 @@ pub enum Runtime {
 #[derive(DeepMerge, Debug)]
 pub enum Never {}
 
+/// A layered struct with every kind of layer field.
+#[derive(DeepMerge, Debug)]
+#[merge(layer = "ServiceLayer")]
+#[serde(rename_all = "camelCase")]
+pub struct Service<T> {
+    /// Required.
+    pub host_name: String,
+    /// `default`.
+    #[merge(default)]
+    pub port: u16,
+    /// `default = "..."`.
+    #[merge(default = "default_burst")]
+    pub burst: u32,
+    /// Three-state.
+    pub tls: Option<String>,
+    /// A strategy.
+    #[merge(strategy = "append", default)]
+    pub flags: Vec<String>,
+    /// `with` on an `Option` field.
+    #[merge(with = "first")]
+    pub zone: Option<String>,
+    /// `skip`.
+    #[merge(skip, default)]
+    pub origin: String,
+    /// Generic.
+    pub value: Option<T>,
+    /// Nested.
+    #[merge(nested)]
+    pub limits: Limits,
+    /// Flattened map.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, String>,
+}
+
+/// A nested layered struct.
+#[derive(DeepMerge, Debug)]
+#[merge(layer = "LimitsLayer")]
+pub struct Limits {
+    /// Required.
+    pub connections: u32,
+}
+
+/// A `default = "..."` function.
+#[must_use]
+pub fn default_burst() -> u32 {
+    10
+}
+
+/// A `with` function for an `Option` field.
+///
+/// # Errors
+///
+/// Never.
+pub fn first(existing: &mut Option<String>, incoming: Option<String>) -> Result<(), MergeError> {
+    if existing.is_none() {
+        *existing = incoming;
+    }
+    Ok(())
+}
+
 fn main() {
     let mut kubelet = Kubelet::default();
     kubelet.deep_merge(Kubelet::default()).unwrap();
@@ -119,6 +179,10 @@ fn main() {
             list: vec![2],
         })
         .unwrap();
+    let mut service = ServiceLayer::<u8>::default();
+    service.deep_merge(ServiceLayer::default()).unwrap();
+    let built = Service::try_from(service).unwrap_err();
+    assert_eq!(built.missing(), ["hostName", "limits.connections"]);
     let mut bounded = Bounded(Some(1_u8));
     bounded.deep_merge(Bounded(None)).unwrap();
     assert_eq!(bounded.0, Some(1));

@@ -64,10 +64,94 @@ pub enum Runtime {
     Docker,
 }
 
+/// A `with` function for an `Option` field.
+///
+/// # Errors
+///
+/// Never; the signature is the one `with` requires.
+pub fn first_zone(
+    existing: &mut Option<String>,
+    incoming: Option<String>,
+) -> Result<(), MergeError> {
+    if existing.is_none() {
+        *existing = incoming;
+    }
+    Ok(())
+}
+
+/// A layered struct through the renamed crate: its layer derives serde through
+/// `renamed_core::__private::serde`, since this crate has no serde of its own, and the struct
+/// itself is not `Deserialize`.
+#[derive(DeepMerge, Debug, PartialEq)]
+#[merge(crate = "renamed_core", layer = "ServiceLayer")]
+#[serde(rename_all = "camelCase")]
+pub struct Service {
+    /// Required.
+    pub host_name: String,
+    /// `default`.
+    #[merge(default)]
+    pub port: u16,
+    /// Three-state.
+    pub tls: Option<String>,
+    /// A strategy and a default.
+    #[merge(strategy = "append", default)]
+    pub flags: Vec<String>,
+    /// `with` on an `Option` field.
+    #[merge(with = "first_zone")]
+    pub zone: Option<String>,
+    /// `with` on a required field.
+    #[merge(with = "first_region")]
+    pub region: String,
+    /// `nested`.
+    #[merge(nested)]
+    pub limits: Limits,
+}
+
+/// A nested layered struct.
+#[derive(DeepMerge, Debug, PartialEq)]
+#[merge(crate = "renamed_core", layer = "LimitsLayer")]
+pub struct Limits {
+    /// `default = "..."`.
+    #[merge(default = "default_connections")]
+    pub connections: u32,
+}
+
+fn default_connections() -> u32 {
+    64
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Kubelet, Layer, Runtime};
-    use renamed_core::DeepMerge;
+    use super::{Kubelet, Layer, LimitsLayer, Runtime, Service, ServiceLayer};
+    use renamed_core::{DeepMerge, Setting, merge_all};
+
+    #[test]
+    fn layers_work_through_the_renamed_crate() {
+        let earlier = ServiceLayer {
+            host_name: Some("a".to_owned()),
+            tls: Setting::Set("t".to_owned()),
+            zone: Setting::Set("z1".to_owned()),
+            region: Some("r1".to_owned()),
+            ..ServiceLayer::default()
+        };
+        let later = ServiceLayer {
+            tls: Setting::Unset,
+            zone: Setting::Set("z2".to_owned()),
+            region: Some("r2".to_owned()),
+            limits: Some(LimitsLayer {
+                connections: Some(8),
+            }),
+            ..ServiceLayer::default()
+        };
+        let service = Service::try_from(merge_all([earlier, later]).unwrap()).unwrap();
+        assert_eq!(service.host_name, "a");
+        assert_eq!(service.tls, None);
+        assert_eq!(service.zone.as_deref(), Some("z1"));
+        assert_eq!(service.region, "r1");
+        assert_eq!(service.limits.connections, 8);
+        let error = Service::try_from(ServiceLayer::default()).unwrap_err();
+        assert_eq!(error.missing(), ["hostName", "region"]);
+    }
 
     fn kubelet(max_pods: Option<u32>, flag: &str, region: &str) -> Kubelet {
         Kubelet {
