@@ -10,8 +10,15 @@ use crate::errors::Errors;
 use crate::suggest::nearest;
 
 const CONTAINER_KEYS: &[&str] = &["crate", "bound"];
-const FIELD_KEYS: &[&str] = &["strategy", "with", "skip"];
-pub(crate) const STRATEGIES: &[&str] = &["replace", "keep", "append", "json_deep", "toml_deep"];
+const FIELD_KEYS: &[&str] = &["strategy", "with", "skip", "key"];
+pub(crate) const STRATEGIES: &[&str] = &[
+    "replace",
+    "keep",
+    "append",
+    "json_deep",
+    "toml_deep",
+    "keyed",
+];
 
 /// A built-in strategy named by `strategy = "..."`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +28,7 @@ pub(crate) enum Strategy {
     Append,
     JsonDeep,
     TomlDeep,
+    Keyed,
 }
 
 impl Strategy {
@@ -31,6 +39,7 @@ impl Strategy {
             "append" => Strategy::Append,
             "json_deep" => Strategy::JsonDeep,
             "toml_deep" => Strategy::TomlDeep,
+            "keyed" => Strategy::Keyed,
             _ => return None,
         })
     }
@@ -42,6 +51,7 @@ impl Strategy {
             Strategy::Append => "append",
             Strategy::JsonDeep => "json_deep",
             Strategy::TomlDeep => "toml_deep",
+            Strategy::Keyed => "keyed",
         }
     }
 }
@@ -59,6 +69,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) strategy: Option<Spanned<Strategy>>,
     pub(crate) with: Option<Spanned<syn::Path>>,
     pub(crate) skip: Option<Spanned<()>>,
+    /// `key = "name"` or `key(a, b)`: the item fields of a `keyed` list (see `keyed.rs`).
+    pub(crate) key: Option<Spanned<Vec<syn::Ident>>>,
     /// A `#[merge]` mistake on this field (unknown key or strategy, bad value) was already
     /// reported: the user did try to say how it merges, so no "needs a strategy" error on top.
     pub(crate) attr_error: bool,
@@ -290,6 +302,15 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 } else if meta.path.is_ident("skip") {
                     // #[merge(skip)]
                     set_once(&mut parsed.skip, &meta, (), errors);
+                } else if meta.path.is_ident("key") {
+                    // #[merge(key = "name")], #[merge(key = "port, protocol")], #[merge(key(port, protocol))]
+                    match crate::keyed::parse_key(&meta) {
+                        Ok(names) => set_once(&mut parsed.key, &meta, names, errors),
+                        Err(error) => {
+                            parsed.attr_error = true;
+                            errors.push(error);
+                        }
+                    }
                 } else {
                     parsed.attr_error = true;
                     errors.push(unknown_key(&meta, FIELD_KEYS, "field"));

@@ -407,7 +407,7 @@ fn prepare_field_used(field: &Field) -> bool {
         && field.attrs.with.is_none()
         && matches!(
             field.attrs.strategy.as_ref().map(|strategy| strategy.value),
-            None | Some(Strategy::JsonDeep | Strategy::TomlDeep)
+            None | Some(Strategy::JsonDeep | Strategy::TomlDeep | Strategy::Keyed)
         )
 }
 
@@ -433,6 +433,12 @@ fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, I
             Ident::new("prepare_toml_deep", span),
             Ident::new("toml_deep", span),
             Ident::new("prepare_new_toml_deep", span),
+        )),
+        Some(Strategy::Keyed) => Some((
+            quote!(#krate::strategy::Keyed),
+            Ident::new("prepare_keyed", span),
+            Ident::new("apply_keyed", span),
+            Ident::new("prepare_new_keyed", span),
         )),
         Some(Strategy::Append | Strategy::Replace | Strategy::Keep) => None,
     }
@@ -463,11 +469,12 @@ fn prepare_field(
     let (trait_path, prepare, _, prepare_new) = trait_call(field, krate)?;
     let ty = field.ty;
     let at = at_segments(field, outer);
+    let key = crate::keyed::key_argument(field, krate);
     let call = match existing {
         Some(existing) => {
-            quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare(#existing, #incoming))
+            quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare(#existing, #incoming #key))
         }
-        None => quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare_new(#incoming)),
+        None => quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare_new(#incoming #key)),
     };
     Some(quote! {
         if <#ty as #trait_path>::NEEDS_PREPARE {
@@ -514,6 +521,7 @@ fn apply_field(
         Some(Strategy::Append) => quote_spanned! {ty.span()=>
             <#ty as #krate::strategy::Append>::append_items(#existing, #incoming);
         },
+        Some(Strategy::Keyed) => crate::keyed::apply(field, existing, incoming, &at, krate),
         Some(Strategy::JsonDeep | Strategy::TomlDeep) => {
             let (trait_path, _, merge, _) = trait_call(field, krate).expect("a document strategy");
             quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming);)

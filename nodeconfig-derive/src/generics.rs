@@ -62,6 +62,7 @@ fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
         Some(Strategy::Append) => Some(quote!(#krate::strategy::Append)),
         Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
         Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),
+        Some(Strategy::Keyed) => Some(quote!(#krate::strategy::Keyed)),
         Some(Strategy::Replace | Strategy::Keep) => None,
     }
 }

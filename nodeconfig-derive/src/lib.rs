@@ -14,6 +14,7 @@ mod errors;
 mod expand;
 mod fallback;
 mod generics;
+mod keyed;
 mod suggest;
 mod trace;
 mod ty;

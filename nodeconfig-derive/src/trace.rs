@@ -112,6 +112,7 @@ pub(crate) fn trace_field(
                     #strategies::append(#existing.map(|__list| #count(__list)), #count(#incoming), __tracer);
                 }
             }
+            Some(Strategy::Keyed) => crate::keyed::trace(field, existing, incoming, krate),
             Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
                 <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
             },

@@ -14,6 +14,7 @@ pub(crate) fn check(input: &Input, errors: &mut Errors) {
         one_way_to_merge(field, errors);
         strategy_fits_type(field, errors);
         document_fields_choose_a_strategy(field, errors);
+        crate::keyed::check(field, errors);
     }
 }
 
@@ -56,7 +57,7 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
     let shape = ty::shape(field.ty);
     let fits = match strategy.value {
         Strategy::Replace | Strategy::Keep => true,
-        Strategy::Append => matches!(shape, Shape::List | Shape::Unknown),
+        Strategy::Append | Strategy::Keyed => matches!(shape, Shape::List | Shape::Unknown),
         Strategy::JsonDeep => matches!(shape, Shape::Json | Shape::Document | Shape::Unknown),
         Strategy::TomlDeep => {
             matches!(
@@ -70,6 +71,7 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
         let ty = ty::display(field.ty);
         let accepted = match strategy.value {
             Strategy::Append => "`Vec<T>` and `VecDeque<T>`",
+            Strategy::Keyed => "`Vec<T>` and `VecDeque<T>` of records",
             Strategy::JsonDeep => {
                 "`serde_json::Value`, `serde_json::Map` and string-keyed maps of JSON values"
             }
