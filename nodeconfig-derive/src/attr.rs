@@ -70,7 +70,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) with: Option<Spanned<syn::Path>>,
     pub(crate) skip: Option<Spanned<()>>,
     /// `key = "name"` or `key(a, b)`: the item fields of a `keyed` list (see `keyed.rs`).
-    pub(crate) key: Option<Spanned<Vec<syn::Ident>>>,
+    pub(crate) key: Option<Spanned<crate::keyed::Key>>,
     /// A `#[merge]` mistake on this field (unknown key or strategy, bad value) was already
     /// reported: the user did try to say how it merges, so no "needs a strategy" error on top.
     pub(crate) attr_error: bool,

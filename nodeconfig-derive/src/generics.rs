@@ -62,7 +62,11 @@ fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
         Some(Strategy::Append) => Some(quote!(#krate::strategy::Append)),
         Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
         Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),
-        Some(Strategy::Keyed) => Some(quote!(#krate::strategy::Keyed)),
+        // With the item named, the projection `Item` normalizes under the bound.
+        Some(Strategy::Keyed) => match crate::ty::list_item(field.ty) {
+            Some(item) => Some(quote!(#krate::strategy::Keyed<Item = #item>)),
+            None => Some(quote!(#krate::strategy::Keyed)),
+        },
         Some(Strategy::Replace | Strategy::Keep) => None,
     }
 }

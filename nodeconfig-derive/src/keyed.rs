@@ -1,7 +1,7 @@
 //! `strategy = "keyed"`: parsing `key = "..."` / `key(...)`, the rules that tie `key` to the
 //! strategy, and the `ItemKey` the generated calls pass to `nodeconfig_core::strategy::Keyed`.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
@@ -12,11 +12,18 @@ use crate::ast::Field;
 use crate::attr::Strategy;
 use crate::errors::Errors;
 
-/// `key = "name"`, `key = "port, protocol"` or `key(port, protocol)`: the key fields, each
-/// with the span errors about it point at.
-pub(crate) fn parse_key(meta: &ParseNestedMeta) -> syn::Result<Vec<Ident>> {
+/// The key fields of a `keyed` list, each with the span errors about it point at.
+pub(crate) struct Key {
+    pub(crate) names: Vec<Ident>,
+    /// Written as a string (`key = "name"`): each name's span is the whole string.
+    quoted: bool,
+}
+
+/// `key = "name"`, `key = "port, protocol"` or `key(port, protocol)`.
+pub(crate) fn parse_key(meta: &ParseNestedMeta) -> syn::Result<Key> {
     let mut names: Vec<Ident> = Vec::new();
-    if meta.input.peek(Token![=]) {
+    let quoted = meta.input.peek(Token![=]);
+    if quoted {
         let lit: LitStr = meta.value()?.parse()?;
         for name in lit.value().split(',').map(str::trim) {
             names.push(ident_in(&lit, name)?);
@@ -46,7 +53,7 @@ pub(crate) fn parse_key(meta: &ParseNestedMeta) -> syn::Result<Vec<Ident>> {
             ));
         }
     }
-    Ok(names)
+    Ok(Key { names, quoted })
 }
 
 /// One name from `key = "..."`, as an identifier spanned on the string (raw for keywords:
@@ -93,19 +100,36 @@ pub(crate) fn check(field: &Field, errors: &mut Errors) {
 /// is an error there.
 fn item_key(field: &Field, krate: &syn::Path) -> TokenStream {
     let ty = field.ty;
-    let keys = field
-        .attrs
-        .key
-        .as_ref()
-        .map_or(&[][..], |key| &key.value[..]);
+    let (keys, quoted) = field.attrs.key.as_ref().map_or((&[][..], false), |key| {
+        (&key.value.names[..], key.value.quoted)
+    });
     let names = keys.iter().map(|key| key.unraw().to_string());
-    let parts = keys
-        .iter()
-        .map(|key| quote_spanned!(key.span()=> #krate::strategy::key_part(&__item.#key)));
+    // One hygiene for the closure's parameter and its uses, whatever span each key has.
+    let binding = Ident::new("__item", Span::mixed_site());
+    let parts = keys.iter().map(|key| {
+        // A name from a string is spanned on the whole string, and rustc would offer to
+        // replace that string with a bare field name (`key = name`, not valid here); with the
+        // macro's hygiene on the field access it offers nothing.
+        let mut field = key.clone();
+        if quoted {
+            field.set_span(Span::mixed_site().located_at(key.span()));
+        }
+        // The field access apart from the call, so that a key type that is not a `ListKey`
+        // is reported on the key's token alone.
+        quote_spanned! {key.span()=> {
+            let __part = &#binding.#field;
+            #krate::strategy::key_part(__part)
+        }}
+    });
     let count = keys.len();
-    let item = quote_spanned!(ty.span()=> <#ty as #krate::strategy::Keyed>::Item);
+    // Named as written when the derive can see it: in a generic impl, the inferred bound
+    // `Vec<Item<T>>: Keyed` would keep the projection from normalizing to the item type.
+    let item = match crate::ty::list_item(ty) {
+        Some(item) => quote!(#item),
+        None => quote_spanned!(ty.span()=> <#ty as #krate::strategy::Keyed>::Item),
+    };
     quote! {
-        &#krate::strategy::ItemKey::<#item, #count>::new([#(#names),*], |__item| [#(#parts),*])
+        &#krate::strategy::ItemKey::<#item, #count>::new([#(#names),*], |#binding| [#(#parts),*])
     }
 }
 
