@@ -5,49 +5,16 @@
 //! and brings as many new keys (appended), in an order unlike the earlier list's. Inputs are
 //! cloned outside the timed section, and the merged list is dropped outside it too.
 //!
-//! `cargo bench -p nodeconfig-core --bench keyed`
+//! `cargo bench -p nodeconfig-core --bench keyed`; instructions, which do not move with the
+//! machine's load: `scripts/keyed_callgrind.sh`.
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use nodeconfig_core::DeepMerge;
 use std::hint::black_box;
 
-#[derive(DeepMerge, Clone)]
-struct Listener {
-    name: String,
-    port: Option<u16>,
-    protocol: Option<String>,
-}
+mod keyed_inputs;
 
-#[derive(DeepMerge, Clone)]
-struct Keyed {
-    #[merge(strategy = "keyed", key = "name")]
-    listeners: Vec<Listener>,
-}
-
-#[derive(DeepMerge, Clone)]
-struct Appended {
-    #[merge(strategy = "append")]
-    listeners: Vec<Listener>,
-}
-
-/// Items `keys`, in that order.
-fn listeners(keys: impl Iterator<Item = usize>, port: u16) -> Vec<Listener> {
-    keys.map(|key| Listener {
-        name: format!("listener-{key}"),
-        port: Some(port),
-        protocol: (key % 2 == 0).then(|| "TCP".to_owned()),
-    })
-    .collect()
-}
-
-/// The earlier list holds keys `0..len`; the later one `len/2..len*3/2`, odd keys first.
-fn inputs(len: usize) -> (Vec<Listener>, Vec<Listener>) {
-    let earlier = listeners(0..len, 80);
-    let later_keys = len / 2..len / 2 + len;
-    let odd = later_keys.clone().filter(|key| key % 2 == 1);
-    let even = later_keys.filter(|key| key % 2 == 0);
-    (earlier, listeners(odd.chain(even), 8080))
-}
+use keyed_inputs::{Appended, Keyed, inputs};
 
 fn keyed_beside_append(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("keyed");
