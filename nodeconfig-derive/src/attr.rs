@@ -10,7 +10,7 @@ use crate::errors::Errors;
 use crate::suggest::nearest;
 
 const CONTAINER_KEYS: &[&str] = &["crate", "bound"];
-const FIELD_KEYS: &[&str] = &["strategy", "with", "skip", "key"];
+const FIELD_KEYS: &[&str] = &["strategy", "with", "skip", "key", "list_key"];
 pub(crate) const STRATEGIES: &[&str] = &[
     "replace",
     "keep",
@@ -71,6 +71,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) skip: Option<Spanned<()>>,
     /// `key = "name"` or `key(a, b)`: the item fields of a `keyed` list (see `keyed.rs`).
     pub(crate) key: Option<Spanned<crate::keyed::Key>>,
+    /// `list_key(path = "...", key = "...")`, repeatable (see `list_key.rs`).
+    pub(crate) list_keys: Vec<crate::list_key::ListKey>,
     /// A `#[merge]` mistake on this field (unknown key or strategy, bad value) was already
     /// reported: the user did try to say how it merges, so no "needs a strategy" error on top.
     pub(crate) attr_error: bool,
@@ -302,6 +304,15 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 } else if meta.path.is_ident("skip") {
                     // #[merge(skip)]
                     set_once(&mut parsed.skip, &meta, (), errors);
+                } else if meta.path.is_ident("list_key") {
+                    // #[merge(list_key(path = "process.rlimits", key = "type"))]
+                    match crate::list_key::parse(&meta) {
+                        Ok(rule) => parsed.list_keys.push(rule),
+                        Err(error) => {
+                            parsed.attr_error = true;
+                            errors.push(error);
+                        }
+                    }
                 } else if meta.path.is_ident("key") {
                     // #[merge(key = "name")], #[merge(key = "port, protocol")], #[merge(key(port, protocol))]
                     match crate::keyed::parse_key(&meta) {

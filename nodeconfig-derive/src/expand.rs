@@ -422,6 +422,12 @@ fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, I
             Ident::new("apply_merge", span),
             Ident::new("prepare_new", span),
         )),
+        Some(Strategy::JsonDeep) if crate::list_key::applies(field) => Some((
+            quote!(#krate::strategy::json::JsonKeyed),
+            Ident::new("prepare_json_keyed", span),
+            Ident::new("json_keyed", span),
+            Ident::new("prepare_new_json_keyed", span),
+        )),
         Some(Strategy::JsonDeep) => Some((
             quote!(#krate::strategy::JsonDeep),
             Ident::new("prepare_json_deep", span),
@@ -524,7 +530,8 @@ fn apply_field(
         Some(Strategy::Keyed) => crate::keyed::apply(field, existing, incoming, &at, krate),
         Some(Strategy::JsonDeep | Strategy::TomlDeep) => {
             let (trait_path, _, merge, _) = trait_call(field, krate).expect("a document strategy");
-            quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming);)
+            let keys = crate::keyed::key_argument(field, krate);
+            quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming #keys);)
         }
         None => {
             let call = quote_spanned!(ty.span()=> <#ty as #krate::DeepMerge>::apply_merge(#existing, #incoming));

@@ -60,6 +60,9 @@ fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
     match attrs.strategy.as_ref().map(|strategy| strategy.value) {
         None => Some(quote!(#krate::DeepMerge)),
         Some(Strategy::Append) => Some(quote!(#krate::strategy::Append)),
+        Some(Strategy::JsonDeep) if crate::list_key::applies(field) => {
+            Some(quote!(#krate::strategy::json::JsonKeyed))
+        }
         Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
         Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),
         // With the item named, the projection `Item` normalizes under the bound.

@@ -15,6 +15,7 @@ mod expand;
 mod fallback;
 mod generics;
 mod keyed;
+mod list_key;
 mod suggest;
 mod trace;
 mod ty;

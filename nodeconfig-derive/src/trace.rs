@@ -113,6 +113,9 @@ pub(crate) fn trace_field(
                 }
             }
             Some(Strategy::Keyed) => crate::keyed::trace(field, existing, incoming, krate),
+            Some(Strategy::JsonDeep) if crate::list_key::applies(field) => {
+                crate::list_key::trace(field, existing, incoming, krate)
+            }
             Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
                 <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
             },

@@ -15,6 +15,7 @@ pub(crate) fn check(input: &Input, errors: &mut Errors) {
         strategy_fits_type(field, errors);
         document_fields_choose_a_strategy(field, errors);
         crate::keyed::check(field, errors);
+        crate::list_key::check(field, errors);
     }
 }
 

@@ -48,6 +48,8 @@
 mod key;
 mod list;
 
+#[cfg(feature = "json")]
+pub(crate) use key::segment;
 pub use key::{ItemKey, KeyPart, ListKey, key_part};
 
 use crate::trace::Tracer;
@@ -62,16 +64,21 @@ use std::collections::VecDeque;
 /// [`merge_keyed`](Self::merge_keyed) runs both.
 ///
 /// ```
+/// use nodeconfig_core::DeepMerge;
 /// use nodeconfig_core::strategy::{ItemKey, Keyed, key_part};
 ///
-/// let key = ItemKey::new(["0"], |item: &(String, u32)| [key_part(&item.0)]);
-/// let mut limits = vec![("nofile".to_string(), 1024), ("nproc".to_string(), 512)];
-/// limits.merge_keyed(vec![("core".to_string(), 0), ("nofile".to_string(), 65536)], &key)?;
-/// assert_eq!(limits[0].1, 65536);
+/// #[derive(DeepMerge)]
+/// struct Rlimit { name: String, soft: u32 }
+/// let rlimit = |name: &str, soft| Rlimit { name: name.into(), soft };
+///
+/// let key = ItemKey::new(["name"], |item: &Rlimit| [key_part(&item.name)]);
+/// let mut limits = vec![rlimit("nofile", 1024), rlimit("nproc", 512)];
+/// limits.merge_keyed(vec![rlimit("core", 0), rlimit("nofile", 65536)], &key)?;
+/// assert_eq!(limits[0].soft, 65536);
 /// assert_eq!(limits.len(), 3);
 ///
-/// let error = limits.merge_keyed(vec![("a".into(), 1), ("a".into(), 2)], &key).unwrap_err();
-/// assert_eq!(error.path(), "[0=a]");
+/// let error = limits.merge_keyed(vec![rlimit("a", 1), rlimit("a", 2)], &key).unwrap_err();
+/// assert_eq!(error.path(), "[name=a]");
 /// assert_eq!(limits.len(), 3); // unchanged
 /// # Ok::<(), nodeconfig_core::MergeError>(())
 /// ```

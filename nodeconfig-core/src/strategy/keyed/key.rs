@@ -112,7 +112,7 @@ impl<T: ?Sized, const N: usize> ItemKey<T, N> {
     ///
     /// struct Listener { name: String }
     /// let key = ItemKey::new(["name"], |item: &Listener| [key_part(&item.name)]);
-    /// assert_eq!(key.names(), ["name"]);
+    /// assert_eq!(key.names(), &["name"]);
     /// ```
     pub const fn new(
         names: [&'static str; N],
@@ -126,7 +126,7 @@ impl<T: ?Sized, const N: usize> ItemKey<T, N> {
     /// ```
     /// use nodeconfig_core::strategy::{ItemKey, key_part};
     /// let key = ItemKey::new(["k"], |item: &(u8,)| [key_part(&item.0)]);
-    /// assert_eq!(key.names(), ["k"]);
+    /// assert_eq!(key.names(), &["k"]);
     /// ```
     pub fn names(&self) -> &[&'static str; N] {
         &self.names
