@@ -32,7 +32,10 @@ pub(crate) fn parse(meta: &ParseNestedMeta) -> syn::Result<ListKey> {
         } else if inner.path.is_ident("key") {
             &mut key
         } else {
-            return Err(inner.error(
+            // The value is read first, so that the error is this one and not a parse error.
+            let _: syn::Expr = inner.value()?.parse()?;
+            return Err(syn::Error::new_spanned(
+                &inner.path,
                 "unknown key in `list_key`: expected `list_key(path = \"a.b\", key = \"member\")`",
             ));
         };
