@@ -5,7 +5,9 @@
 //!   single and compound keys, over 0 to 4 layers;
 //! - the merged list holds the first layer's keys in their order, then each later layer's new
 //!   keys in that layer's order;
-//! - a layer with a repeated key fails, naming that key, and leaves the destination unchanged.
+//! - a layer with a repeated key fails, naming that key, and leaves the destination unchanged;
+//! - inside JSON, a `list_key` list with distinct keys merges as the object keyed the same way
+//!   merges under plain `json_deep`, earlier order kept and new keys appended.
 
 use nodeconfig_core::{DeepMerge, merge_all};
 use proptest::prelude::*;
@@ -147,5 +149,82 @@ proptest! {
         let error = destination.deep_merge(ById { items: later }).unwrap_err();
         prop_assert_eq!(error.path(), format!("items[id={}]", repeated.id));
         prop_assert_eq!(destination, before);
+    }
+}
+
+/// JSON: a `list_key` list with distinct keys merges as the object keyed the same way merges
+/// under plain `json_deep`.
+mod json {
+    use nodeconfig_core::strategy::JsonDeep;
+    use nodeconfig_core::strategy::json::{JsonKeyed, ListKeys};
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+    use std::collections::HashSet;
+
+    static KEYS: ListKeys = ListKeys::new(&[("items", &["id"])]);
+
+    fn member() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<u8>().prop_map(Value::from),
+            proptest::collection::btree_map("[xyz]", proptest::option::of(any::<u8>()), 0..3)
+                .prop_map(|members| json!(members)),
+        ]
+    }
+
+    /// Items with distinct ids from a small range, in random order.
+    fn items() -> impl Strategy<Value = Vec<Value>> {
+        proptest::collection::vec(
+            (
+                "[a-f]",
+                proptest::collection::btree_map("[pqr]", member(), 0..3),
+            ),
+            0..8,
+        )
+        .prop_map(|items| {
+            let mut seen = HashSet::new();
+            items
+                .into_iter()
+                .filter(|(id, _)| seen.insert(id.clone()))
+                .map(|(id, mut members)| {
+                    members.insert("id".to_owned(), json!(id));
+                    json!(members)
+                })
+                .collect()
+        })
+    }
+
+    /// The object a keyed list stands for: each id to its item.
+    fn as_object(items: &[Value]) -> Value {
+        let object: Map<String, Value> = items
+            .iter()
+            .map(|item| (item["id"].as_str().unwrap().to_owned(), item.clone()))
+            .collect();
+        Value::Object(object)
+    }
+
+    fn ids(items: &[Value]) -> Vec<&str> {
+        items
+            .iter()
+            .map(|item| item["id"].as_str().unwrap())
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn a_keyed_json_list_merges_as_the_object_keyed_the_same_way(
+            earlier in items(),
+            later in items(),
+        ) {
+            let mut keyed = json!({"items": earlier.clone()});
+            keyed.merge_json_keyed(json!({"items": later.clone()}), &KEYS).unwrap();
+            let mut object = as_object(&earlier);
+            object.json_deep(as_object(&later));
+            let merged = keyed["items"].as_array().unwrap();
+            prop_assert_eq!(as_object(merged), object);
+            let mut expected: Vec<&str> = ids(&earlier);
+            expected.extend(ids(&later).into_iter().filter(|id| !ids(&earlier).contains(id)));
+            prop_assert_eq!(ids(merged), expected);
+        }
     }
 }
