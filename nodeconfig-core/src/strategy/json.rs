@@ -61,7 +61,7 @@ use std::mem;
 
 mod borrowed;
 mod discard;
-mod keyed;
+pub mod keyed;
 mod merge;
 
 pub use borrowed::merge_json_ref;
