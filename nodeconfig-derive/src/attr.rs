@@ -10,7 +10,9 @@ use crate::errors::Errors;
 use crate::suggest::nearest;
 
 const CONTAINER_KEYS: &[&str] = &["crate", "bound", "layer"];
-const FIELD_KEYS: &[&str] = &["strategy", "with", "skip", "default", "nested"];
+const FIELD_KEYS: &[&str] = &[
+    "strategy", "with", "skip", "default", "nested", "key", "list_key",
+];
 pub(crate) const STRATEGIES: &[&str] = &[
     "replace",
     "keep",
@@ -18,6 +20,7 @@ pub(crate) const STRATEGIES: &[&str] = &[
     "json_deep",
     "toml_deep",
     "union",
+    "keyed",
 ];
 
 /// A built-in strategy named by `strategy = "..."`.
@@ -30,6 +33,7 @@ pub(crate) enum Strategy {
     TomlDeep,
     /// Sets: earlier items, then later items not already present.
     Union,
+    Keyed,
 }
 
 impl Strategy {
@@ -41,6 +45,7 @@ impl Strategy {
             "json_deep" => Strategy::JsonDeep,
             "toml_deep" => Strategy::TomlDeep,
             "union" => Strategy::Union,
+            "keyed" => Strategy::Keyed,
             _ => return None,
         })
     }
@@ -53,6 +58,7 @@ impl Strategy {
             Strategy::JsonDeep => "json_deep",
             Strategy::TomlDeep => "toml_deep",
             Strategy::Union => "union",
+            Strategy::Keyed => "keyed",
         }
     }
 }
@@ -75,6 +81,10 @@ pub(crate) struct FieldAttrs {
     pub(crate) default: Option<Spanned<Option<syn::Path>>>,
     /// Layer types: the field holds the layer of its own type.
     pub(crate) nested: Option<Spanned<()>>,
+    /// `key = "name"` or `key(a, b)`: the item fields of a `keyed` list (see `keyed.rs`).
+    pub(crate) key: Option<Spanned<crate::keyed::Key>>,
+    /// `list_key(path = "...", key = "...")`, repeatable (see `list_key.rs`).
+    pub(crate) list_keys: Vec<crate::list_key::ListKey>,
     /// A `#[merge]` mistake on this field (unknown key or strategy, bad value) was already
     /// reported: the user did try to say how it merges, so no "needs a strategy" error on top.
     pub(crate) attr_error: bool,
@@ -339,6 +349,24 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 } else if meta.path.is_ident("nested") {
                     // #[merge(nested)]
                     set_once(&mut parsed.nested, &meta, (), errors);
+                } else if meta.path.is_ident("list_key") {
+                    // #[merge(list_key(path = "process.rlimits", key = "type"))]
+                    match crate::list_key::parse(&meta) {
+                        Ok(rule) => parsed.list_keys.push(rule),
+                        Err(error) => {
+                            parsed.attr_error = true;
+                            errors.push(error);
+                        }
+                    }
+                } else if meta.path.is_ident("key") {
+                    // #[merge(key = "name")], #[merge(key = "port, protocol")], #[merge(key(port, protocol))]
+                    match crate::keyed::parse_key(&meta) {
+                        Ok(names) => set_once(&mut parsed.key, &meta, names, errors),
+                        Err(error) => {
+                            parsed.attr_error = true;
+                            errors.push(error);
+                        }
+                    }
                 } else {
                     parsed.attr_error = true;
                     errors.push(unknown_key(&meta, FIELD_KEYS, "field"));

@@ -448,7 +448,7 @@ fn prepare_field_used(field: &Field) -> bool {
         && field.attrs.with.is_none()
         && matches!(
             field.attrs.strategy.as_ref().map(|strategy| strategy.value),
-            None | Some(Strategy::JsonDeep | Strategy::TomlDeep)
+            None | Some(Strategy::JsonDeep | Strategy::TomlDeep | Strategy::Keyed)
         )
 }
 
@@ -463,6 +463,12 @@ fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, I
             Ident::new("apply_merge", span),
             Ident::new("prepare_new", span),
         )),
+        Some(Strategy::JsonDeep) if crate::list_key::applies(field) => Some((
+            quote!(#krate::strategy::json::JsonKeyed),
+            Ident::new("prepare_json_keyed", span),
+            Ident::new("json_keyed", span),
+            Ident::new("prepare_new_json_keyed", span),
+        )),
         Some(Strategy::JsonDeep) => Some((
             quote!(#krate::strategy::JsonDeep),
             Ident::new("prepare_json_deep", span),
@@ -474,6 +480,12 @@ fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, I
             Ident::new("prepare_toml_deep", span),
             Ident::new("toml_deep", span),
             Ident::new("prepare_new_toml_deep", span),
+        )),
+        Some(Strategy::Keyed) => Some((
+            quote!(#krate::strategy::Keyed),
+            Ident::new("prepare_keyed", span),
+            Ident::new("apply_keyed", span),
+            Ident::new("prepare_new_keyed", span),
         )),
         Some(Strategy::Append | Strategy::Replace | Strategy::Keep | Strategy::Union) => None,
     }
@@ -504,11 +516,12 @@ pub(crate) fn prepare_field(
     let (trait_path, prepare, _, prepare_new) = trait_call(field, krate)?;
     let ty = field.ty;
     let at = at_segments(field, outer);
+    let key = crate::keyed::key_argument(field, krate);
     let call = match existing {
         Some(existing) => {
-            quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare(#existing, #incoming))
+            quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare(#existing, #incoming #key))
         }
-        None => quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare_new(#incoming)),
+        None => quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare_new(#incoming #key)),
     };
     Some(quote! {
         if <#ty as #trait_path>::NEEDS_PREPARE {
@@ -568,9 +581,11 @@ pub(crate) fn apply_field(
         Some(Strategy::Union) => quote_spanned! {ty.span()=>
             <#ty as #krate::strategy::Union>::union_items(#existing, #incoming);
         },
+        Some(Strategy::Keyed) => crate::keyed::apply(field, existing, incoming, &at, krate),
         Some(Strategy::JsonDeep | Strategy::TomlDeep) => {
             let (trait_path, _, merge, _) = trait_call(field, krate).expect("a document strategy");
-            quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming);)
+            let keys = crate::keyed::key_argument(field, krate);
+            quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming #keys);)
         }
         None => {
             let call = quote_spanned!(ty.span()=> <#ty as #krate::DeepMerge>::apply_merge(#existing, #incoming));

@@ -89,7 +89,8 @@ fn type_check(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
         Some(Strategy::Union) => quote!(#krate::strategy::Union>::union_items),
         Some(Strategy::JsonDeep) => quote!(#krate::strategy::JsonDeep>::json_deep),
         Some(Strategy::TomlDeep) => quote!(#krate::strategy::TomlDeep>::toml_deep),
-        Some(Strategy::Replace | Strategy::Keep) => return None,
+        // `keyed` names its key fields in the call; its own checks (valid.rs) already ran.
+        Some(Strategy::Replace | Strategy::Keep | Strategy::Keyed) => return None,
     };
     Some(quote_spanned!(ty.span()=> let _ = <#ty as #function;))
 }

@@ -61,8 +61,16 @@ fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
         None => Some(quote!(#krate::DeepMerge)),
         Some(Strategy::Append) => Some(quote!(#krate::strategy::Append)),
         Some(Strategy::Union) => Some(quote!(#krate::strategy::Union)),
+        Some(Strategy::JsonDeep) if crate::list_key::applies(field) => {
+            Some(quote!(#krate::strategy::json::JsonKeyed))
+        }
         Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
         Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),
+        // With the item named, the projection `Item` normalizes under the bound.
+        Some(Strategy::Keyed) => match crate::ty::list_item(field.ty) {
+            Some(item) => Some(quote!(#krate::strategy::Keyed<Item = #item>)),
+            None => Some(quote!(#krate::strategy::Keyed)),
+        },
         Some(Strategy::Replace | Strategy::Keep) => None,
     }
 }

@@ -121,6 +121,10 @@ pub(crate) fn trace_field(
             Some(Strategy::Union) => quote_spanned! {ty.span()=>
                 <#ty as #krate::strategy::Union>::trace_union(#existing, #incoming, __tracer);
             },
+            Some(Strategy::Keyed) => crate::keyed::trace(field, existing, incoming, krate),
+            Some(Strategy::JsonDeep) if crate::list_key::applies(field) => {
+                crate::list_key::trace(field, existing, incoming, krate)
+            }
             Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
                 <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
             },

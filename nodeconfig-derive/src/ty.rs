@@ -169,6 +169,20 @@ pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// `T` of `Vec<T>` or `VecDeque<T>`, looking through one `Option`: the item type of a `keyed`
+/// list, named as written so that it needs no normalizing in a generic impl.
+pub(crate) fn list_item(ty: &Type) -> Option<&Type> {
+    let list = option_inner(ty).unwrap_or(ty);
+    let (_, segment) = last_segment(list)?;
+    match (
+        segment.ident.to_string().as_str(),
+        type_arguments(segment).as_slice(),
+    ) {
+        ("Vec" | "VecDeque", [item]) => Some(item),
+        _ => None,
+    }
+}
+
 /// The shape of the type itself, looking through `Option` and `Box`.
 pub(crate) fn shape(ty: &Type) -> Shape {
     let Some((path, segment)) = last_segment(ty) else {

@@ -19,6 +19,8 @@ pub(crate) fn check(input: &Input, errors: &mut Errors) -> Vec<bool> {
         one_way_to_merge(field, errors);
         strategy_fits_type(field, errors);
         document_fields_choose_a_strategy(field, layered, errors);
+        crate::keyed::check(field, errors);
+        crate::list_key::check(field, errors);
         passed.push(errors.count() == before && !field.attrs.attr_error);
     }
     passed
@@ -63,7 +65,7 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
     let shape = ty::shape(field.ty);
     let fits = match strategy.value {
         Strategy::Replace | Strategy::Keep => true,
-        Strategy::Append => matches!(shape, Shape::List | Shape::Unknown),
+        Strategy::Append | Strategy::Keyed => matches!(shape, Shape::List | Shape::Unknown),
         Strategy::Union => matches!(shape, Shape::Set | Shape::Unknown),
         Strategy::JsonDeep => matches!(shape, Shape::Json | Shape::Document | Shape::Unknown),
         Strategy::TomlDeep => {
@@ -79,6 +81,7 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
         let accepted = match strategy.value {
             Strategy::Append => "`Vec<T>` and `VecDeque<T>`",
             Strategy::Union => "`BTreeSet<T>`, `HashSet<T>` and `IndexSet<T>`",
+            Strategy::Keyed => "`Vec<T>` and `VecDeque<T>` of records",
             Strategy::JsonDeep => {
                 "`serde_json::Value`, `serde_json::Map` and string-keyed maps of JSON values"
             }

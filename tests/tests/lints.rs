@@ -39,6 +39,23 @@ pub enum Nested {
     Unit,
 }
 
+/// An item of keyed lists.
+#[derive(DeepMerge, Debug, Default, PartialEq)]
+pub struct Entry<T> {
+    pub name: String,
+    pub kind: u8,
+    pub value: Option<T>,
+}
+
+/// Keyed lists, single and compound keys, generic items.
+#[derive(DeepMerge, Debug, Default, PartialEq)]
+pub struct Keyed<T> {
+    #[merge(strategy = "keyed", key(name, kind))]
+    pub items: Vec<Entry<T>>,
+    #[merge(strategy = "keyed", key = "name")]
+    pub optional: Option<std::collections::VecDeque<Entry<T>>>,
+}
+
 /// A tuple struct.
 #[derive(DeepMerge, Debug, Default, PartialEq)]
 pub struct Pair(pub Option<u8>, #[merge(skip)] pub u8);
@@ -74,4 +91,32 @@ fn the_lint_clean_types_merge() {
         .unwrap();
     assert_eq!(merged.highest, 5);
     assert_eq!(merged.flags, ["a"]);
+}
+
+#[test]
+fn the_lint_clean_keyed_lists_merge() {
+    let entry = |name: &str, kind, value| Entry {
+        name: name.into(),
+        kind,
+        value,
+    };
+    let mut merged = Keyed {
+        items: vec![entry("a", 1, Some(1_u8)), entry("a", 2, Some(2))],
+        optional: None,
+    };
+    merged
+        .deep_merge(Keyed {
+            items: vec![entry("a", 2, Some(3)), entry("b", 1, None)],
+            optional: Some(vec![entry("c", 0, None)].into()),
+        })
+        .unwrap();
+    assert_eq!(
+        merged.items,
+        [
+            entry("a", 1, Some(1)),
+            entry("a", 2, Some(3)),
+            entry("b", 1, None)
+        ]
+    );
+    assert_eq!(merged.optional.map(|list| list.len()), Some(1));
 }

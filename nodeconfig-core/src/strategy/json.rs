@@ -61,10 +61,12 @@ use std::mem;
 
 mod borrowed;
 mod discard;
+pub mod keyed;
 mod merge;
 
 pub use borrowed::merge_json_ref;
 use discard::drop_flat;
+pub use keyed::{JsonKeyed, ListKeys};
 use merge::merge_object;
 
 /// JSON documents that `strategy = "json_deep"` can merge, as an RFC 7396 merge patch with the

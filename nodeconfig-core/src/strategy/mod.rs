@@ -6,6 +6,7 @@
 //! | `keep` | any `T` | earlier wins (for `Option`, a later value only fills `None`) |
 //! | `append` | `Vec<T>`, `VecDeque<T>` | earlier items, then later items |
 //! | `union` | `BTreeSet<T>`, `HashSet<T>`, `IndexSet<T>` (feature `indexmap`) | earlier items, then later items not already present |
+//! | `keyed` | `Vec<T>`, `VecDeque<T>` with `T: DeepMerge` | items with the same key merge, new keys append ([`keyed`]) |
 //! | `json_deep` | `serde_json::Value`, `Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value>` | RFC 7396 merge patch, the later value being the patch |
 //! | `toml_deep` | `String` holding TOML, `toml::Table`, `toml::Value` | tables merge key by key; arrays and scalars replace |
 //!
@@ -34,6 +35,7 @@ mod append;
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub mod json;
 mod keep;
+pub mod keyed;
 mod replace;
 #[cfg(feature = "toml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
@@ -45,6 +47,7 @@ pub use append::Append;
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use json::JsonDeep;
 pub use keep::{keep, keep_option};
+pub use keyed::{ItemKey, KeyPart, Keyed, ListKey, key_part};
 pub use replace::{replace, replace_option};
 #[cfg(feature = "toml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]

@@ -1,0 +1,213 @@
+//! The prepare phase of a keyed JSON merge: every error (unknown or misplaced directives, items
+//! without their key, duplicate keys, too deep a document) is found here, reading only.
+
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use super::rules::{
+    Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive, has_directive,
+    missing_key,
+};
+use crate::MergeError;
+
+/// Checks that `patch` can be merged onto `existing` (`None`: nothing there).
+pub(super) fn value(
+    existing: Option<&Value>,
+    patch: &Value,
+    keys: &ListKeys,
+    cursor: &mut Cursor,
+) -> Result<(), MergeError> {
+    if cursor.depth() > MAX_DEPTH {
+        return Err(cursor.error(format_args!(
+            "the document nests deeper than {MAX_DEPTH} levels under a `list_key` field; flatten it, or merge the field without `list_key`"
+        )));
+    }
+    match patch {
+        Value::Object(object) => {
+            self::object(existing.and_then(Value::as_object), object, keys, cursor)
+        }
+        Value::Array(items) => list(existing, items, keys, cursor),
+        _ => Ok(()),
+    }
+}
+
+/// Checks an object patch onto `existing` (`None`: nothing, or not an object).
+pub(super) fn object(
+    existing: Option<&Map<String, Value>>,
+    patch: &Map<String, Value>,
+    keys: &ListKeys,
+    cursor: &mut Cursor,
+) -> Result<(), MergeError> {
+    let found = directive(patch).map_err(|message| cursor.error(message))?;
+    if found == Directive::Delete && cursor.path.is_empty() {
+        return Err(cursor.error(
+            "`\"$patch\": \"delete\"` cannot delete the whole document: set the field to `null` or leave it out",
+        ));
+    }
+    let existing = if found == Directive::Replace {
+        None
+    } else {
+        existing
+    };
+    members(existing, patch, keys, cursor)
+}
+
+fn members(
+    existing: Option<&Map<String, Value>>,
+    patch: &Map<String, Value>,
+    keys: &ListKeys,
+    cursor: &mut Cursor,
+) -> Result<(), MergeError> {
+    for (key, patch) in patch {
+        if key == DIRECTIVE {
+            continue;
+        }
+        let mark = cursor.enter_member(key);
+        let existing = existing.and_then(|object| object.get(key));
+        value(existing, patch, keys, cursor)?;
+        cursor.leave(mark);
+    }
+    Ok(())
+}
+
+/// A list: keyed if a `list_key` names it; any other list replaces, and must hold no directive.
+fn list(
+    existing: Option<&Value>,
+    items: &[Value],
+    keys: &ListKeys,
+    cursor: &mut Cursor,
+) -> Result<(), MergeError> {
+    let Some(members) = cursor.list_key(keys) else {
+        for (index, item) in items.iter().enumerate() {
+            if has_directive(item) {
+                let mark = cursor.enter_item(&format!("[{index}]"));
+                let error = cursor.error(
+                    "misplaced directive: `$patch` only applies in objects and in lists named by `list_key`, and this list has no `list_key`; add one for it, or remove the directive",
+                );
+                cursor.leave(mark);
+                return Err(error);
+            }
+        }
+        return Ok(());
+    };
+    let existing = existing.and_then(Value::as_array);
+    let earlier = index_earlier(existing.map_or(&[][..], Vec::as_slice), members, cursor)?;
+    let replaced = list_is_replaced(items, cursor)?;
+    let mut later: HashMap<JsonKey, usize> = HashMap::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let object = keyed_item(index, item, cursor)?;
+        if is_marker(object) {
+            continue;
+        }
+        let found = directive(object).map_err(|message| item_error(cursor, index, message))?;
+        let key = JsonKey::of(object, members)
+            .ok_or_else(|| item_error(cursor, index, missing_key(index, members)))?;
+        let segment = key.segment(members);
+        let matched = if replaced {
+            None
+        } else {
+            earlier
+                .get(&key)
+                .and_then(|&at| existing.map(|list| &list[at]))
+        };
+        match later.entry(key) {
+            Entry::Occupied(first) => {
+                let mark = cursor.enter_item(&segment);
+                let error = cursor.error(format_args!(
+                    "the later document's list has the key `{}` twice, at index {} and at index {index}: each key may occur once in a document's keyed list; merge the two items into one or remove one",
+                    &segment[1..segment.len() - 1],
+                    first.get()
+                ));
+                cursor.leave(mark);
+                return Err(error);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+        }
+        if found != Directive::Delete {
+            let mark = cursor.enter_item(&segment);
+            value(matched, item, keys, cursor)?;
+            cursor.leave(mark);
+        }
+    }
+    Ok(())
+}
+
+/// The earlier list's keys; items that are not objects, or lack their key, are kept by the
+/// merge but never matched.
+fn index_earlier<'v>(
+    items: &'v [Value],
+    members: &[&str],
+    cursor: &mut Cursor,
+) -> Result<HashMap<JsonKey<'v>, usize>, MergeError> {
+    let mut earlier = HashMap::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let Some(key) = item
+            .as_object()
+            .and_then(|object| JsonKey::of(object, members))
+        else {
+            continue;
+        };
+        if let Some(first) = earlier.get(&key) {
+            let segment = key.segment(members);
+            let mark = cursor.enter_item(&segment);
+            let error = cursor.error(format_args!(
+                "the earlier document's list has the key `{}` twice, at index {first} and at index {index}: each key may occur once in a document's keyed list; merge the two items into one or remove one",
+                &segment[1..segment.len() - 1],
+            ));
+            cursor.leave(mark);
+            return Err(error);
+        }
+        earlier.insert(key, index);
+    }
+    Ok(earlier)
+}
+
+/// `{"$patch": "replace"}` alone: the rest of the later list replaces the earlier list.
+pub(super) fn is_marker(object: &Map<String, Value>) -> bool {
+    object.len() == 1
+        && object
+            .get(DIRECTIVE)
+            .is_some_and(|value| value.as_str() == Some("replace"))
+}
+
+/// Whether the later list holds the replace marker (at most once).
+fn list_is_replaced(items: &[Value], cursor: &mut Cursor) -> Result<bool, MergeError> {
+    let mut markers = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.as_object().is_some_and(is_marker))
+        .map(|(index, _)| index);
+    let first = markers.next();
+    if let (Some(first), Some(second)) = (first, markers.next()) {
+        return Err(cursor.error(format_args!(
+            "the list holds `{{\"$patch\": \"replace\"}}` twice, at index {first} and at index {second}: one replaces the whole list; remove the other"
+        )));
+    }
+    Ok(first.is_some())
+}
+
+fn keyed_item<'v>(
+    index: usize,
+    item: &'v Value,
+    cursor: &mut Cursor,
+) -> Result<&'v Map<String, Value>, MergeError> {
+    item.as_object().ok_or_else(|| {
+        item_error(
+            cursor,
+            index,
+            format_args!(
+                "item {index} of this keyed list is not an object: a list named by `list_key` holds objects with its key members"
+            ),
+        )
+    })
+}
+
+fn item_error(cursor: &mut Cursor, index: usize, message: impl std::fmt::Display) -> MergeError {
+    let mark = cursor.enter_item(&format!("[{index}]"));
+    let error = cursor.error(message);
+    cursor.leave(mark);
+    error
+}

@@ -1,0 +1,129 @@
+//! Provenance of a keyed JSON merge: like `json_deep`'s, with list items named by key
+//! (`baseRuntimeSpec.process.rlimits[type=RLIMIT_NOFILE].soft`) and directives recorded (a
+//! deleted item or member is a deletion; a replaced object or list is set whole first).
+
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+use super::check::is_marker;
+use super::rules::{Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive};
+use crate::__private::segment_for_key;
+use crate::trace::Tracer;
+
+const STRATEGY: &str = "json_deep";
+
+/// Records what merging `patch` onto `existing` sets and deletes.
+pub(super) fn value(
+    existing: Option<&Value>,
+    patch: &Value,
+    keys: &ListKeys,
+    cursor: &mut Cursor,
+    tracer: &mut Tracer,
+) {
+    // The merge rejects deeper documents; the trace runs first and must not recurse on them.
+    if cursor.depth() > MAX_DEPTH {
+        tracer.set(STRATEGY);
+        return;
+    }
+    match patch {
+        Value::Object(object) => match directive(object) {
+            Ok(Directive::Replace) => {
+                tracer.set(STRATEGY);
+                members(None, object, keys, cursor, tracer);
+            }
+            Ok(Directive::Delete) => tracer.delete(STRATEGY),
+            _ => {
+                let existing = existing.and_then(Value::as_object);
+                if object.is_empty() || existing.is_none() {
+                    tracer.set(STRATEGY);
+                }
+                members(existing, object, keys, cursor, tracer);
+            }
+        },
+        Value::Array(items) => match cursor.list_key(keys) {
+            Some(names) => list(
+                existing.and_then(Value::as_array),
+                items,
+                names,
+                keys,
+                cursor,
+                tracer,
+            ),
+            None => tracer.set(STRATEGY),
+        },
+        _ => tracer.set(STRATEGY),
+    }
+}
+
+fn members(
+    existing: Option<&Map<String, Value>>,
+    patch: &Map<String, Value>,
+    keys: &ListKeys,
+    cursor: &mut Cursor,
+    tracer: &mut Tracer,
+) {
+    for (key, patch) in patch {
+        if key == DIRECTIVE {
+            continue;
+        }
+        let before = existing.and_then(|object| object.get(key));
+        let mark = cursor.enter_member(key);
+        let traced = tracer.enter(&segment_for_key(key));
+        if patch.is_null() {
+            if before.is_some() {
+                tracer.delete(STRATEGY);
+            }
+        } else {
+            value(before, patch, keys, cursor, tracer);
+        }
+        tracer.leave(traced);
+        cursor.leave(mark);
+    }
+}
+
+fn list(
+    existing: Option<&Vec<Value>>,
+    items: &[Value],
+    names: &[&str],
+    keys: &ListKeys,
+    cursor: &mut Cursor,
+    tracer: &mut Tracer,
+) {
+    let replaced = items
+        .iter()
+        .any(|item| item.as_object().is_some_and(is_marker));
+    if replaced || existing.is_none() {
+        tracer.set(STRATEGY);
+    }
+    let mut earlier = HashMap::new();
+    for (position, item) in existing
+        .filter(|_| !replaced)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(key) = item
+            .as_object()
+            .and_then(|object| JsonKey::of(object, names))
+        {
+            earlier.entry(key).or_insert(position);
+        }
+    }
+    for item in items {
+        let Some(object) = item.as_object().filter(|object| !is_marker(object)) else {
+            continue;
+        };
+        let Some(key) = JsonKey::of(object, names) else {
+            continue;
+        };
+        let matched = earlier
+            .get(&key)
+            .and_then(|&at| existing.map(|list| &list[at]));
+        let segment = key.segment(names);
+        let mark = cursor.enter_item(&segment);
+        let traced = tracer.enter(&segment);
+        value(matched, item, keys, cursor, tracer);
+        tracer.leave(traced);
+        cursor.leave(mark);
+    }
+}

@@ -1,0 +1,9 @@
+use nodeconfig_core::DeepMerge;
+
+#[derive(DeepMerge)]
+struct Gateway {
+    #[merge(strategy = "keyed", key = "len")]
+    name: String,
+}
+
+fn main() {}
