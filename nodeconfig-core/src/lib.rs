@@ -79,7 +79,8 @@ pub use crate::error::{MergeError, ParseLocation, Side};
 /// | `strategy = "replace"` | later replaces (an `Option` field: only a later `Some` does) |
 /// | `strategy = "keep"` | earlier wins (an `Option` field: a later value only fills `None`) |
 /// | `strategy = "append"` | `Vec`/`VecDeque`: earlier items, then later items |
-/// | `strategy = "json_deep"` | RFC 7396 JSON merge patch (feature `json`) |
+/// | `strategy = "json_deep"` | RFC 7396 JSON merge patch, a final document (feature `json`) |
+/// | `strategy = "merge_patch"` | JSON merge patches merged into one, deletions kept (feature `json`) |
 /// | `strategy = "toml_deep"` | TOML tables merged key by key (feature `toml`) |
 /// | `with = "path::to::fn"` | a `fn(&mut T, T) -> Result<(), MergeError>` |
 /// | `skip` | the field keeps its earlier value |

@@ -11,7 +11,14 @@ use crate::suggest::nearest;
 
 const CONTAINER_KEYS: &[&str] = &["crate", "bound"];
 const FIELD_KEYS: &[&str] = &["strategy", "with", "skip"];
-pub(crate) const STRATEGIES: &[&str] = &["replace", "keep", "append", "json_deep", "toml_deep"];
+pub(crate) const STRATEGIES: &[&str] = &[
+    "replace",
+    "keep",
+    "append",
+    "json_deep",
+    "merge_patch",
+    "toml_deep",
+];
 
 /// A built-in strategy named by `strategy = "..."`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +27,8 @@ pub(crate) enum Strategy {
     Keep,
     Append,
     JsonDeep,
+    /// JSON merge patches merged into one patch, deletions kept.
+    MergePatch,
     TomlDeep,
 }
 
@@ -30,6 +39,7 @@ impl Strategy {
             "keep" => Strategy::Keep,
             "append" => Strategy::Append,
             "json_deep" => Strategy::JsonDeep,
+            "merge_patch" => Strategy::MergePatch,
             "toml_deep" => Strategy::TomlDeep,
             _ => return None,
         })
@@ -41,6 +51,7 @@ impl Strategy {
             Strategy::Keep => "keep",
             Strategy::Append => "append",
             Strategy::JsonDeep => "json_deep",
+            Strategy::MergePatch => "merge_patch",
             Strategy::TomlDeep => "toml_deep",
         }
     }

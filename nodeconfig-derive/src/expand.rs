@@ -407,7 +407,7 @@ fn prepare_field_used(field: &Field) -> bool {
         && field.attrs.with.is_none()
         && matches!(
             field.attrs.strategy.as_ref().map(|strategy| strategy.value),
-            None | Some(Strategy::JsonDeep | Strategy::TomlDeep)
+            None | Some(Strategy::JsonDeep | Strategy::MergePatch | Strategy::TomlDeep)
         )
 }
 
@@ -427,6 +427,12 @@ fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, I
             Ident::new("prepare_json_deep", span),
             Ident::new("json_deep", span),
             Ident::new("prepare_new_json_deep", span),
+        )),
+        Some(Strategy::MergePatch) => Some((
+            quote!(#krate::strategy::MergePatch),
+            Ident::new("prepare_merge_patch", span),
+            Ident::new("merge_patch", span),
+            Ident::new("prepare_new_merge_patch", span),
         )),
         Some(Strategy::TomlDeep) => Some((
             quote!(#krate::strategy::TomlDeep),
@@ -514,7 +520,7 @@ fn apply_field(
         Some(Strategy::Append) => quote_spanned! {ty.span()=>
             <#ty as #krate::strategy::Append>::append_items(#existing, #incoming);
         },
-        Some(Strategy::JsonDeep | Strategy::TomlDeep) => {
+        Some(Strategy::JsonDeep | Strategy::MergePatch | Strategy::TomlDeep) => {
             let (trait_path, _, merge, _) = trait_call(field, krate).expect("a document strategy");
             quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming);)
         }

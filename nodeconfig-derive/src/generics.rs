@@ -61,6 +61,7 @@ fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
         None => Some(quote!(#krate::DeepMerge)),
         Some(Strategy::Append) => Some(quote!(#krate::strategy::Append)),
         Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
+        Some(Strategy::MergePatch) => Some(quote!(#krate::strategy::MergePatch)),
         Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),
         Some(Strategy::Replace | Strategy::Keep) => None,
     }

@@ -57,7 +57,9 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
     let fits = match strategy.value {
         Strategy::Replace | Strategy::Keep => true,
         Strategy::Append => matches!(shape, Shape::List | Shape::Unknown),
-        Strategy::JsonDeep => matches!(shape, Shape::Json | Shape::Document | Shape::Unknown),
+        Strategy::JsonDeep | Strategy::MergePatch => {
+            matches!(shape, Shape::Json | Shape::Document | Shape::Unknown)
+        }
         Strategy::TomlDeep => {
             matches!(
                 shape,
@@ -70,7 +72,7 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
         let ty = ty::display(field.ty);
         let accepted = match strategy.value {
             Strategy::Append => "`Vec<T>` and `VecDeque<T>`",
-            Strategy::JsonDeep => {
+            Strategy::JsonDeep | Strategy::MergePatch => {
                 "`serde_json::Value`, `serde_json::Map` and string-keyed maps of JSON values"
             }
             _ => "`String` (TOML text), `toml::Table` and `toml::Value`",

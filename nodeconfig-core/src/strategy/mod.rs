@@ -5,14 +5,15 @@
 //! | `replace` | any `T` | later replaces (for `Option`, only a later `Some` replaces) |
 //! | `keep` | any `T` | earlier wins (for `Option`, a later value only fills `None`) |
 //! | `append` | `Vec<T>`, `VecDeque<T>` | earlier items, then later items |
-//! | `json_deep` | `serde_json::Value`, `Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value>` | RFC 7396 merge patch, the later value being the patch |
+//! | `json_deep` | `serde_json::Value`, `Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value>` | RFC 7396 merge patch, the later value being the patch; a final document, no `null` survives |
+//! | `merge_patch` | the types `json_deep` takes | the layers are RFC 7396 patches merged into one patch: `null` deletions are kept, so applying the result equals applying the layers one by one |
 //! | `toml_deep` | `String` holding TOML, `toml::Table`, `toml::Value` | tables merge key by key; arrays and scalars replace |
 //!
 //! Every strategy also takes `Option` of the types it takes: a later `None` keeps the earlier
 //! value and an earlier `None` is treated as absent.
 //!
 //! `replace` and `keep` are plain functions because they fit every type. The strategies that fit
-//! only some types are traits ([`Append`], [`JsonDeep`], [`TomlDeep`]), so that a field of another
+//! only some types are traits ([`Append`], [`JsonDeep`], [`MergePatch`], [`TomlDeep`]), so that a field of another
 //! type fails to compile with a message naming the types that fit. They can be called directly
 //! too:
 //!
@@ -41,7 +42,7 @@ pub mod toml;
 pub use append::Append;
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
-pub use json::JsonDeep;
+pub use json::{JsonDeep, MergePatch};
 pub use keep::{keep, keep_option};
 pub use replace::{replace, replace_option};
 #[cfg(feature = "toml")]
