@@ -63,8 +63,8 @@
 //!
 //! ```text
 //! # spec.cluster.name                                "test-cluster"                            userdata.mime part 1  replace
-//! # spec.containerd.baseRuntimeSpec.process.rlimits  [{"type":"RLIMIT_NOFILE","soft":1024,"h…  userdata.mime part 2  json_deep
-//! # spec.kubelet.config.maxPods                      42                                        userdata.mime part 2  json_deep  overrides part 1
+//! # spec.containerd.baseRuntimeSpec.process.rlimits  [{"type":"RLIMIT_NOFILE","soft":1024,"h…  userdata.mime part 2  merge_patch
+//! # spec.kubelet.config.maxPods                      42                                        userdata.mime part 2  merge_patch  overrides part 1
 //! ```
 //!
 //! Leaves inside documents are paths of their own: JSON keys in `baseRuntimeSpec` and
@@ -123,6 +123,7 @@ pub mod validate;
 
 mod error;
 mod limits;
+mod numbers;
 mod source;
 
 pub use crate::error::{Error, ErrorKind};
@@ -184,11 +185,16 @@ pub fn to_yaml(config: &NodeConfig) -> Result<String, Error> {
     // Long one-line strings (kubelet flags) stay on one line instead of folding with `>-`;
     // multi-line ones (containerd TOML) still use `|`.
     options.folded_wrap_chars = usize::MAX;
-    serde_saphyr::to_string_with_options(config, options).map_err(|error| {
+    let cannot = |error: &dyn std::fmt::Display| {
         Error::new(
             ErrorKind::Render,
             format_args!("cannot write YAML: {error}"),
         )
+    };
+    // Through a JSON value, so that every number is written exactly as read (crate::numbers).
+    let value = serde_json::to_value(config).map_err(|error| cannot(&error))?;
+    numbers::to_yaml_exact(&value, |view| {
+        serde_saphyr::to_string_with_options(view, options.clone()).map_err(|error| cannot(&error))
     })
 }
 

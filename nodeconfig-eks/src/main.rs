@@ -24,12 +24,12 @@ Exit status: 0 success, 1 invalid input, 2 usage error.";
 const MERGE_AFTER_HELP: &str = "\
 --explain prints, after the merged YAML, one comment line per leaf value:
   # PATH  VALUE  SOURCE  STRATEGY  overrides EARLIER-SOURCES
-  # spec.kubelet.config.maxPods  42  userdata.mime part 2  json_deep  overrides part 1
+  # spec.kubelet.config.maxPods  42  userdata.mime part 2  merge_patch  overrides part 1
 PATH starts at the document (apiVersion and kind included); inside baseRuntimeSpec and
 kubelet.config it goes on as JSON keys, inside containerd.config as TOML keys, and each
 appended kubelet.flags item is a leaf of its own (flags[1]). VALUE is compact JSON, cut
 with … past 40 characters, or (deleted) for a key removed by a JSON null. SOURCE is the
-input that last set it; STRATEGY its merge rule (replace, append, json_deep, toml_deep);
+input that last set it; STRATEGY its merge rule (replace, append, merge_patch, toml_deep);
 overrides lists the earlier inputs it replaced (same file: by part alone). The output stays
 valid YAML.
 

@@ -2,6 +2,7 @@
 //! and typed reading that reports unknown fields as warnings.
 
 use crate::model::{API_VERSION, KIND, NodeConfig};
+use crate::numbers::YamlNode;
 use crate::{Error, ErrorKind, Limits, Source, Warning};
 use serde_json::Value;
 
@@ -11,13 +12,18 @@ pub(crate) fn parse_documents(text: &str, limits: &Limits) -> Result<Vec<Value>,
     if text.trim_start().starts_with('{') {
         return parse_json(text, limits).map(|value| vec![value]);
     }
-    let documents: Vec<Value> =
+    // Read with spans, so that numbers keep their text (crate::numbers).
+    let documents: Vec<YamlNode> =
         serde_saphyr::from_multiple_with_options(text, yaml_options(limits))
             .map_err(|error| yaml_error(error, limits))?;
-    Ok(documents
-        .into_iter()
-        .filter(|document| !document.is_null())
-        .collect())
+    let mut values = Vec::with_capacity(documents.len());
+    for document in documents {
+        let document = document.into_json(text)?;
+        if !document.is_null() {
+            values.push(document);
+        }
+    }
+    Ok(values)
 }
 
 fn parse_json(text: &str, limits: &Limits) -> Result<Value, Error> {
@@ -77,6 +83,9 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
     budget.max_total_scalar_bytes = limits.max_input_bytes;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // `1e400` reaches the reader as an infinite f64 and keeps its text (crate::numbers);
+    // `.inf` and `.nan` are refused there.
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     options.alias_limits.max_total_replayed_events = limits.max_yaml_events;
     options
 }
