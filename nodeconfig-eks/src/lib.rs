@@ -115,6 +115,7 @@
 //! documents go through the same typed reading (with unknown-field warnings and error paths);
 //! integers stay exact on the way (`u64::MAX` included).
 
+pub mod containerd;
 pub mod explain;
 pub mod model;
 pub mod read;
@@ -122,6 +123,7 @@ pub mod render;
 pub mod validate;
 
 mod error;
+mod kubelet;
 mod limits;
 mod numbers;
 mod source;

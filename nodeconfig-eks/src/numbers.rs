@@ -214,10 +214,7 @@ fn written_as_is(number: &Number) -> Option<Result<u64, i64>> {
     if let Some(unsigned) = number.as_u64().filter(|n| n.to_string() == text) {
         return Some(Ok(unsigned));
     }
-    number
-        .as_i64()
-        .filter(|n| n.to_string() == text)
-        .map(Err)
+    number.as_i64().filter(|n| n.to_string() == text).map(Err)
 }
 
 /// The text of every number [`written_as_is`] rejects, in the order [`YamlView`] meets them.
