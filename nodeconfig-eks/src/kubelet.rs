@@ -84,7 +84,7 @@ mod tests {
         let error = check_integer_fields(&config, "spec.kubelet.config").unwrap_err();
         assert_eq!(
             error.to_string(),
-            "spec.kubelet.config.maxPods: 1e400 does not fit kubelet's int32 field; write a \
+            "spec.kubelet.config.maxPods: 1e+400 does not fit kubelet's int32 field; write a \
              whole number from -2147483648 to 2147483647"
         );
         let config: Map<String, Value> =
