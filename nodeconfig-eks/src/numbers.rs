@@ -130,25 +130,24 @@ impl YamlNode {
             Node::String(value) => Value::String(value),
             Node::Number(parsed) => {
                 let span = defined.span();
-                let written = span
+                let text = span
                     .byte_offset()
                     .zip(span.byte_len())
                     .and_then(|(start, len)| {
                         let start = usize::try_from(start).ok()?;
                         source.get(start..start.checked_add(usize::try_from(len).ok()?)?)
-                    })
-                    .and_then(json_number);
-                match written.or(parsed) {
+                    });
+                match text.and_then(json_number).or(parsed) {
                     Some(number) => Value::Number(number),
                     None => {
                         return Err(Error::new(
                             ErrorKind::Syntax,
                             format_args!(
-                                "is not valid YAML here: the number at line {}, column {} is \
-                                 infinite or not a number, which JSON cannot hold; write a \
-                                 finite number",
+                                "line {}, column {}: `{}` is infinite or not a number, which a \
+                                 JSON document cannot hold; write a finite number",
                                 defined.line(),
-                                defined.column()
+                                defined.column(),
+                                text.unwrap_or("this number").trim()
                             ),
                         ));
                     }
