@@ -225,6 +225,43 @@ fn tracing_shows_each_deletion() {
     assert_eq!(provenance.source(origin.layer), &"user");
 }
 
+/// `merge_patch` derives on every type it takes, and `Option` of each.
+#[test]
+fn every_accepted_type_merges_through_the_derive() {
+    use std::collections::{BTreeMap, HashMap};
+
+    #[derive(DeepMerge, Default, Debug, PartialEq)]
+    struct Patches {
+        #[merge(strategy = "merge_patch")]
+        value: Value,
+        #[merge(strategy = "merge_patch")]
+        map: Map<String, Value>,
+        #[merge(strategy = "merge_patch")]
+        btree: Option<BTreeMap<String, Value>>,
+        #[merge(strategy = "merge_patch")]
+        hash: HashMap<String, Value>,
+    }
+
+    let layer = |patch: Value| {
+        let Value::Object(members) = patch.clone() else {
+            unreachable!("an object literal")
+        };
+        Patches {
+            value: patch,
+            map: members.clone(),
+            btree: Some(members.clone().into_iter().collect()),
+            hash: members.into_iter().collect(),
+        }
+    };
+    let merged = merge_all([
+        layer(json!({"a": 1, "b": {"c": 2}})),
+        layer(json!({"a": null, "b": {"d": null}})),
+    ])
+    .unwrap();
+    let expected = layer(json!({"a": null, "b": {"c": 2, "d": null}}));
+    assert_eq!(merged, expected);
+}
+
 #[test]
 fn composable_examples() {
     assert!(composable(
