@@ -58,10 +58,14 @@
 //! - without `arbitrary_precision`, every integer that fits `u64` or `i64` is exact
 //!   (`18446744073709551615`, `RLIM_INFINITY` in an OCI runtime spec, and
 //!   `-9223372036854775808`); any other number is an `f64`: `18446744073709551616` becomes
-//!   `1.8446744073709552e19`, `0.1000000000000000055511151231257827` becomes `0.1`, `-0`
-//!   becomes `-0.0`, and serde_json rejects `1e400` when parsing;
+//!   `1.8446744073709552e+19`, `0.1000000000000000055511151231257827` becomes `0.1`, `-0`
+//!   becomes `-0.0`, `1e-400` becomes `0.0`, and serde_json rejects `1e400` when parsing;
 //! - with `arbitrary_precision`, every number keeps the text it was parsed from, of any size or
-//!   precision (`123456789012345678901234567890`, `1e-400`, `-0`), and writes it back as is.
+//!   precision (`123456789012345678901234567890`, `0.1000000000000000055511151231257827`,
+//!   `1e-400`, `-0`), and writes it back as is; serde_json's parser spells an exponent as
+//!   `e+`/`e-` (`1E400` is kept as `1e+400`, the same number). Deserializing such a value
+//!   into a typed field converts it (serde_json hands `-0` to a visitor as the integer `0`):
+//!   keep documents as `Value`s, as this crate does, to keep their text.
 //!
 //! Either way the merge adds no rounding of its own. nodeadm, the Go agent this crate's
 //! semantics come from, decodes documents into `float64` before merging, so it turns
@@ -602,6 +606,51 @@ mod tests {
             assert_eq!(keys, ["z", "m", "b", "c"]);
         } else {
             assert_eq!(keys, ["b", "c", "m", "z"]);
+        }
+    }
+
+    /// What the module docs promise for numbers, in the build's configuration: CI runs this
+    /// with serde_json's `arbitrary_precision` off (`-p nodeconfig-core`) and on (the
+    /// workspace, and `--features arbitrary_precision`).
+    #[test]
+    fn numbers_are_kept_as_documented() {
+        let arbitrary_precision = serde_json::from_str::<Value>("1e400").is_ok();
+        let written = [
+            "18446744073709551615",
+            "-9223372036854775808",
+            "18446744073709551616",
+            "123456789012345678901234567890",
+            "-18446744073709551615",
+            "0.1000000000000000055511151231257827",
+            "-0",
+            "1e-400",
+        ];
+        let expected: [&str; 8] = if arbitrary_precision {
+            written
+        } else {
+            [
+                "18446744073709551615",
+                "-9223372036854775808",
+                "1.8446744073709552e+19",
+                "1.2345678901234568e+29",
+                "-1.8446744073709552e+19",
+                "0.1",
+                "-0.0",
+                "0.0",
+            ]
+        };
+        for (written, expected) in written.into_iter().zip(expected) {
+            let layer: Value = serde_json::from_str(&format!(r#"{{"n": {written}}}"#))
+                .expect("a JSON number");
+            let mut deep = json!({"n": 1, "m": 2});
+            deep.json_deep(layer.clone());
+            let mut patch = json!({"n": 1});
+            patch.merge_patch(layer.clone());
+            let mut absent = None;
+            absent.json_deep(Some(layer));
+            for merged in [&deep, &patch, absent.as_ref().expect("set")] {
+                assert_eq!(merged["n"].to_string(), expected, "{written}");
+            }
         }
     }
 
