@@ -79,9 +79,10 @@
 //! | case | nodeadm | nodeconfig |
 //! | --- | --- | --- |
 //! | a later `enableOutpost: false` over an earlier `true` | keeps `true` (mergo skips zero values) | `false` wins: a later value always wins |
-//! | numbers in `baseRuntimeSpec`, `kubelet.config` | decoded as `float64`: `18446744073709551615` (RLIMIT_INFINITY) becomes `18446744073709552000` | kept exactly as written |
+//! | numbers in `baseRuntimeSpec`, `kubelet.config` | decoded as `float64`: `18446744073709551615` (RLIMIT_INFINITY) becomes `18446744073709552000` | kept exactly as written, of any size or precision, from JSON and YAML |
 //! | `null` in `baseRuntimeSpec`, `kubelet.config` | no way to remove a key an earlier document set | deletes the key (RFC 7396 merge patch) |
 //! | `containerd.config` | merged as data and re-encoded: comments, order and quoting lost | the earlier document's text kept for everything the later one does not change |
+//! | a `containerd.config` whose `version` is not the template's | merged into it: a file with `version = 3` and version 2 tables | an error naming the part and both versions (`render --containerd-version`) |
 //! | `baseRuntimeSpec` in later documents | dropped until amazon-eks-ami PR 2003 | merged like every field |
 //! | unknown fields (`clusterEndpoint`) | silently ignored | a warning naming the path and the source |
 //! | a broken `containerd.config` | reported when containerd's config is written | reported when read, naming the MIME part |
@@ -112,8 +113,10 @@
 //! maintained, pure Rust, parses without building an intermediate tree, and has budgets built in
 //! (aliases, events, depth, documents), which is what stops a YAML alias bomb. YAML is read into
 //! a `serde_json::Value` first, as nodeadm converts YAML to JSON, so that YAML and JSON
-//! documents go through the same typed reading (with unknown-field warnings and error paths);
-//! integers stay exact on the way (`u64::MAX` included).
+//! documents go through the same typed reading (with unknown-field warnings and error paths).
+//! Every YAML node is read with its source span, so each number keeps the text it was written
+//! with (`18446744073709551616` is not rounded through `f64`), and YAML output writes each number
+//! back as that text.
 
 pub mod containerd;
 pub mod explain;

@@ -640,8 +640,8 @@ mod tests {
             ]
         };
         for (written, expected) in written.into_iter().zip(expected) {
-            let layer: Value = serde_json::from_str(&format!(r#"{{"n": {written}}}"#))
-                .expect("a JSON number");
+            let layer: Value =
+                serde_json::from_str(&format!(r#"{{"n": {written}}}"#)).expect("a JSON number");
             let mut deep = json!({"n": 1, "m": 2});
             deep.json_deep(layer.clone());
             let mut patch = json!({"n": 1});
