@@ -1,47 +1,5 @@
-//! `strategy = "merge_patch"`: the layers are RFC 7396 merge patches that will be applied later,
-//! onto a base the layers do not contain, and the merged value is itself such a patch.
-//!
-//! nodeadm applies `containerd.baseRuntimeSpec` onto its default OCI runtime spec and
-//! `kubelet.config` onto the kubelet configuration it generates; neither base is in the
-//! NodeConfig layers. A `null` in a later layer ("drop the default rlimits") must therefore
-//! survive the merge of the layers, so that it still deletes when the merged patch is applied.
-//! `json_deep` cannot do that: it gives a final document, in which no `null` survives.
-//!
-//! Merging the later patch `q` into the earlier patch `p` (RFC 7396 section 2 read for two
-//! patches instead of a target and a patch):
-//!
-//! - `q` not an object: the result is `q` (a non-object patch replaces whatever it meets);
-//! - `q` an object and `p` an object: key by key, recursively; a `null` member of `q` stays in
-//!   the result as a deletion; a key only `p` has is kept;
-//! - `q` an object and `p` not an object (or absent): the result is `q`, `null` members
-//!   included.
-//!
-//! So `apply(base, merged)` equals applying the layers one by one onto `base`, for every base,
-//! except where RFC 7396 itself cannot compose: a non-object patch (`null`, a scalar, an array)
-//! followed by an object patch at the same place. Applied one by one, the object then lands on
-//! the non-object and starts from nothing; no merge patch can say "replace with this object",
-//! so the merged patch (the later object, its deletions kept) is merged into whatever the base
-//! holds there. Where the base holds no object at that place, the results are equal.
-//!
-//! ```
-//! use nodeconfig_core::strategy::MergePatch;
-//! use nodeconfig_core::strategy::json::merge_json_ref;
-//! use serde_json::json;
-//!
-//! let mut layers = json!({"process": {"cwd": "/"}});
-//! layers.merge_patch(json!({"process": {"rlimits": null}}));
-//! assert_eq!(layers, json!({"process": {"cwd": "/", "rlimits": null}}));
-//!
-//! // The merged patch, applied onto the default spec, deletes the default rlimits.
-//! let mut spec = json!({"process": {"rlimits": [{"type": "RLIMIT_NOFILE"}], "cwd": "/tmp"}});
-//! merge_json_ref(&mut spec, &layers);
-//! assert_eq!(spec, json!({"process": {"cwd": "/"}}));
-//! ```
-//!
-//! Like `json_deep`: values are moved, never converted, so numbers stay exactly as they were
-//! read (see [the `json` module](super#numbers)); the walk uses an explicit stack, so a patch
-//! nested a million levels deep merges on a 2 MiB thread; a merge cannot fail
-//! (`NEEDS_PREPARE = false`), so it is atomic; tracing records a `null` member as a deletion.
+//! `strategy = "merge_patch"`: layers that are RFC 7396 merge patches, merged into one patch
+//! that keeps its deletions (the rules are on [`MergePatch`]).
 
 use crate::MergeError;
 use crate::trace::Tracer;
@@ -56,8 +14,51 @@ use super::discard::Discarded;
 /// The strategy name tracing reports.
 const STRATEGY: &str = "merge_patch";
 
-/// JSON merge patches that `strategy = "merge_patch"` merges into one patch (see the
-/// [module docs](self) for the rules and the one case RFC 7396 cannot compose).
+/// `strategy = "merge_patch"`: the layers are RFC 7396 merge patches that will be applied
+/// later, onto a base the layers do not contain, and the merged value is itself such a patch.
+///
+/// nodeadm applies `containerd.baseRuntimeSpec` onto its default OCI runtime spec and
+/// `kubelet.config` onto the kubelet configuration it generates; neither base is in the
+/// NodeConfig layers. A `null` in a later layer ("drop the default rlimits") must therefore
+/// survive the merge of the layers, so that it still deletes when the merged patch is applied.
+/// `json_deep` cannot do that: it gives a final document, in which no `null` survives.
+///
+/// Merging the later patch `q` into the earlier patch `p` (RFC 7396 section 2 read for two
+/// patches instead of a target and a patch):
+///
+/// - `q` not an object: the result is `q` (a non-object patch replaces whatever it meets);
+/// - `q` an object and `p` an object: key by key, recursively; a `null` member of `q` stays in
+///   the result as a deletion; a key only `p` has is kept;
+/// - `q` an object and `p` not an object (or absent): the result is `q`, `null` members
+///   included.
+///
+/// So `apply(base, merged)` equals applying the layers one by one onto `base`, for every base,
+/// except where RFC 7396 itself cannot compose: a non-object patch (`null`, a scalar, an array)
+/// followed by an object patch at the same place. Applied one by one, the object then lands on
+/// the non-object and starts from nothing; no merge patch can say "replace with this object",
+/// so the merged patch (the later object, its deletions kept) is merged into whatever the base
+/// holds there. Where the base holds no object at that place, the results are equal.
+///
+/// ```
+/// use nodeconfig_core::strategy::MergePatch;
+/// use nodeconfig_core::strategy::json::merge_json_ref;
+/// use serde_json::json;
+///
+/// let mut layers = json!({"process": {"cwd": "/"}});
+/// layers.merge_patch(json!({"process": {"rlimits": null}}));
+/// assert_eq!(layers, json!({"process": {"cwd": "/", "rlimits": null}}));
+///
+/// // The merged patch, applied onto the default spec, deletes the default rlimits.
+/// let mut spec = json!({"process": {"rlimits": [{"type": "RLIMIT_NOFILE"}], "cwd": "/tmp"}});
+/// merge_json_ref(&mut spec, &layers);
+/// assert_eq!(spec, json!({"process": {"cwd": "/"}}));
+/// ```
+///
+/// Like `json_deep`: values are moved, never converted, so numbers stay exactly as they were
+/// read (see [the `json` module](crate::strategy::json#numbers)); the walk uses an explicit
+/// stack, so a patch nested a million levels deep merges on a 2 MiB thread; a merge cannot
+/// fail (`NEEDS_PREPARE = false`), so it is atomic; tracing records a `null` member as a
+/// deletion.
 ///
 /// Implemented for the types `json_deep` takes: `serde_json::Value`,
 /// `serde_json::Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value, S>`,
