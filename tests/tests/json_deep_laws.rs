@@ -168,12 +168,14 @@ proptest! {
         prop_assert_eq!(&borrowed, &expected);
         prop_assert_eq!(borrowed.to_string(), expected.to_string());
 
+        // An `Option` holds no `null` document: a `null` result is `None`.
+        let some = |document: Value| (!document.is_null()).then_some(document);
         let mut optional = Some(target.clone());
         optional.json_deep(Some(patch.clone()));
-        prop_assert_eq!(optional.as_ref(), Some(&expected));
+        prop_assert_eq!(optional, some(expected.clone()));
         let mut absent: Option<Value> = None;
         absent.json_deep(Some(patch.clone()));
-        prop_assert_eq!(absent, Some(reference_merge(Value::Null, patch.clone())));
+        prop_assert_eq!(absent, some(reference_merge(Value::Null, patch.clone())));
     }
 
     /// The map types that take `json_deep` agree with the reference on object documents.
@@ -400,5 +402,57 @@ fn a_null_never_survives_whatever_came_before() {
     assert_eq!(
         merged_document(vec![layer(json!({"cwd": "/"})), layer(Value::Null)]),
         None
+    );
+}
+
+/// The other places a document lands where nothing was: a new map key and another enum
+/// variant lose their `null` members too.
+#[test]
+fn nulls_go_at_a_new_key_and_in_another_variant() {
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    #[derive(DeepMerge, Debug, PartialEq)]
+    enum Runtime {
+        Runc {
+            #[merge(strategy = "json_deep")]
+            spec: Value,
+        },
+        Kata {
+            #[merge(strategy = "json_deep")]
+            spec: Value,
+        },
+    }
+    impl Default for Runtime {
+        fn default() -> Self {
+            Runtime::Runc { spec: Value::Null }
+        }
+    }
+
+    let patch = json!({"rlimits": null, "cwd": "/"});
+    let merged: BTreeMap<String, Containerd> = merge_all([
+        BTreeMap::new(),
+        BTreeMap::from([(
+            "runc".to_owned(),
+            Containerd {
+                base_runtime_spec: Some(patch.clone()),
+            },
+        )]),
+    ])
+    .unwrap();
+    assert_eq!(merged["runc"].base_runtime_spec, Some(json!({"cwd": "/"})));
+
+    let merged = merge_all([
+        Runtime::Runc {
+            spec: json!({"a": 1}),
+        },
+        Runtime::Kata { spec: patch },
+    ])
+    .unwrap();
+    assert_eq!(
+        merged,
+        Runtime::Kata {
+            spec: json!({"cwd": "/"})
+        }
     );
 }
