@@ -225,6 +225,31 @@ fn tracing_shows_each_deletion() {
     assert_eq!(provenance.source(origin.layer), &"user");
 }
 
+/// A merge that fails at another field leaves a `merge_patch` field as it was.
+#[test]
+fn a_failed_merge_leaves_the_patch_unchanged() {
+    #[derive(DeepMerge, Default, Debug, Clone, PartialEq)]
+    struct Containerd {
+        #[merge(strategy = "merge_patch")]
+        base_runtime_spec: Option<Value>,
+        #[merge(strategy = "toml_deep")]
+        config: Option<String>,
+    }
+
+    let mut existing = Containerd {
+        base_runtime_spec: Some(json!({"process": {"cwd": "/"}})),
+        config: Some("[grpc]\n".into()),
+    };
+    let before = existing.clone();
+    let broken = Containerd {
+        base_runtime_spec: Some(json!({"process": {"rlimits": null}})),
+        config: Some("[grpc".into()),
+    };
+    let error = existing.deep_merge(broken).unwrap_err();
+    assert_eq!(error.path(), "config");
+    assert_eq!(existing, before);
+}
+
 /// `merge_patch` derives on every type it takes, and `Option` of each.
 #[test]
 fn every_accepted_type_merges_through_the_derive() {

@@ -172,7 +172,8 @@ pub trait JsonDeep: Sized {
 
     /// The phase for a document with nothing before it: the document is the patch applied to
     /// nothing, so its `null` members go, at every depth outside arrays (RFC 7396 section 2,
-    /// a patch onto a non-object target). The implementations here never fail.
+    /// a patch onto a non-object target). The implementations here do that and never fail; the
+    /// default, for an implementation of your own, does nothing.
     ///
     /// ```
     /// use nodeconfig_core::strategy::JsonDeep;
@@ -183,7 +184,10 @@ pub trait JsonDeep: Sized {
     /// assert_eq!(first_layer, json!({"cwd": "/", "env": [null]}));
     /// # Ok::<(), nodeconfig_core::MergeError>(())
     /// ```
-    fn prepare_new_json_deep(incoming: &mut Self) -> Result<(), MergeError>;
+    fn prepare_new_json_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
 
     /// Whether this document is JSON `null` as a whole: as a patch it deletes the whole
     /// document, so an `Option` field becomes `None`. `false` except for a `Value::Null`.
