@@ -13,13 +13,15 @@
 //! Contestants: `json_deep` (consumes its patch, so it frees what it does not move in),
 //! `merge_json_ref` (`nodeconfig_core::strategy::json::merge_json_ref`, which borrows the patch
 //! like `json_patch::merge`: freeing it is left out), `json_patch` (borrows the patch),
-//! `json_patch_and_drop` (the same work as `json_deep`: the patch is freed too).
+//! `json_patch_and_drop` (the same work as `json_deep`: the patch is freed too), and
+//! `merge_patch` (`strategy = "merge_patch"`: the same patch merged into the document as into
+//! an earlier patch, deletions kept).
 
 #[path = "../benches/json_inputs/mod.rs"]
 mod json_inputs;
 
-use nodeconfig_core::strategy::JsonDeep;
 use nodeconfig_core::strategy::json::merge_json_ref;
+use nodeconfig_core::strategy::{JsonDeep, MergePatch};
 use serde_json::Value;
 use std::hint::black_box;
 
@@ -27,6 +29,13 @@ use std::hint::black_box;
 fn count_json_deep(documents: &mut [Value], patches: Vec<Value>) {
     for (document, patch) in documents.iter_mut().zip(patches) {
         document.json_deep(black_box(patch));
+    }
+}
+
+#[inline(never)]
+fn count_merge_patch(documents: &mut [Value], patches: Vec<Value>) {
+    for (document, patch) in documents.iter_mut().zip(patches) {
+        document.merge_patch(black_box(patch));
     }
 }
 
@@ -54,7 +63,7 @@ fn count_json_patch_and_drop(documents: &mut [Value], patches: Vec<Value>) {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: json_deep_instructions json_deep|merge_json_ref|json_patch|json_patch_and_drop runtime_spec|1mb [ITERATIONS]";
+    let usage = "usage: json_deep_instructions json_deep|merge_patch|merge_json_ref|json_patch|json_patch_and_drop runtime_spec|1mb [ITERATIONS]";
     let (Some(contestant), Some(input)) = (args.next(), args.next()) else {
         eprintln!("{usage}");
         std::process::exit(2);
@@ -74,6 +83,7 @@ fn main() {
     let patches = vec![patch; iterations];
     match contestant.as_str() {
         "json_deep" => count_json_deep(&mut documents, patches),
+        "merge_patch" => count_merge_patch(&mut documents, patches),
         "merge_json_ref" => {
             count_merge_json_ref(&mut documents, &patches);
             drop(patches);

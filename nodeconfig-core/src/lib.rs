@@ -99,7 +99,8 @@ pub use crate::layer::{Layered, Setting};
 /// | `strategy = "union"` | `BTreeSet`/`HashSet`/`IndexSet`: earlier items, then later items not already present |
 /// | `strategy = "keyed", key = "name"` or `key(a, b)` | `Vec`/`VecDeque` of `DeepMerge` items merged by key ([`strategy::keyed`]) |
 /// | `list_key(path = "a.b", key = "k")` | beside `json_deep`, repeatable: the array at `path` merges by key, with `$patch` directives (`strategy::json::JsonKeyed`) |
-/// | `strategy = "json_deep"` | RFC 7396 JSON merge patch (feature `json`) |
+/// | `strategy = "json_deep"` | RFC 7396 JSON merge patch, a final document (feature `json`) |
+/// | `strategy = "merge_patch"` | JSON merge patches merged into one, deletions kept (feature `json`) |
 /// | `strategy = "toml_deep"` | TOML tables merged key by key (feature `toml`) |
 /// | `with = "path::to::fn"` | a `fn(&mut T, T) -> Result<(), MergeError>` |
 /// | `skip` | the field keeps its earlier value |

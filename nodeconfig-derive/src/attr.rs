@@ -18,6 +18,7 @@ pub(crate) const STRATEGIES: &[&str] = &[
     "keep",
     "append",
     "json_deep",
+    "merge_patch",
     "toml_deep",
     "union",
     "keyed",
@@ -30,6 +31,8 @@ pub(crate) enum Strategy {
     Keep,
     Append,
     JsonDeep,
+    /// JSON merge patches merged into one patch, deletions kept.
+    MergePatch,
     TomlDeep,
     /// Sets: earlier items, then later items not already present.
     Union,
@@ -43,6 +46,7 @@ impl Strategy {
             "keep" => Strategy::Keep,
             "append" => Strategy::Append,
             "json_deep" => Strategy::JsonDeep,
+            "merge_patch" => Strategy::MergePatch,
             "toml_deep" => Strategy::TomlDeep,
             "union" => Strategy::Union,
             "keyed" => Strategy::Keyed,
@@ -56,6 +60,7 @@ impl Strategy {
             Strategy::Keep => "keep",
             Strategy::Append => "append",
             Strategy::JsonDeep => "json_deep",
+            Strategy::MergePatch => "merge_patch",
             Strategy::TomlDeep => "toml_deep",
             Strategy::Union => "union",
             Strategy::Keyed => "keyed",

@@ -448,7 +448,9 @@ fn prepare_field_used(field: &Field) -> bool {
         && field.attrs.with.is_none()
         && matches!(
             field.attrs.strategy.as_ref().map(|strategy| strategy.value),
-            None | Some(Strategy::JsonDeep | Strategy::TomlDeep | Strategy::Keyed)
+            None | Some(
+                Strategy::JsonDeep | Strategy::MergePatch | Strategy::TomlDeep | Strategy::Keyed
+            )
         )
 }
 
@@ -474,6 +476,12 @@ fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, I
             Ident::new("prepare_json_deep", span),
             Ident::new("json_deep", span),
             Ident::new("prepare_new_json_deep", span),
+        )),
+        Some(Strategy::MergePatch) => Some((
+            quote!(#krate::strategy::MergePatch),
+            Ident::new("prepare_merge_patch", span),
+            Ident::new("merge_patch", span),
+            Ident::new("prepare_new_merge_patch", span),
         )),
         Some(Strategy::TomlDeep) => Some((
             quote!(#krate::strategy::TomlDeep),
@@ -582,7 +590,7 @@ pub(crate) fn apply_field(
             <#ty as #krate::strategy::Union>::union_items(#existing, #incoming);
         },
         Some(Strategy::Keyed) => crate::keyed::apply(field, existing, incoming, &at, krate),
-        Some(Strategy::JsonDeep | Strategy::TomlDeep) => {
+        Some(Strategy::JsonDeep | Strategy::MergePatch | Strategy::TomlDeep) => {
             let (trait_path, _, merge, _) = trait_call(field, krate).expect("a document strategy");
             let keys = crate::keyed::key_argument(field, krate);
             quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming #keys);)

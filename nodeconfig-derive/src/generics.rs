@@ -65,6 +65,7 @@ fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
             Some(quote!(#krate::strategy::json::JsonKeyed))
         }
         Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
+        Some(Strategy::MergePatch) => Some(quote!(#krate::strategy::MergePatch)),
         Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),
         // With the item named, the projection `Item` normalizes under the bound.
         Some(Strategy::Keyed) => match crate::ty::list_item(field.ty) {

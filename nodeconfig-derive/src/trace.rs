@@ -128,6 +128,9 @@ pub(crate) fn trace_field(
             Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
                 <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
             },
+            Some(Strategy::MergePatch) => quote_spanned! {ty.span()=>
+                <#ty as #krate::strategy::MergePatch>::trace_merge_patch(#existing, #incoming, __tracer);
+            },
             Some(Strategy::TomlDeep) => quote_spanned! {ty.span()=>
                 <#ty as #krate::strategy::TomlDeep>::trace_toml_deep(#existing, #incoming, __tracer);
             },

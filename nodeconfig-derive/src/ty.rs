@@ -40,9 +40,9 @@ impl Shape {
             Shape::List => &["append", "replace", "keep"],
             Shape::Set => &["union", "replace", "keep"],
             Shape::Heap | Shape::MapOfUnmergeable | Shape::BoxedDocument => &["replace", "keep"],
-            Shape::Json => &["json_deep", "replace", "keep"],
+            Shape::Json => &["json_deep", "merge_patch", "replace", "keep"],
             Shape::Toml => &["toml_deep", "replace", "keep"],
-            Shape::Document => &["json_deep", "toml_deep", "replace", "keep"],
+            Shape::Document => &["json_deep", "merge_patch", "toml_deep", "replace", "keep"],
             Shape::Text => &["toml_deep", "replace", "keep"],
             Shape::Scalar | Shape::Unknown => &["replace", "keep"],
         }

@@ -67,7 +67,9 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
         Strategy::Replace | Strategy::Keep => true,
         Strategy::Append | Strategy::Keyed => matches!(shape, Shape::List | Shape::Unknown),
         Strategy::Union => matches!(shape, Shape::Set | Shape::Unknown),
-        Strategy::JsonDeep => matches!(shape, Shape::Json | Shape::Document | Shape::Unknown),
+        Strategy::JsonDeep | Strategy::MergePatch => {
+            matches!(shape, Shape::Json | Shape::Document | Shape::Unknown)
+        }
         Strategy::TomlDeep => {
             matches!(
                 shape,
@@ -82,7 +84,7 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
             Strategy::Append => "`Vec<T>` and `VecDeque<T>`",
             Strategy::Union => "`BTreeSet<T>`, `HashSet<T>` and `IndexSet<T>`",
             Strategy::Keyed => "`Vec<T>` and `VecDeque<T>` of records",
-            Strategy::JsonDeep => {
+            Strategy::JsonDeep | Strategy::MergePatch => {
                 "`serde_json::Value`, `serde_json::Map` and string-keyed maps of JSON values"
             }
             _ => "`String` (TOML text), `toml::Table` and `toml::Value`",

@@ -63,8 +63,8 @@
 //!
 //! ```text
 //! # spec.cluster.name                                "test-cluster"                            userdata.mime part 1  replace
-//! # spec.containerd.baseRuntimeSpec.process.rlimits  [{"type":"RLIMIT_NOFILE","soft":1024,"h…  userdata.mime part 2  json_deep
-//! # spec.kubelet.config.maxPods                      42                                        userdata.mime part 2  json_deep  overrides part 1
+//! # spec.containerd.baseRuntimeSpec.process.rlimits  [{"type":"RLIMIT_NOFILE","soft":1024,"h…  userdata.mime part 2  merge_patch
+//! # spec.kubelet.config.maxPods                      42                                        userdata.mime part 2  merge_patch  overrides part 1
 //! ```
 //!
 //! Leaves inside documents are paths of their own: JSON keys in `baseRuntimeSpec` and
@@ -79,9 +79,10 @@
 //! | case | nodeadm | nodeconfig |
 //! | --- | --- | --- |
 //! | a later `enableOutpost: false` over an earlier `true` | keeps `true` (mergo skips zero values) | `false` wins: a later value always wins |
-//! | numbers in `baseRuntimeSpec`, `kubelet.config` | decoded as `float64`: `18446744073709551615` (RLIMIT_INFINITY) becomes `18446744073709552000` | kept exactly as written |
+//! | numbers in `baseRuntimeSpec`, `kubelet.config` | decoded as `float64`: `18446744073709551615` (RLIMIT_INFINITY) becomes `18446744073709552000` | kept exactly as written, of any size or precision, from JSON and YAML |
 //! | `null` in `baseRuntimeSpec`, `kubelet.config` | no way to remove a key an earlier document set | deletes the key (RFC 7396 merge patch) |
 //! | `containerd.config` | merged as data and re-encoded: comments, order and quoting lost | the earlier document's text kept for everything the later one does not change |
+//! | a `containerd.config` whose `version` is not the template's | merged into it: a file with `version = 3` and version 2 tables | an error naming the part and both versions (`render --containerd-version`) |
 //! | `baseRuntimeSpec` in later documents | dropped until amazon-eks-ami PR 2003 | merged like every field |
 //! | unknown fields (`clusterEndpoint`) | silently ignored | a warning naming the path and the source |
 //! | a broken `containerd.config` | reported when containerd's config is written | reported when read, naming the MIME part |
@@ -112,9 +113,12 @@
 //! maintained, pure Rust, parses without building an intermediate tree, and has budgets built in
 //! (aliases, events, depth, documents), which is what stops a YAML alias bomb. YAML is read into
 //! a `serde_json::Value` first, as nodeadm converts YAML to JSON, so that YAML and JSON
-//! documents go through the same typed reading (with unknown-field warnings and error paths);
-//! integers stay exact on the way (`u64::MAX` included).
+//! documents go through the same typed reading (with unknown-field warnings and error paths).
+//! Every YAML node is read with its source span, so each number keeps the text it was written
+//! with (`18446744073709551616` is not rounded through `f64`), and YAML output writes each number
+//! back as that text.
 
+pub mod containerd;
 pub mod explain;
 pub mod model;
 pub mod read;
@@ -122,7 +126,9 @@ pub mod render;
 pub mod validate;
 
 mod error;
+mod kubelet;
 mod limits;
+mod numbers;
 mod source;
 
 pub use crate::error::{Error, ErrorKind};
@@ -185,11 +191,16 @@ pub fn to_yaml(config: &NodeConfig) -> Result<String, Error> {
     // Long one-line strings (kubelet flags) stay on one line instead of folding with `>-`;
     // multi-line ones (containerd TOML) still use `|`.
     options.folded_wrap_chars = usize::MAX;
-    serde_saphyr::to_string_with_options(config, options).map_err(|error| {
+    let cannot = |error: &dyn std::fmt::Display| {
         Error::new(
             ErrorKind::Render,
             format_args!("cannot write YAML: {error}"),
         )
+    };
+    // Through a JSON value, so that every number is written exactly as read (crate::numbers).
+    let value = serde_json::to_value(config).map_err(|error| cannot(&error))?;
+    numbers::to_yaml_exact(&value, |view| {
+        serde_saphyr::to_string_with_options(view, options.clone()).map_err(|error| cannot(&error))
     })
 }
 

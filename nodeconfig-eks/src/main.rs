@@ -1,6 +1,7 @@
 //! `nodeconfig`: merge, render and validate EKS NodeConfig documents and user data.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use nodeconfig_eks::containerd::{self, ContainerdVersion};
 use nodeconfig_eks::model::NodeConfig;
 use nodeconfig_eks::read::{Input, Loaded, read_inputs};
 use nodeconfig_eks::{Error, Layer, Limits, explain, merge_layers, render, validate};
@@ -24,12 +25,12 @@ Exit status: 0 success, 1 invalid input, 2 usage error.";
 const MERGE_AFTER_HELP: &str = "\
 --explain prints, after the merged YAML, one comment line per leaf value:
   # PATH  VALUE  SOURCE  STRATEGY  overrides EARLIER-SOURCES
-  # spec.kubelet.config.maxPods  42  userdata.mime part 2  json_deep  overrides part 1
+  # spec.kubelet.config.maxPods  42  userdata.mime part 2  merge_patch  overrides part 1
 PATH starts at the document (apiVersion and kind included); inside baseRuntimeSpec and
 kubelet.config it goes on as JSON keys, inside containerd.config as TOML keys, and each
 appended kubelet.flags item is a leaf of its own (flags[1]). VALUE is compact JSON, cut
 with … past 40 characters, or (deleted) for a key removed by a JSON null. SOURCE is the
-input that last set it; STRATEGY its merge rule (replace, append, json_deep, toml_deep);
+input that last set it; STRATEGY its merge rule (replace, append, merge_patch, toml_deep);
 overrides lists the earlier inputs it replaced (same file: by part alone). The output stays
 valid YAML.
 
@@ -76,13 +77,22 @@ Writes, under DIR:
   etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf  kubelet.config as a KubeletConfiguration drop-in
   etc/eks/kubelet/environment                            NODEADM_KUBELET_ARGS with kubelet.flags
 The merged NodeConfig is validated first; on any error no file is written.
+config.toml starts from nodeadm's template for the containerd given with
+--containerd-version (1: config version 2, the default, as nodeadm uses it for
+any containerd that is not 2.x; 2: config version 3). A containerd.config whose
+`version` is the other one is an error naming its input.
 
-Example:
-  nodeconfig render --root /tmp/node userdata.mime")]
+Examples:
+  nodeconfig render --root /tmp/node userdata.mime
+  nodeconfig render --containerd-version 2 --root /tmp/node userdata.mime")]
     Render {
         /// The directory to write under (`/` on a node).
         #[arg(long, value_name = "DIR")]
         root: PathBuf,
+        /// containerd's version on the node (1, 2, or a full version such as 2.0.5): picks the
+        /// config template, as nodeadm does.
+        #[arg(long, value_name = "VERSION", default_value = "1", value_parser = containerd_version)]
+        containerd_version: ContainerdVersion,
         /// Files, directories or - (stdin), merged in order.
         #[arg(value_name = "INPUT", required = true)]
         inputs: Vec<String>,
@@ -132,10 +142,18 @@ fn run(cli: Cli) -> Result<(), Reported> {
             let layers = read(&inputs, cli.verbose)?;
             print!("{}", explained(layers, format).map_err(report)?);
         }
-        Command::Render { root, inputs } => {
-            let merged = load(&inputs, cli.verbose)?;
+        Command::Render {
+            root,
+            containerd_version,
+            inputs,
+        } => {
+            let version = containerd_version;
+            let layers = read(&inputs, cli.verbose)?;
+            // Before merging, so that a config of the other version is named by its input.
+            containerd::check_layers(&layers, version).map_err(report)?;
+            let merged = merge_layers(layers).map_err(report)?;
             check(&merged)?;
-            let files = render::render(&merged).map_err(report)?;
+            let files = render::render_for(&merged, version).map_err(report)?;
             for path in render::write_all(&root, &files).map_err(report)? {
                 println!("wrote {}", path.display());
             }
@@ -206,6 +224,11 @@ fn to_text(merged: &NodeConfig, format: Format) -> Result<String, Error> {
         Format::Yaml => nodeconfig_eks::to_yaml(merged),
         Format::Json => nodeconfig_eks::to_json(merged),
     }
+}
+
+/// `--containerd-version`: a usage error (exit status 2) when it names no known containerd.
+fn containerd_version(text: &str) -> Result<ContainerdVersion, String> {
+    text.parse().map_err(|error: Error| error.to_string())
 }
 
 fn report(error: Error) -> Reported {

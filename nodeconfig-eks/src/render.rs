@@ -1,6 +1,7 @@
 //! `nodeconfig render`: the files containerd and kubelet read, staged in memory, then written
 //! all together.
 
+use crate::containerd::{self, ContainerdVersion};
 use crate::model::NodeConfig;
 use crate::{Error, ErrorKind};
 use nodeconfig_core::MergeError;
@@ -12,8 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// The OCI runtime spec nodeadm writes before merging `containerd.baseRuntimeSpec` onto it.
 pub const DEFAULT_BASE_RUNTIME_SPEC: &str = include_str!("../defaults/base-runtime-spec.json");
-/// containerd's config before `containerd.config` is merged onto it: nodeadm's template, filled.
-pub const DEFAULT_CONTAINERD_CONFIG: &str = include_str!("../defaults/config.toml");
+pub use crate::containerd::{DEFAULT_CONTAINERD_2_CONFIG, DEFAULT_CONTAINERD_CONFIG};
 
 /// Where containerd reads its base runtime spec, relative to the root.
 pub const BASE_RUNTIME_SPEC_PATH: &str = "etc/containerd/base-runtime-spec.json";
@@ -36,32 +36,62 @@ pub struct RenderedFile {
     pub contents: String,
 }
 
-/// Renders the four files from a merged NodeConfig, in memory:
-///
-/// - [`BASE_RUNTIME_SPEC_PATH`]: `containerd.baseRuntimeSpec` merged onto
-///   [`DEFAULT_BASE_RUNTIME_SPEC`] with `json_deep` (objects merge, arrays such as
-///   `process.rlimits` replace, `null` deletes);
-/// - [`CONTAINERD_CONFIG_PATH`]: `containerd.config` merged onto [`DEFAULT_CONTAINERD_CONFIG`]
-///   with `toml_deep`;
-/// - [`KUBELET_DROP_IN_PATH`]: `kind` and `apiVersion` of a `KubeletConfiguration`, with
-///   `kubelet.config` merged onto them (always written, so a render replaces an earlier one);
-/// - [`KUBELET_ENVIRONMENT_PATH`]: `NODEADM_KUBELET_ARGS="..."`, the flags joined by spaces,
-///   with `"` and `\` escaped as systemd's `EnvironmentFile=` reads them.
+/// Renders the four files from a merged NodeConfig, in memory, for nodeadm's default containerd
+/// (1.x, config version 2): [`render_for`] with [`ContainerdVersion::default`].
 ///
 /// ```
 /// use nodeconfig_eks::{model::NodeConfig, render::{render, BASE_RUNTIME_SPEC_PATH}};
 ///
 /// let config: NodeConfig = serde_json::from_value(serde_json::json!({"spec": {"containerd": {
+///     "baseRuntimeSpec": {"process": {"rlimits": null}}}}}))?;
+/// let files = render(&config)?;
+/// let spec = files.iter().find(|file| file.path == BASE_RUNTIME_SPEC_PATH).unwrap();
+/// let spec: serde_json::Value = serde_json::from_str(&spec.contents)?;
+/// assert_eq!(spec["process"].get("rlimits"), None); // the default rlimits are deleted
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn render(config: &NodeConfig) -> Result<Vec<RenderedFile>, Error> {
+    render_for(config, ContainerdVersion::default())
+}
+
+/// Renders the four files from a merged NodeConfig, in memory, for containerd `version`:
+///
+/// - [`BASE_RUNTIME_SPEC_PATH`]: the merged `containerd.baseRuntimeSpec` patch applied onto
+///   [`DEFAULT_BASE_RUNTIME_SPEC`] (RFC 7396: objects merge, arrays such as `process.rlimits`
+///   replace, `null` deletes), as nodeadm applies it;
+/// - [`CONTAINERD_CONFIG_PATH`]: `containerd.config` merged with `toml_deep` onto the template
+///   for that containerd ([`DEFAULT_CONTAINERD_CONFIG`], config version 2, for containerd 1;
+///   [`DEFAULT_CONTAINERD_2_CONFIG`], version 3, for containerd 2); a config whose `version`
+///   is the other one is an error, never a file that mixes the two;
+/// - [`KUBELET_DROP_IN_PATH`]: `kind` and `apiVersion` of a `KubeletConfiguration`, with the
+///   merged `kubelet.config` patch applied onto them (always written, so a render replaces an
+///   earlier one); an integer field that kubelet cannot hold (`maxPods: 1e400`) is an error
+///   naming the field;
+/// - [`KUBELET_ENVIRONMENT_PATH`]: `NODEADM_KUBELET_ARGS="..."`, the flags joined by spaces,
+///   with `"` and `\` escaped as systemd's `EnvironmentFile=` reads them.
+///
+/// ```
+/// use nodeconfig_eks::containerd::ContainerdVersion;
+/// use nodeconfig_eks::model::NodeConfig;
+/// use nodeconfig_eks::render::{BASE_RUNTIME_SPEC_PATH, CONTAINERD_CONFIG_PATH, render_for};
+///
+/// let config: NodeConfig = serde_json::from_value(serde_json::json!({"spec": {"containerd": {
 ///     "baseRuntimeSpec": {"process": {"rlimits": [
 ///         {"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024}]}}}}}))?;
-/// let files = render(&config)?;
+/// let files = render_for(&config, ContainerdVersion::Two)?;
 /// let spec = files.iter().find(|file| file.path == BASE_RUNTIME_SPEC_PATH).unwrap();
 /// let spec: serde_json::Value = serde_json::from_str(&spec.contents)?;
 /// assert_eq!(spec["process"]["rlimits"][0]["soft"], 1024);
 /// assert_eq!(spec["process"]["cwd"], "/"); // the default spec is kept around it
+/// let toml = files.iter().find(|file| file.path == CONTAINERD_CONFIG_PATH).unwrap();
+/// assert!(toml.contents.contains("\nversion = 3\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn render(config: &NodeConfig) -> Result<Vec<RenderedFile>, Error> {
+pub fn render_for(
+    config: &NodeConfig,
+    version: ContainerdVersion,
+) -> Result<Vec<RenderedFile>, Error> {
+    containerd::check_config(config, version)?;
     let spec = config.spec.clone().unwrap_or_default();
     let containerd = spec.containerd.unwrap_or_default();
     let kubelet = spec.kubelet.unwrap_or_default();
@@ -73,7 +103,7 @@ pub fn render(config: &NodeConfig) -> Result<Vec<RenderedFile>, Error> {
             .map_err(|error| merge_error(error, "spec.containerd.baseRuntimeSpec"))?;
     }
 
-    let mut containerd_config = DEFAULT_CONTAINERD_CONFIG.to_owned();
+    let mut containerd_config = version.default_config().to_owned();
     if let Some(user) = containerd.config {
         merge_toml(&mut containerd_config, user)
             .map_err(|error| merge_error(error, "spec.containerd.config"))?;
@@ -83,6 +113,7 @@ pub fn render(config: &NodeConfig) -> Result<Vec<RenderedFile>, Error> {
     drop_in.insert("kind".into(), "KubeletConfiguration".into());
     drop_in.insert("apiVersion".into(), "kubelet.config.k8s.io/v1beta1".into());
     if let Some(user) = kubelet.config {
+        crate::kubelet::check_integer_fields(&user, "spec.kubelet.config")?;
         merge_json(&mut drop_in, user)
             .map_err(|error| merge_error(error, "spec.kubelet.config"))?;
     }
@@ -107,7 +138,8 @@ pub fn render(config: &NodeConfig) -> Result<Vec<RenderedFile>, Error> {
     ])
 }
 
-/// `json_deep` from nodeconfig-core, both phases.
+/// Applies a merged `merge_patch` onto a default document: RFC 7396, which is `json_deep` from
+/// nodeconfig-core, both phases (its `null` members delete).
 fn merge_json(
     existing: &mut Map<String, Value>,
     mut incoming: Map<String, Value>,

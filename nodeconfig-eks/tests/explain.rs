@@ -45,7 +45,7 @@ fn seed_scenario_says_who_set_the_rlimits() {
         &run.stdout,
         "spec.containerd.baseRuntimeSpec.process.rlimits",
     );
-    assert_eq!(rlimits[2..], [part(2).as_str(), "json_deep"]);
+    assert_eq!(rlimits[2..], [part(2).as_str(), "merge_patch"]);
     assert!(rlimits[1].starts_with("[{\"type\":\"RLIMIT_NOFILE\""));
     assert!(rlimits[1].ends_with('…'), "long values are cut");
     let name = columns(&run.stdout, "spec.cluster.name");
@@ -53,7 +53,7 @@ fn seed_scenario_says_who_set_the_rlimits() {
     let max_pods = columns(&run.stdout, "spec.kubelet.config.maxPods");
     assert_eq!(
         max_pods[1..],
-        ["42", part(2).as_str(), "json_deep", "overrides part 1"]
+        ["42", part(2).as_str(), "merge_patch", "overrides part 1"]
     );
 
     // The merged document comes first, exactly as without --explain, and the whole output is
@@ -138,7 +138,7 @@ fn three_layers_with_deletions_and_appended_flags() {
         [
             "(deleted)",
             deletes,
-            "json_deep",
+            "merge_patch",
             "overrides userdata.mime part 2"
         ]
     );
@@ -221,7 +221,7 @@ fn explain_as_json_reads_back() {
         *leaf("spec.kubelet.config.podsPerCore"),
         json!({
             "path": "spec.kubelet.config.podsPerCore", "value": null,
-            "source": "nodeconfig.d/10-deletes.yaml", "layer": 1, "strategy": "json_deep",
+            "source": "nodeconfig.d/10-deletes.yaml", "layer": 1, "strategy": "merge_patch",
             "deleted": true, "overrides": ["<stdin> part 2"]
         })
     );

@@ -146,7 +146,7 @@ fn gzip_and_base64_parts_inside_mime() {
 }
 
 #[test]
-fn json_null_deletes_and_numbers_stay_exact_through_json() {
+fn json_null_stays_a_deletion_and_numbers_stay_exact_through_json() {
     let earlier = r#"{"apiVersion": "node.eks.aws/v1alpha1", "kind": "NodeConfig", "spec": {"kubelet": {"config": {"maxPods": 110, "kubeReserved": {"cpu": "100m"}, "big": 18446744073709551615}}}}"#;
     let later = "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      kubeReserved: null\n";
     let mut loaded = Loaded::default();
@@ -156,9 +156,10 @@ fn json_null_deletes_and_numbers_stay_exact_through_json() {
     }
     let config = merge_layers(loaded.layers).unwrap();
     let kubelet = config.spec.unwrap().kubelet.unwrap().config.unwrap();
+    // The merged `kubelet.config` is a merge patch: the deletion is kept for render to apply.
     assert_eq!(
         Value::Object(kubelet),
-        json!({"maxPods": 110, "big": u64::MAX})
+        json!({"maxPods": 110, "kubeReserved": null, "big": u64::MAX})
     );
 }
 

@@ -40,7 +40,9 @@ macro_rules! rfc_7396_appendix_a {
 
             let mut merged = Some(original.clone());
             merged.json_deep(Some(patch.clone()));
-            assert_eq!(merged, Some(result.clone()), "Option<Value>");
+            // A `null` document deletes an optional one: no `null` survives (A.11).
+            let optional = (!result.is_null()).then(|| result.clone());
+            assert_eq!(merged, optional, "Option<Value>");
 
             if let (Value::Object(original), Value::Object(patch), Value::Object(result)) =
                 (original, patch, result)
@@ -459,8 +461,16 @@ where
     merged.json_deep(None);
     assert_eq!(merged, None, "None + None");
 
-    assert!(!<T as JsonDeep>::NEEDS_PREPARE);
-    assert!(!<Option<T> as JsonDeep>::NEEDS_PREPARE);
+    // The prepare phase strips the `null` members of a document that lands on nothing.
+    assert!(<T as JsonDeep>::NEEDS_PREPARE);
+    assert!(<Option<T> as JsonDeep>::NEEDS_PREPARE);
+    let mut landing = Some(convert(PATCH));
+    <Option<T> as JsonDeep>::prepare_new_json_deep(&mut landing).expect("never fails");
+    assert_eq!(
+        landing,
+        Some(convert(PATCH_ALONE)),
+        "prepare_new strips nulls"
+    );
 }
 
 #[test]

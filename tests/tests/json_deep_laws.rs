@@ -19,9 +19,15 @@
 //! Undefined: `q` an object over a non-object `p`, or `q[k]` an object where `p[k]` is `null`,
 //! a scalar or an array. Then `apply(x, p)` leaves a non-object (or nothing) at `k` and `q[k]`
 //! lands on it as a fresh object whatever `x[k]` was, which no patch can say.
+//!
+//! Layers: through `merge_all` and a derived struct, `json_deep` gives a final document, so no
+//! `null` member survives wherever a layer lands (first layer, absent parent, new key), and the
+//! result does not depend on whether a parent was absent or present but empty, on empty layers
+//! inserted anywhere, or on a layer being repeated.
 
 use nodeconfig_core::strategy::JsonDeep;
 use nodeconfig_core::strategy::json::merge_json_ref;
+use nodeconfig_core::{DeepMerge, merge_all};
 use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -162,12 +168,14 @@ proptest! {
         prop_assert_eq!(&borrowed, &expected);
         prop_assert_eq!(borrowed.to_string(), expected.to_string());
 
+        // An `Option` holds no `null` document: a `null` result is `None`.
+        let some = |document: Value| (!document.is_null()).then_some(document);
         let mut optional = Some(target.clone());
         optional.json_deep(Some(patch.clone()));
-        prop_assert_eq!(optional.as_ref(), Some(&expected));
+        prop_assert_eq!(optional, some(expected.clone()));
         let mut absent: Option<Value> = None;
         absent.json_deep(Some(patch.clone()));
-        prop_assert_eq!(absent, Some(reference_merge(Value::Null, patch.clone())));
+        prop_assert_eq!(absent, some(reference_merge(Value::Null, patch.clone())));
     }
 
     /// The map types that take `json_deep` agree with the reference on object documents.
@@ -277,4 +285,174 @@ fn composition_examples() {
     assert_eq!(compose(&json!([1]), &json!({"x": 1})), None);
     // A non-object second patch replaces everything.
     assert_eq!(compose(&json!({"a": 1}), &json!([2])), Some(json!([2])));
+}
+
+#[derive(DeepMerge, Default, Debug, Clone, PartialEq)]
+struct Containerd {
+    #[merge(strategy = "json_deep")]
+    base_runtime_spec: Option<Value>,
+}
+
+#[derive(DeepMerge, Default, Debug, Clone, PartialEq)]
+struct Spec {
+    containerd: Option<Containerd>,
+}
+
+/// A layer that sets `containerd.baseRuntimeSpec` to `document`.
+fn layer(document: Value) -> Spec {
+    Spec {
+        containerd: Some(Containerd {
+            base_runtime_spec: Some(document),
+        }),
+    }
+}
+
+/// No `containerd`, an empty one, or one with a document.
+fn spec_layer() -> impl Strategy<Value = Spec> {
+    prop_oneof![
+        1 => Just(Spec::default()),
+        1 => Just(Spec { containerd: Some(Containerd::default()) }),
+        6 => patch().prop_map(layer),
+    ]
+}
+
+fn merged_document(layers: Vec<Spec>) -> Option<Value> {
+    merge_all(layers)
+        .expect("json_deep cannot fail")
+        .containerd
+        .and_then(|containerd| containerd.base_runtime_spec)
+}
+
+/// Whether `value` holds a `null` as itself or as an object member at any depth (items of
+/// arrays are values, which RFC 7396 keeps as they are).
+fn holds_null_member(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Object(members) => members.values().any(holds_null_member),
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// (a) No `null` survives, wherever a layer lands.
+    #[test]
+    fn no_null_survives_in_a_merged_document(layers in prop::collection::vec(spec_layer(), 0..5)) {
+        let merged = merged_document(layers);
+        prop_assert!(!merged.as_ref().is_some_and(holds_null_member), "{:?}", merged);
+    }
+
+    /// An absent `containerd` and a present but empty one give the same document.
+    #[test]
+    fn absent_and_empty_parents_merge_alike(later in prop::collection::vec(spec_layer(), 0..4)) {
+        let after = |first: Spec| {
+            merged_document(std::iter::once(first).chain(later.iter().cloned()).collect())
+        };
+        prop_assert_eq!(
+            after(Spec::default()),
+            after(Spec { containerd: Some(Containerd::default()) })
+        );
+    }
+
+    /// An empty layer, inserted anywhere, changes nothing.
+    #[test]
+    fn empty_layers_change_nothing(
+        layers in prop::collection::vec(spec_layer(), 0..4),
+        at in 0_usize..5,
+    ) {
+        let mut with_empty = layers.clone();
+        with_empty.insert(at.min(layers.len()), Spec::default());
+        prop_assert_eq!(merged_document(with_empty), merged_document(layers));
+    }
+
+    /// A layer repeated gives what it gives once (RFC 7396 patches are idempotent).
+    #[test]
+    fn a_repeated_layer_changes_nothing(
+        layers in prop::collection::vec(spec_layer(), 0..4),
+        repeated in spec_layer(),
+    ) {
+        let mut once = layers.clone();
+        once.push(repeated.clone());
+        let mut twice = once.clone();
+        twice.push(repeated);
+        prop_assert_eq!(merged_document(twice), merged_document(once));
+    }
+}
+
+/// The library form: the later document `{"rlimits": null, "cwd": "/"}` gives the same
+/// final document whether the parent was absent or present, and `merge_all([a])` equals
+/// `merge_all([a, a])`.
+#[test]
+fn a_null_never_survives_whatever_came_before() {
+    use serde_json::json;
+    let later = layer(json!({"rlimits": null, "cwd": "/"}));
+    let expected = Some(json!({"cwd": "/"}));
+    assert_eq!(merged_document(vec![later.clone()]), expected);
+    assert_eq!(
+        merged_document(vec![Spec::default(), later.clone()]),
+        expected
+    );
+    assert_eq!(
+        merged_document(vec![layer(json!({"rlimits": [1]})), later.clone()]),
+        expected
+    );
+    assert_eq!(merged_document(vec![later.clone(), later]), expected);
+    // A whole-document `null` deletes the document.
+    assert_eq!(
+        merged_document(vec![layer(json!({"cwd": "/"})), layer(Value::Null)]),
+        None
+    );
+}
+
+/// The other places a document lands where nothing was: a new map key and another enum
+/// variant lose their `null` members too.
+#[test]
+fn nulls_go_at_a_new_key_and_in_another_variant() {
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    #[derive(DeepMerge, Debug, PartialEq)]
+    enum Runtime {
+        Runc {
+            #[merge(strategy = "json_deep")]
+            spec: Value,
+        },
+        Kata {
+            #[merge(strategy = "json_deep")]
+            spec: Value,
+        },
+    }
+    impl Default for Runtime {
+        fn default() -> Self {
+            Runtime::Runc { spec: Value::Null }
+        }
+    }
+
+    let patch = json!({"rlimits": null, "cwd": "/"});
+    let merged: BTreeMap<String, Containerd> = merge_all([
+        BTreeMap::new(),
+        BTreeMap::from([(
+            "runc".to_owned(),
+            Containerd {
+                base_runtime_spec: Some(patch.clone()),
+            },
+        )]),
+    ])
+    .unwrap();
+    assert_eq!(merged["runc"].base_runtime_spec, Some(json!({"cwd": "/"})));
+
+    let merged = merge_all([
+        Runtime::Runc {
+            spec: json!({"a": 1}),
+        },
+        Runtime::Kata { spec: patch },
+    ])
+    .unwrap();
+    assert_eq!(
+        merged,
+        Runtime::Kata {
+            spec: json!({"cwd": "/"})
+        }
+    );
 }

@@ -38,15 +38,46 @@
 //! is not the last one costs a pass over its object, as `shift_remove` does, because the
 //! cheaper `Map::remove` would move the last key into the gap.)
 //!
-//! Numbers are moved, never converted: `18446744073709551615` (`RLIM_INFINITY` in an OCI
-//! runtime spec), `-9223372036854775808` and `9007199254740993` come out exactly as they went in.
-//! nodeadm, the Go agent this crate's semantics come from, decodes documents into `float64`
-//! before merging, so it turns `18446744073709551615` into `18446744073709552000`.
+//! # A final document: no `null` survives
+//!
+//! The merged value is the document itself, RFC 7396 applied layer after layer, so a `null`
+//! never survives in an object, wherever it lands: merged onto an earlier value, or where
+//! nothing was (the first layer of [`merge_all`](crate::merge_all), an earlier `None`, a new
+//! map key, another enum variant: [`JsonDeep::prepare_new_json_deep`] strips it there), and a
+//! later `Some(null)` makes an `Option` field `None`. `null` items of arrays are values and stay
+//! (RFC 7396 replaces arrays whole). Layers that are patches applied later onto a base they do
+//! not contain, whose deletions must be kept, use [`MergePatch`] (`strategy = "merge_patch"`).
+//!
+//! # Numbers
+//!
+//! Numbers are moved, never converted: the merge keeps each `serde_json::Number` as the
+//! deserializer made it. What that keeps depends on serde_json's features, which the crate that
+//! parses the documents chooses (`nodeconfig-core`'s own `arbitrary_precision` feature turns it
+//! on):
+//!
+//! - without `arbitrary_precision`, every integer that fits `u64` or `i64` is exact
+//!   (`18446744073709551615`, `RLIM_INFINITY` in an OCI runtime spec, and
+//!   `-9223372036854775808`); any other number is an `f64`: `18446744073709551616` becomes
+//!   `1.8446744073709552e+19`, `0.1000000000000000055511151231257827` becomes `0.1`, `-0`
+//!   becomes `-0.0`, `1e-400` becomes `0.0`, and serde_json rejects `1e400` when parsing;
+//! - with `arbitrary_precision`, every number keeps the text it was parsed from, of any size or
+//!   precision (`123456789012345678901234567890`, `0.1000000000000000055511151231257827`,
+//!   `1e-400`, `-0`), and writes it back as is; serde_json's parser spells an exponent as
+//!   `e+`/`e-` (`1E400` is kept as `1e+400`, the same number). Deserializing such a value
+//!   into a typed field converts it (serde_json hands `-0` to a visitor as the integer `0`):
+//!   keep documents as `Value`s, as this crate does, to keep their text.
+//!
+//! Either way the merge adds no rounding of its own. nodeadm, the Go agent this crate's
+//! semantics come from, decodes documents into `float64` before merging, so it turns
+//! `18446744073709551615` into `18446744073709552000`.
+//!
+//! # Stack
 //!
 //! The walk recurses for the first 32 levels of nesting (so each patch member costs one map
 //! lookup) and continues below that with an explicit stack; values the patch discards are
 //! dismantled the same way, so a document nested 10,000 levels deep merges on a small thread
-//! stack. A `json_deep` merge cannot fail: every implementation has `NEEDS_PREPARE = false`.
+//! stack. A `json_deep` merge cannot fail: its prepare phase only strips `null` members (with
+//! an explicit stack too) and always returns `Ok`.
 //!
 //! [`merge_json_ref`] applies a patch it only borrows (the signature of `json_patch::merge`),
 //! for a patch that is still needed afterwards; it clones what it puts into the document.
@@ -63,11 +94,15 @@ mod borrowed;
 mod discard;
 pub mod keyed;
 mod merge;
+#[cfg(test)]
+mod number_tests;
+mod patch;
 
 pub use borrowed::merge_json_ref;
 use discard::drop_flat;
 pub use keyed::{JsonKeyed, ListKeys};
 use merge::merge_object;
+pub use patch::MergePatch;
 
 /// JSON documents that `strategy = "json_deep"` can merge, as an RFC 7396 merge patch with the
 /// later value as the patch (see the [module docs](self) for the rules).
@@ -96,14 +131,16 @@ use merge::merge_object;
     note = "use `strategy = \"replace\"` to replace the whole value"
 )]
 pub trait JsonDeep: Sized {
-    /// Whether [`prepare_json_deep`](Self::prepare_json_deep) has any work to do: `false` for
-    /// every implementation in this crate, since a merge patch always applies.
+    /// Whether the prepare phase has any work to do: `true` for every implementation in this
+    /// crate, because a document that lands where nothing was (the first layer, an earlier
+    /// `None`, a new map key, another enum variant) loses its `null` members in
+    /// [`prepare_new_json_deep`](Self::prepare_new_json_deep). Nothing in it can fail.
     ///
     /// ```
     /// use nodeconfig_core::strategy::JsonDeep;
-    /// assert!(!<serde_json::Value as JsonDeep>::NEEDS_PREPARE);
+    /// assert!(<serde_json::Value as JsonDeep>::NEEDS_PREPARE);
     /// ```
-    const NEEDS_PREPARE: bool = false;
+    const NEEDS_PREPARE: bool = true;
 
     /// The fallible phase (see [`DeepMerge::prepare_merge`](crate::DeepMerge::prepare_merge)):
     /// never changes `self`. For the implementations in this crate it does nothing and returns
@@ -135,11 +172,35 @@ pub trait JsonDeep: Sized {
     /// ```
     fn json_deep(&mut self, incoming: Self);
 
-    /// The fallible phase for a document with nothing before it; a JSON document has nothing
-    /// to check, so the default does nothing.
+    /// The phase for a document with nothing before it: the document is the patch applied to
+    /// nothing, so its `null` members go, at every depth outside arrays (RFC 7396 section 2,
+    /// a patch onto a non-object target). The implementations here do that and never fail; the
+    /// default, for an implementation of your own, does nothing.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::JsonDeep;
+    /// use serde_json::json;
+    ///
+    /// let mut first_layer = json!({"rlimits": null, "cwd": "/", "env": [null]});
+    /// serde_json::Value::prepare_new_json_deep(&mut first_layer)?;
+    /// assert_eq!(first_layer, json!({"cwd": "/", "env": [null]}));
+    /// # Ok::<(), nodeconfig_core::MergeError>(())
+    /// ```
     fn prepare_new_json_deep(incoming: &mut Self) -> Result<(), MergeError> {
         let _ = incoming;
         Ok(())
+    }
+
+    /// Whether this document is JSON `null` as a whole: as a patch it deletes the whole
+    /// document, so an `Option` field becomes `None`. `false` except for a `Value::Null`.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::JsonDeep;
+    /// assert!(serde_json::Value::Null.is_json_null());
+    /// assert!(!serde_json::Map::new().is_json_null());
+    /// ```
+    fn is_json_null(&self) -> bool {
+        false
     }
 
     /// Records, for [`merge_all_traced`](crate::trace::merge_all_traced), which leaves of the
@@ -173,6 +234,17 @@ impl JsonDeep for Value {
         }
     }
 
+    fn prepare_new_json_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        if let Value::Object(members) = incoming {
+            drop_nulls(members);
+        }
+        Ok(())
+    }
+
+    fn is_json_null(&self) -> bool {
+        self.is_null()
+    }
+
     fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
         JsonLeaves::record(existing, incoming, tracer);
     }
@@ -192,6 +264,11 @@ impl JsonDeep for Value {
 impl JsonDeep for Map<String, Value> {
     fn json_deep(&mut self, incoming: Self) {
         merge_object(self, incoming);
+    }
+
+    fn prepare_new_json_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        drop_nulls(incoming);
+        Ok(())
     }
 
     fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
@@ -226,6 +303,12 @@ impl JsonDeep for BTreeMap<String, Value> {
         }
     }
 
+    fn prepare_new_json_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        incoming.retain(|_, value| !value.is_null());
+        incoming.values_mut().for_each(strip_nested_nulls);
+        Ok(())
+    }
+
     fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
         JsonLeaves::record(existing, incoming, tracer);
     }
@@ -258,13 +341,20 @@ impl<S: BuildHasher> JsonDeep for HashMap<String, Value, S> {
         }
     }
 
+    fn prepare_new_json_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        incoming.retain(|_, value| !value.is_null());
+        incoming.values_mut().for_each(strip_nested_nulls);
+        Ok(())
+    }
+
     fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
         JsonLeaves::record(existing, incoming, tracer);
     }
 }
 
 /// An optional document: a later `None` keeps the earlier value; `Some` into `None` applies the
-/// patch to an absent document, which keeps the patch minus its `null` members.
+/// patch to an absent document, which keeps the patch minus its `null` members; a later
+/// `Some(null)` deletes the whole document (`None`), so no `null` survives here either.
 ///
 /// ```
 /// use nodeconfig_core::strategy::JsonDeep;
@@ -289,7 +379,21 @@ impl<T: JsonDeep + Default> JsonDeep for Option<T> {
 
     fn json_deep(&mut self, incoming: Self) {
         let Some(patch) = incoming else { return };
+        if patch.is_json_null() {
+            // Dropped through `json_deep` so that a deep document is taken apart flat.
+            if let Some(mut deleted) = self.take() {
+                deleted.json_deep(patch);
+            }
+            return;
+        }
         self.get_or_insert_with(T::default).json_deep(patch);
+    }
+
+    fn prepare_new_json_deep(incoming: &mut Self) -> Result<(), MergeError> {
+        if incoming.as_ref().is_some_and(T::is_json_null) {
+            *incoming = None;
+        }
+        incoming.as_mut().map_or(Ok(()), T::prepare_new_json_deep)
     }
 
     fn trace_json_deep(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
@@ -306,6 +410,13 @@ fn onto_absent(mut patch: Value) -> Value {
         drop_nulls(members);
     }
     patch
+}
+
+/// [`drop_nulls`] for one member of a map that is not a `serde_json::Map`.
+fn strip_nested_nulls(value: &mut Value) {
+    if let Value::Object(members) = value {
+        drop_nulls(members);
+    }
 }
 
 /// Removes the `null` members of `patch` and of every object nested in it (not inside arrays,

@@ -7,14 +7,15 @@
 //! | `append` | `Vec<T>`, `VecDeque<T>` | earlier items, then later items |
 //! | `union` | `BTreeSet<T>`, `HashSet<T>`, `IndexSet<T>` (feature `indexmap`) | earlier items, then later items not already present |
 //! | `keyed` | `Vec<T>`, `VecDeque<T>` with `T: DeepMerge` | items with the same key merge, new keys append ([`keyed`]) |
-//! | `json_deep` | `serde_json::Value`, `Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value>` | RFC 7396 merge patch, the later value being the patch |
+//! | `json_deep` | `serde_json::Value`, `Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value>` | RFC 7396 merge patch, the later value being the patch; a final document, no `null` survives |
+//! | `merge_patch` | the types `json_deep` takes | the layers are RFC 7396 patches merged into one patch: `null` deletions are kept, so applying the result equals applying the layers one by one |
 //! | `toml_deep` | `String` holding TOML, `toml::Table`, `toml::Value` | tables merge key by key; arrays and scalars replace |
 //!
 //! Every strategy also takes `Option` of the types it takes: a later `None` keeps the earlier
 //! value and an earlier `None` is treated as absent.
 //!
 //! `replace` and `keep` are plain functions because they fit every type. The strategies that fit
-//! only some types are traits ([`Append`], [`Union`], [`JsonDeep`], [`TomlDeep`]), so that a field of another
+//! only some types are traits ([`Append`], [`Union`], [`JsonDeep`], [`MergePatch`], [`TomlDeep`]), so that a field of another
 //! type fails to compile with a message naming the types that fit. They can be called directly
 //! too:
 //!
@@ -45,7 +46,7 @@ mod union;
 pub use append::Append;
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
-pub use json::JsonDeep;
+pub use json::{JsonDeep, MergePatch};
 pub use keep::{keep, keep_option};
 pub use keyed::{ItemKey, KeyPart, Keyed, ListKey, key_part};
 pub use replace::{replace, replace_option};

@@ -4,40 +4,58 @@
 use super::Tracer;
 use crate::__private::segment_for_key;
 
+/// How a JSON document's leaves are recorded: the strategy named, and whether a `null` member
+/// is a deletion wherever it is (`merge_patch` keeps it in the merged patch) or only where it
+/// removes an existing key (`json_deep`).
+#[cfg(feature = "json")]
+#[derive(Clone, Copy)]
+pub(crate) struct LeafMode {
+    pub(crate) strategy: &'static str,
+    pub(crate) deletions_kept: bool,
+}
+
 /// The JSON documents `json_deep` merges, walked as a merge patch: every member of the patch
 /// that is not an object is a leaf set by the layer; a `null` member that deletes an existing
-/// key is a deletion. `JsonDeep::trace_json_deep` delegates here.
+/// key is a deletion. `JsonDeep::trace_json_deep` delegates here, and `merge_patch` through
+/// [`record_as`](Self::record_as).
 #[cfg(feature = "json")]
 pub(crate) trait JsonLeaves {
-    fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer);
+    fn record_as(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer, mode: LeafMode);
+
+    fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        let mode = LeafMode {
+            strategy: "json_deep",
+            deletions_kept: false,
+        };
+        Self::record_as(existing, incoming, tracer, mode);
+    }
 }
 
 #[cfg(feature = "json")]
 mod json {
-    use super::{JsonLeaves, Tracer, segment_for_key};
+    use super::{JsonLeaves, LeafMode, Tracer, segment_for_key};
     use serde_json::{Map, Value};
     use std::collections::{BTreeMap, HashMap};
     use std::hash::BuildHasher;
-
-    const STRATEGY: &str = "json_deep";
 
     /// The merge patch walk, on any string-keyed container of JSON values.
     pub(super) fn members<'a>(
         existing: &dyn Fn(&str) -> Option<&'a Value>,
         patch: impl Iterator<Item = (&'a String, &'a Value)>,
         tracer: &mut Tracer,
+        mode: LeafMode,
     ) {
         for (key, value) in patch {
             let mark = tracer.enter(&segment_for_key(key));
             let before = existing(key);
             match value {
                 Value::Null => {
-                    if before.is_some() {
-                        tracer.delete(STRATEGY);
+                    if before.is_some() || mode.deletions_kept {
+                        tracer.delete(mode.strategy);
                     }
                 }
-                Value::Object(object) => object_patch(before, object, tracer),
-                _ => tracer.set(STRATEGY),
+                Value::Object(object) => object_patch(before, object, tracer, mode),
+                _ => tracer.set(mode.strategy),
             }
             tracer.leave(mark);
         }
@@ -45,46 +63,74 @@ mod json {
 
     // Recursion here follows the patch's depth; tracing is a diagnostic walk, and the merge
     // itself (which is iterative) has already accepted the document.
-    fn object_patch(existing: Option<&Value>, patch: &Map<String, Value>, tracer: &mut Tracer) {
+    fn object_patch(
+        existing: Option<&Value>,
+        patch: &Map<String, Value>,
+        tracer: &mut Tracer,
+        mode: LeafMode,
+    ) {
         let target = existing.and_then(Value::as_object);
         members(
             &|key: &str| target.and_then(|object| object.get(key)),
             patch.iter(),
             tracer,
+            mode,
         );
     }
 
     impl JsonLeaves for Value {
-        fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        fn record_as(
+            existing: Option<&Self>,
+            incoming: &Self,
+            tracer: &mut Tracer,
+            mode: LeafMode,
+        ) {
             match incoming {
-                Value::Object(patch) => object_patch(existing, patch, tracer),
-                _ => tracer.set(STRATEGY),
+                Value::Object(patch) => object_patch(existing, patch, tracer, mode),
+                _ => tracer.set(mode.strategy),
             }
         }
     }
 
     impl JsonLeaves for Map<String, Value> {
-        fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        fn record_as(
+            existing: Option<&Self>,
+            incoming: &Self,
+            tracer: &mut Tracer,
+            mode: LeafMode,
+        ) {
             members(
                 &|key: &str| existing.and_then(|map| map.get(key)),
                 incoming.iter(),
                 tracer,
+                mode,
             );
         }
     }
 
     impl JsonLeaves for BTreeMap<String, Value> {
-        fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        fn record_as(
+            existing: Option<&Self>,
+            incoming: &Self,
+            tracer: &mut Tracer,
+            mode: LeafMode,
+        ) {
             members(
                 &|key: &str| existing.and_then(|map| map.get(key)),
                 incoming.iter(),
                 tracer,
+                mode,
             );
         }
     }
 
     impl<S: BuildHasher> JsonLeaves for HashMap<String, Value, S> {
-        fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        fn record_as(
+            existing: Option<&Self>,
+            incoming: &Self,
+            tracer: &mut Tracer,
+            mode: LeafMode,
+        ) {
             // Sorted, so that a traced merge records its events in the same order every run.
             let mut patch: Vec<(&String, &Value)> = incoming.iter().collect();
             patch.sort_unstable_by(|left, right| left.0.cmp(right.0));
@@ -92,6 +138,7 @@ mod json {
                 &|key: &str| existing.and_then(|map| map.get(key)),
                 patch.into_iter(),
                 tracer,
+                mode,
             );
         }
     }

@@ -54,7 +54,7 @@ pub struct Entry {
     pub source: Source,
     /// That layer's index in merge order, from 0.
     pub layer: usize,
-    /// The merge rule that applied: `replace`, `append`, `json_deep`, `toml_deep`, ...
+    /// The merge rule that applied: `replace`, `append`, `merge_patch`, `toml_deep`, ...
     pub strategy: &'static str,
     /// The layer deleted the key (a `null` in `baseRuntimeSpec` or `kubelet.config`).
     pub deleted: bool,
@@ -114,7 +114,7 @@ pub fn explain(merged: &NodeConfig, provenance: &Provenance<Source>) -> Result<V
 ///   "layers": ["userdata.mime part 1", "userdata.mime part 2"],
 ///   "provenance": [
 ///     {"path": "spec.kubelet.config.maxPods", "value": 42, "source": "userdata.mime part 2",
-///      "layer": 1, "strategy": "json_deep", "deleted": false,
+///      "layer": 1, "strategy": "merge_patch", "deleted": false,
 ///      "overrides": ["userdata.mime part 1"]}
 ///   ]
 /// }

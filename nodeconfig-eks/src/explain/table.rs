@@ -15,7 +15,7 @@ const TITLE: &str =
 ///
 /// ```text
 /// # spec.cluster.name            "test-cluster"  userdata.mime part 1  replace
-/// # spec.kubelet.config.maxPods  42              userdata.mime part 2  json_deep  overrides part 1
+/// # spec.kubelet.config.maxPods  42              userdata.mime part 2  merge_patch  overrides part 1
 /// ```
 ///
 /// The value is compact JSON (strings quoted), cut to 40 characters; a deleted key
@@ -30,12 +30,12 @@ const TITLE: &str =
 ///     value: Some(serde_json::json!(42)),
 ///     source: Source::file("ud.mime").with_part(2),
 ///     layer: 1,
-///     strategy: "json_deep",
+///     strategy: "merge_patch",
 ///     deleted: false,
 ///     overrides: vec![Source::file("ud.mime").with_part(1)],
 /// };
 /// assert!(to_text(&[entry]).ends_with(
-///     "\n# spec.kubelet.config.maxPods  42  ud.mime part 2  json_deep  overrides part 1\n"
+///     "\n# spec.kubelet.config.maxPods  42  ud.mime part 2  merge_patch  overrides part 1\n"
 /// ));
 /// ```
 pub fn to_text(entries: &[Entry]) -> String {

@@ -7,7 +7,10 @@
 //! - scalars and strings: a later value replaces an earlier one (a later `false` too);
 //! - maps (`labels`, `environment`, `featureGates`): union of keys, a later value per key wins;
 //! - lists: `kubelet.flags` appends, every other list replaces;
-//! - `containerd.baseRuntimeSpec`, `kubelet.config`: RFC 7396 JSON merge patch (`json_deep`);
+//! - `containerd.baseRuntimeSpec`, `kubelet.config`: RFC 7396 merge patches, merged into one
+//!   patch that keeps deletions (`merge_patch`): a `null` survives the merge, whatever the
+//!   other layers hold, and deletes the key when [`render`](crate::render::render) applies the
+//!   merged patch onto nodeadm's defaults, as nodeadm applies each document's patch;
 //! - `containerd.config`: TOML tables merged key by key, text kept (`toml_deep`).
 //!
 //! An empty string, empty list or empty object where a field expects one means "unset", as in
@@ -180,9 +183,10 @@ pub struct ContainerdOptions {
     )]
     #[merge(strategy = "toml_deep")]
     pub config: Option<String>,
-    /// A partial OCI runtime spec merged onto the default base runtime spec.
+    /// A partial OCI runtime spec: a merge patch onto the default base runtime spec, where a
+    /// `null` deletes a default key (`process.rlimits: null` drops the default rlimits).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[merge(strategy = "json_deep")]
+    #[merge(strategy = "merge_patch")]
     pub base_runtime_spec: Option<Map<String, Value>>,
 }
 
@@ -285,9 +289,10 @@ pub struct NetworkOptions {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, DeepMerge)]
 #[serde(rename_all = "camelCase", default)]
 pub struct KubeletOptions {
-    /// A partial `KubeletConfiguration`, written as a drop-in.
+    /// A partial `KubeletConfiguration`: a merge patch onto the configuration nodeadm
+    /// generates, written as a drop-in; a `null` deletes a key.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[merge(strategy = "json_deep")]
+    #[merge(strategy = "merge_patch")]
     pub config: Option<Map<String, Value>>,
     /// Command-line flags; later documents' flags come after earlier ones'.
     #[serde(

@@ -1,9 +1,10 @@
 //! From text to NodeConfig: YAML or JSON parsing under [`Limits`], the `apiVersion`/`kind` check,
 //! and typed reading that reports unknown fields as warnings.
 
-use crate::model::{API_VERSION, KIND, NodeConfig};
+use crate::model::{API_VERSION, KIND, NodeConfig, NodeConfigSpec};
+use crate::numbers::YamlNode;
 use crate::{Error, ErrorKind, Limits, Source, Warning};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Parses one payload's documents: JSON when it starts with `{`, YAML otherwise (a stream of
 /// one or more documents). Empty YAML documents are skipped.
@@ -11,13 +12,18 @@ pub(crate) fn parse_documents(text: &str, limits: &Limits) -> Result<Vec<Value>,
     if text.trim_start().starts_with('{') {
         return parse_json(text, limits).map(|value| vec![value]);
     }
-    let documents: Vec<Value> =
+    // Read with spans, so that numbers keep their text (crate::numbers).
+    let documents: Vec<YamlNode> =
         serde_saphyr::from_multiple_with_options(text, yaml_options(limits))
             .map_err(|error| yaml_error(error, limits))?;
-    Ok(documents
-        .into_iter()
-        .filter(|document| !document.is_null())
-        .collect())
+    let mut values = Vec::with_capacity(documents.len());
+    for document in documents {
+        let document = document.into_json(text)?;
+        if !document.is_null() {
+            values.push(document);
+        }
+    }
+    Ok(values)
 }
 
 fn parse_json(text: &str, limits: &Limits) -> Result<Value, Error> {
@@ -77,6 +83,9 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
     budget.max_total_scalar_bytes = limits.max_input_bytes;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // `1e400` reaches the reader as an infinite f64 and keeps its text (crate::numbers);
+    // `.inf` and `.nan` are refused there.
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     options.alias_limits.max_total_replayed_events = limits.max_yaml_events;
     options
 }
@@ -137,6 +146,8 @@ pub(crate) fn read_node_config(
     warnings: &mut Vec<Warning>,
 ) -> Result<NodeConfig, Error> {
     check_type(&document)?;
+    let mut document = document;
+    let patches = take_patches(&mut document);
     let mut unknown = Vec::new();
     let mut record = |path: serde_ignored::Path<'_>| {
         let path = dotted(&path);
@@ -154,6 +165,7 @@ pub(crate) fn read_node_config(
             path
         })
     })?;
+    let config = put_patches_back(config, patches);
     check_containerd_toml(&config)?;
     warnings.extend(unknown.into_iter().map(|path| Warning {
         source: source.clone(),
@@ -161,6 +173,47 @@ pub(crate) fn read_node_config(
         path,
     }));
     Ok(config)
+}
+
+/// `spec.containerd.baseRuntimeSpec` and `spec.kubelet.config`, when they are objects, taken
+/// out of `document` before typed reading: serde_json hands a number that parses as an `i64`
+/// to the typed reader as one, which would turn `-0` into `0`; moved as they are, every number
+/// keeps its text. (Anything else is left for typed reading to accept or reject.)
+struct Patches {
+    base_runtime_spec: Option<Map<String, Value>>,
+    kubelet_config: Option<Map<String, Value>>,
+}
+
+fn take_patches(document: &mut Value) -> Patches {
+    let mut take = |parent: &str, field: &str| {
+        let slot = document.get_mut("spec")?.get_mut(parent)?.as_object_mut()?;
+        match slot.get(field) {
+            Some(Value::Object(_)) => match slot.remove(field) {
+                Some(Value::Object(members)) => Some(members),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    Patches {
+        base_runtime_spec: take("containerd", "baseRuntimeSpec"),
+        kubelet_config: take("kubelet", "config"),
+    }
+}
+
+fn put_patches_back(mut config: NodeConfig, patches: Patches) -> NodeConfig {
+    let spec = || NodeConfigSpec::default();
+    if let Some(members) = patches.base_runtime_spec {
+        let spec = config.spec.get_or_insert_with(spec);
+        spec.containerd
+            .get_or_insert_with(Default::default)
+            .base_runtime_spec = Some(members);
+    }
+    if let Some(members) = patches.kubelet_config {
+        let spec = config.spec.get_or_insert_with(spec);
+        spec.kubelet.get_or_insert_with(Default::default).config = Some(members);
+    }
+    config
 }
 
 /// A broken `containerd.config` is reported where it was written, even in the first layer,
