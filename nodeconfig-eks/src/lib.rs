@@ -116,6 +116,7 @@
 //! integers stay exact on the way (`u64::MAX` included).
 
 pub mod explain;
+pub mod install;
 pub mod model;
 pub mod read;
 pub mod render;
