@@ -46,7 +46,7 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "nodeconfig", version, after_help = AFTER_HELP)]
 struct Cli {
-    /// Also list the MIME parts that are not NodeConfigs.
+    /// Also list the layers merged, in order.
     #[arg(long, short, global = true)]
     verbose: bool,
     #[command(subcommand)]
@@ -161,14 +161,22 @@ fn read(inputs: &[String], verbose: bool) -> Result<Vec<Layer>, Reported> {
         layers,
         warnings,
         skipped,
+        ..
     } = read_inputs(&inputs, &Limits::default()).map_err(report)?;
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
+    // Always said: a part left out is a choice the user should see (a shell script, or a
+    // NodeConfig part with a mistyped media type).
+    for part in &skipped {
+        eprintln!(
+            "note: {}: skipped {} part (not {})",
+            part.source,
+            part.media_type,
+            nodeconfig_eks::read::NODECONFIG_MEDIA_TYPE
+        );
+    }
     if verbose {
-        for part in &skipped {
-            eprintln!("note: {}: skipped {} part", part.source, part.media_type);
-        }
         for layer in &layers {
             eprintln!("note: {}: merged", layer.source);
         }
