@@ -190,8 +190,12 @@ fn check_containerd_toml(config: &NodeConfig, limits: &Limits) -> Result<(), Err
     let Err(error) = text.parse::<toml::Table>() else {
         return Ok(());
     };
-    let at = error.span().map_or(String::new(), |span| {
-        let before = &text[..span.start.min(text.len())];
+    let start = error
+        .span()
+        .map(|span| span.start)
+        .or_else(|| line_alone_failing(text, error.message()));
+    let at = start.map_or(String::new(), |start| {
+        let before = &text[..start.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before
             .rsplit('\n')
@@ -205,6 +209,24 @@ fn check_containerd_toml(config: &NodeConfig, limits: &Limits) -> Result<(), Err
         format_args!("is not valid TOML{at}: {}", error.message().trim_end()),
     )
     .at_path("spec.containerd.config"))
+}
+
+/// Where the error is when the parser gives no position (a dotted key over its recursion
+/// limit): the start of the first line that, parsed alone, fails with the same message. Each
+/// line is parsed once, so this is linear in the text.
+fn line_alone_failing(text: &str, message: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let failing = line
+            .parse::<toml::Table>()
+            .is_err_and(|error| error.message() == message);
+        if failing {
+            return Some(start + (line.len() - line.trim_start().len()));
+        }
+    }
+    None
 }
 
 fn check_type(document: &Value) -> Result<(), Error> {
@@ -291,6 +313,27 @@ mod tests {
         let error = parse_documents("{\"kind\": ", &Limits::default()).unwrap_err();
         assert!(
             error.to_string().starts_with("is not valid JSON"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_over_deep_toml_key_is_located() {
+        let key = vec!["a"; 300].join(".");
+        let document = serde_json::json!({
+            "apiVersion": crate::model::API_VERSION, "kind": crate::model::KIND,
+            "spec": {"containerd": {"config": format!("x = 1\n  {key} = 1\n")}}});
+        let error = read_node_config(
+            document,
+            &Source::stdin(),
+            &Limits::default(),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("spec.containerd.config: is not valid TOML at line 2, column 3: "),
             "{error}"
         );
     }
