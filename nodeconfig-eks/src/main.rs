@@ -76,6 +76,10 @@ Writes, under DIR:
   etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf  kubelet.config as a KubeletConfiguration drop-in
   etc/eks/kubelet/environment                            NODEADM_KUBELET_ARGS with kubelet.flags
 The merged NodeConfig is validated first; on any error no file is written.
+Writing is confined to DIR (no symbolic link followed), all or nothing, crash-safe
+(a journal in DIR/var/lib/nodeconfig; the next render finishes or undoes an interrupted one)
+and locked against concurrent renders. Files are 0644 (a stricter existing mode is kept),
+created directories 0755.
 
 Example:
   nodeconfig render --root /tmp/node userdata.mime")]
