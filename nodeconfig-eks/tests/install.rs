@@ -97,6 +97,8 @@ fn modes_are_explicit_under_umask_000() {
     );
     let status = std::process::Command::new("sh")
         .args(["-c", &script])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .status()
         .unwrap();
     assert!(status.success());
@@ -295,4 +297,62 @@ fn a_newline_in_a_kubelet_flag_is_refused_with_its_index() {
     );
     assert!(run.stderr.contains("'\\n'"), "{}", run.stderr);
     assert!(!root.join("etc").exists());
+}
+
+#[test]
+fn concurrent_render_processes_never_mix() {
+    use nodeconfig_eks::render::render;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    // Two inputs whose four files all differ: the seed user data, and it with other flags,
+    // other kubelet config and other containerd settings appended as a last drop-in.
+    let other = dir.path().join("other.yaml");
+    fs::write(
+        &other,
+        "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    flags: [--v=9]\n    config: {maxPods: 7}\n  containerd:\n    config: 'oom_score = -999'\n    baseRuntimeSpec: {ociVersion: 9.9.9}\n",
+    )
+    .unwrap();
+    let seed = fixture("seed/userdata.mime");
+    let expected = |inputs: &[&Path]| -> Vec<Option<String>> {
+        let relative: Vec<String> = inputs
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        let loaded = nodeconfig_eks::read::read_inputs(
+            &relative
+                .iter()
+                .map(|arg| nodeconfig_eks::read::Input::from_arg(arg))
+                .collect::<Vec<_>>(),
+            &nodeconfig_eks::Limits::default(),
+        )
+        .unwrap();
+        let merged = nodeconfig_eks::merge_layers(loaded.layers).unwrap();
+        render(&merged)
+            .unwrap()
+            .into_iter()
+            .map(|file| Some(file.contents))
+            .collect()
+    };
+    let one = expected(&[&seed]);
+    let two = expected(&[&seed, &other]);
+    assert!(one.iter().zip(&two).all(|(one, two)| one != two));
+    let spawn = |inputs: &[&Path]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_nodeconfig"))
+            .arg("render")
+            .arg("--root")
+            .arg(&root)
+            .args(inputs)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    for _ in 0..5 {
+        let mut first = spawn(&[&seed]);
+        let mut second = spawn(&[&seed, &other]);
+        assert!(first.wait().unwrap().success());
+        assert!(second.wait().unwrap().success());
+        let now = contents(&root);
+        assert!(now == one || now == two, "a mix of two renders: {now:?}");
+    }
 }

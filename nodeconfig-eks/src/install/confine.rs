@@ -25,8 +25,17 @@ pub(crate) struct Parent {
 }
 
 impl Root {
-    /// Opens `path` (the root itself may be reached through links: the operator chose it).
+    /// Opens `path`, creating it (`0755`) if missing. The root itself may be reached through
+    /// links: the operator chose it.
     pub(crate) fn open(path: &Path) -> io::Result<Root> {
+        if !path.exists() {
+            use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(DIRECTORY_MODE)
+                .create(path)?;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(DIRECTORY_MODE))?;
+        }
         let fd = rustix::fs::open(
             path,
             OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC,
