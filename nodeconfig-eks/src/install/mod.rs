@@ -115,6 +115,11 @@ pub fn install_with_failpoint(
         Err(Stop::Failed(error, path)) => Err(render_error(format_args!(
             "cannot write {path}: {error}; every file was left as it was"
         ))),
+        Err(Stop::Unrecovered(error, path, rollback)) => Err(render_error(format_args!(
+            "cannot write {path}: {error}; putting the earlier files back failed too \
+             ({rollback}): the next render finishes it from the journal in {}",
+            root.display(STATE_DIRECTORY).display()
+        ))),
         Err(Stop::Crashed(step)) => {
             Err(render_error(format_args!("simulated crash at step {step}")))
         }

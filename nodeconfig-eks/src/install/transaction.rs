@@ -24,6 +24,8 @@ fn backup_name(name: &str) -> String {
 pub(crate) enum Stop {
     /// A step failed (the error, the path it was about); everything was rolled back.
     Failed(io::Error, String),
+    /// A step failed, and so did the rollback (its error last): the next run finishes it.
+    Unrecovered(io::Error, String, io::Error),
     /// A test's simulated crash at this step: nothing more was done, as after `kill -9`.
     Crashed(usize),
 }
@@ -99,11 +101,8 @@ pub(crate) fn commit(
     steps.next(&state_shown)?;
     journal::write(state_dir, &journal).map_err(journal_failed)?;
     if let Err(stop) = stage_and_rename(&targets, steps) {
-        if let Stop::Failed(..) = stop {
-            // The journal lists every target: the routine that recovers from a crash undoes them.
-            let _ = roll_back(root, state_dir, &journal);
-        }
-        return Err(stop);
+        // The journal lists every target: the routine that recovers from a crash undoes them.
+        return Err(undo(stop, root, state_dir, &journal));
     }
     // The commit point: once the journal says `committed`, the render has happened.
     journal.state = State::Committed;
@@ -111,11 +110,8 @@ pub(crate) fn commit(
         .next(&state_shown)
         .and_then(|()| journal::write(state_dir, &journal).map_err(journal_failed))
     {
-        if let Stop::Failed(..) = stop {
-            journal.state = State::Staged;
-            let _ = roll_back(root, state_dir, &journal);
-        }
-        return Err(stop);
+        journal.state = State::Staged;
+        return Err(undo(stop, root, state_dir, &journal));
     }
     // Removing the backups can fail without undoing anything: the next run finishes it.
     match steps.next(&state_shown) {
@@ -124,6 +120,18 @@ pub(crate) fn commit(
             let _ = finish(root, state_dir, &journal);
             Ok(())
         }
+    }
+}
+
+/// After a failed step, rolls every target back; a rollback that fails too is reported, and
+/// left to the next run, which finds the journal.
+fn undo(stop: Stop, root: &Root, state_dir: &OwnedFd, journal: &Journal) -> Stop {
+    match stop {
+        Stop::Failed(error, path) => match roll_back(root, state_dir, journal) {
+            Ok(()) => Stop::Failed(error, path),
+            Err(rollback) => Stop::Unrecovered(error, path, rollback),
+        },
+        crashed => crashed,
     }
 }
 
