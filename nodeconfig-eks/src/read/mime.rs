@@ -186,8 +186,10 @@ fn read_headers(raw: &[u8], number: &[usize]) -> Result<Headers, Error> {
 /// Whether the header whose name is `key` (a slice of `raw`) was followed by a colon;
 /// `mailparse` takes a line without one as a name with no value.
 fn has_colon(raw: &[u8], key: &[u8]) -> bool {
-    let start = key.as_ptr() as usize - raw.as_ptr() as usize;
-    raw.get(start + key.len()) == Some(&b':')
+    (key.as_ptr() as usize)
+        .checked_sub(raw.as_ptr() as usize)
+        .and_then(|start| raw.get(start + key.len()))
+        == Some(&b':')
 }
 
 /// The lowercased media type (quotes dropped; `text/plain` when absent, RFC 2045 section 5.2)
