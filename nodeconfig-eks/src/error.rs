@@ -43,7 +43,8 @@ pub enum ErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
-    source: Option<Source>,
+    // Boxed: a `Result<_, Error>` stays small on the happy path.
+    source: Option<Box<Source>>,
     path: Option<String>,
     message: String,
 }
@@ -62,7 +63,7 @@ impl Error {
     /// Names the source, unless a narrower one was named already.
     #[must_use]
     pub fn in_source(mut self, source: Source) -> Self {
-        self.source.get_or_insert(source);
+        self.source.get_or_insert_with(|| Box::new(source));
         self
     }
 
@@ -83,7 +84,7 @@ impl Error {
 
     /// The file, MIME part or document the problem is in, if known.
     pub fn source_location(&self) -> Option<&Source> {
-        self.source.as_ref()
+        self.source.as_deref()
     }
 
     /// The dotted field path, if the problem is in one field.

@@ -120,6 +120,7 @@
 
 pub mod containerd;
 pub mod explain;
+pub mod install;
 pub mod model;
 pub mod read;
 pub mod render;

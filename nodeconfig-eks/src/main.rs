@@ -47,7 +47,7 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "nodeconfig", version, after_help = AFTER_HELP)]
 struct Cli {
-    /// Also list the MIME parts that are not NodeConfigs.
+    /// Also list the layers merged, in order.
     #[arg(long, short, global = true)]
     verbose: bool,
     #[command(subcommand)]
@@ -81,6 +81,10 @@ config.toml starts from nodeadm's template for the containerd given with
 --containerd-version (1: config version 2, the default, as nodeadm uses it for
 any containerd that is not 2.x; 2: config version 3). A containerd.config whose
 `version` is the other one is an error naming its input.
+Writing is confined to DIR (no symbolic link followed), all or nothing, crash-safe
+(a journal in DIR/var/lib/nodeconfig; the next render finishes or undoes an interrupted one)
+and locked against concurrent renders. Files are 0644 (a stricter existing mode is kept),
+created directories 0755.
 
 Examples:
   nodeconfig render --root /tmp/node userdata.mime
@@ -179,14 +183,22 @@ fn read(inputs: &[String], verbose: bool) -> Result<Vec<Layer>, Reported> {
         layers,
         warnings,
         skipped,
+        ..
     } = read_inputs(&inputs, &Limits::default()).map_err(report)?;
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
+    // Always said: a part left out is a choice the user should see (a shell script, or a
+    // NodeConfig part with a mistyped media type).
+    for part in &skipped {
+        eprintln!(
+            "note: {}: skipped {} part (not {})",
+            part.source,
+            part.media_type,
+            nodeconfig_eks::read::NODECONFIG_MEDIA_TYPE
+        );
+    }
     if verbose {
-        for part in &skipped {
-            eprintln!("note: {}: skipped {} part", part.source, part.media_type);
-        }
         for layer in &layers {
             eprintln!("note: {}: merged", layer.source);
         }

@@ -7,8 +7,6 @@ use crate::{Error, ErrorKind};
 use nodeconfig_core::MergeError;
 use nodeconfig_core::strategy::{JsonDeep, TomlDeep};
 use serde_json::{Map, Value};
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The OCI runtime spec nodeadm writes before merging `containerd.baseRuntimeSpec` onto it.
@@ -23,6 +21,14 @@ pub const CONTAINERD_CONFIG_PATH: &str = "etc/containerd/config.toml";
 pub const KUBELET_DROP_IN_PATH: &str = "etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf";
 /// The environment file kubelet's unit reads its extra flags from, relative to the root.
 pub const KUBELET_ENVIRONMENT_PATH: &str = "etc/eks/kubelet/environment";
+
+/// Every file [`render`] writes, relative to the root.
+pub const RENDERED_PATHS: [&str; 4] = [
+    BASE_RUNTIME_SPEC_PATH,
+    CONTAINERD_CONFIG_PATH,
+    KUBELET_DROP_IN_PATH,
+    KUBELET_ENVIRONMENT_PATH,
+];
 
 /// The variable of [`KUBELET_ENVIRONMENT_PATH`] that holds `kubelet.flags`.
 pub const KUBELET_ARGS_VARIABLE: &str = "NODEADM_KUBELET_ARGS";
@@ -133,7 +139,7 @@ pub fn render_for(
         },
         RenderedFile {
             path: KUBELET_ENVIRONMENT_PATH,
-            contents: environment_file(&kubelet.flags.unwrap_or_default()),
+            contents: environment_file(&kubelet.flags.unwrap_or_default())?,
         },
     ])
 }
@@ -172,16 +178,31 @@ fn pretty_json(document: Map<String, Value>) -> String {
     text
 }
 
-fn environment_file(flags: &[String]) -> String {
+/// The environment file. systemd's `EnvironmentFile=` reads one assignment per line and C
+/// strings (systemd.exec(5), "EnvironmentFile="), so a flag holding a line break or a NUL would
+/// add a line of its own, or be cut: each is refused, naming the flag.
+fn environment_file(flags: &[String]) -> Result<String, Error> {
+    for (index, flag) in flags.iter().enumerate() {
+        if let Some(bad) = flag.chars().find(|&c| c.is_control()) {
+            return Err(Error::new(
+                ErrorKind::Render,
+                format_args!(
+                    "kubelet flag holds the control character {bad:?}, which the environment \
+                     file {KUBELET_ENVIRONMENT_PATH} cannot hold (remove it from the flag)"
+                ),
+            )
+            .at_path(format!("spec.kubelet.flags[{index}]")));
+        }
+    }
     let joined = flags.join(" ");
     let escaped = joined.replace('\\', "\\\\").replace('"', "\\\"");
-    format!("{KUBELET_ARGS_VARIABLE}=\"{escaped}\"\n")
+    Ok(format!("{KUBELET_ARGS_VARIABLE}=\"{escaped}\"\n"))
 }
 
-/// Writes `files` under `root`, all or nothing: each goes to a temporary file beside its target
-/// first, and only when every one is written are they renamed into place. If writing any
-/// fails, the temporary files are removed and no target changes (directories created on the
-/// way may remain). Returns the paths written.
+/// Writes `files` under `root` with [`install::install`](crate::install::install): confined to
+/// the root (no symbolic link followed), modes set explicitly (directories `0755`, files `0644`
+/// as nodeadm writes them, a stricter existing mode kept), all or nothing with rollback,
+/// crash-safe through a journal, and serialised by a lock on the root. Returns the paths written.
 ///
 /// ```
 /// use nodeconfig_eks::render::{RenderedFile, write_all};
@@ -193,45 +214,5 @@ fn environment_file(flags: &[String]) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_all(root: &Path, files: &[RenderedFile]) -> Result<Vec<PathBuf>, Error> {
-    let mut staged = Vec::with_capacity(files.len());
-    for file in files {
-        let target = root.join(file.path);
-        let temporary = stage(&target, &file.contents).map_err(|error| {
-            Error::new(
-                ErrorKind::Render,
-                format_args!("cannot write {}: {error}", target.display()),
-            )
-        })?;
-        staged.push((temporary, target));
-    }
-    let mut written = Vec::with_capacity(staged.len());
-    for (temporary, target) in staged {
-        temporary.persist(&target).map_err(|error| {
-            Error::new(
-                ErrorKind::Render,
-                format_args!("cannot replace {}: {}", target.display(), error.error),
-            )
-        })?;
-        written.push(target);
-    }
-    Ok(written)
-}
-
-fn stage(target: &Path, contents: &str) -> std::io::Result<tempfile::NamedTempFile> {
-    let parent = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".nodeconfig-")
-        .tempfile_in(parent)?;
-    temporary.write_all(contents.as_bytes())?;
-    // Temporary files are created owner-only; the configs are world-readable, as nodeadm's are.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        temporary
-            .as_file()
-            .set_permissions(fs::Permissions::from_mode(0o644))?;
-    }
-    temporary.as_file().sync_all()?;
-    Ok(temporary)
+    crate::install::install(root, files)
 }

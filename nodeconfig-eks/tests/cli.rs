@@ -78,7 +78,8 @@ fn merge_prints_yaml_and_warns_about_unknown_fields() {
     assert_eq!(run.status, 0, "{run:?}");
     assert_eq!(
         run.stderr,
-        "warning: tests/fixtures/karpenter/al2023-userdata.mime part 2: spec.cluster.clusterEndpoint is not a NodeConfig field\n"
+        "warning: tests/fixtures/karpenter/al2023-userdata.mime part 2: spec.cluster.clusterEndpoint is not a NodeConfig field\n\
+         note: tests/fixtures/karpenter/al2023-userdata.mime part 3: skipped text/x-shellscript part (not application/node.eks.aws)\n"
     );
     assert!(
         run.stdout
@@ -103,7 +104,7 @@ fn merge_reads_base64_gzip_from_stdin_and_prints_json() {
     assert_eq!(rlimits[1]["hard"].as_u64(), Some(u64::MAX));
     assert_eq!(
         run.stderr,
-        "note: <stdin> part 3: skipped text/x-shellscript part\nnote: <stdin> part 1: merged\nnote: <stdin> part 2: merged\n"
+        "note: <stdin> part 3: skipped text/x-shellscript part (not application/node.eks.aws)\nnote: <stdin> part 1: merged\nnote: <stdin> part 2: merged\n"
     );
 }
 
@@ -134,7 +135,7 @@ fn gzip_bomb() {
     let run = run_with_files(&["merge", "bomb.gz"], &[("bomb.gz", &bomb)]);
     assert_invalid(
         &run,
-        "error: bomb.gz: decompressed gzip data exceeds 16 MiB (limit max_input_bytes)\n",
+        "error: bomb.gz: inputs decode to more than 16 MiB in all (limit max_total_bytes)\n",
     );
 }
 
@@ -159,7 +160,7 @@ fn mime_boundary_never_appears() {
     let run = run_with_files(&["merge", "ud.mime"], &[("ud.mime", message.as_bytes())]);
     assert_invalid(
         &run,
-        "error: ud.mime: MIME boundary `==X==` never appears in the message body\n",
+        "error: ud.mime: MIME message: boundary `==X==` never appears in the body\n",
     );
 }
 

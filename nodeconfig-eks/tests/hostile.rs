@@ -10,99 +10,15 @@
 mod common;
 
 use common::base64_lines;
+use common::capped::{Run, run};
 use flate2::{Compress, Compression, Crc, FlushCompress};
-use std::io::{Read, Write};
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-use std::{fs, thread};
+use std::fs;
+use std::io::Read;
+use std::time::Instant;
 
 const HEADER: &str = "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\n";
 
-/// The slowest case, the alias bomb, takes about 6 s in a debug build on an idle machine (a
-/// release build answers every case in under a second); the margin is for a loaded CI machine.
-const DEADLINE: Duration = Duration::from_secs(30);
-
-/// Enough for the binary and the 16 MiB of decoded input the limits allow, a few times over.
-const ADDRESS_SPACE: u64 = 512 * 1024 * 1024;
-
 const MIB: usize = 1024 * 1024;
-
-#[derive(Debug)]
-struct Run {
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Whether `prlimit` (util-linux) can cap the binary's address space on this machine.
-fn prlimit_works() -> bool {
-    Command::new("prlimit")
-        .args([format!("--as={ADDRESS_SPACE}").as_str(), "--", "true"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
-/// Runs the binary in `dir` with `stdin`, under the address-space cap when it can be set; kills
-/// it and fails the test when it runs past the deadline.
-fn run(args: &[&str], dir: &Path, stdin: Vec<u8>) -> Run {
-    let binary = env!("CARGO_BIN_EXE_nodeconfig");
-    let mut command = if prlimit_works() {
-        let mut command = Command::new("prlimit");
-        command
-            .arg(format!("--as={ADDRESS_SPACE}"))
-            .arg("--")
-            .arg(binary);
-        command
-    } else {
-        eprintln!("prlimit is not available: memory is not capped");
-        Command::new(binary)
-    };
-    let started = Instant::now();
-    let mut child = command
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    // The binary may stop reading early; a broken pipe is fine.
-    let feeder = thread::spawn(move || drop(pipe.write_all(&stdin)));
-    let mut stdout = child.stdout.take().expect("stdout is piped");
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    let stdout = thread::spawn(move || read_all(&mut stdout));
-    let stderr = thread::spawn(move || read_all(&mut stderr));
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waits") {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{args:?} still running after {DEADLINE:?}: killed");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    let elapsed = started.elapsed();
-    feeder.join().expect("stdin written");
-    let run = Run {
-        status: status.code(),
-        stdout: stdout.join().expect("stdout read"),
-        stderr: stderr.join().expect("stderr read"),
-    };
-    eprintln!("{args:?}: {:?} in {elapsed:.2?}", run.status);
-    run
-}
-
-fn read_all(pipe: &mut impl Read) -> String {
-    let mut bytes = Vec::new();
-    pipe.read_to_end(&mut bytes).expect("pipe read");
-    String::from_utf8(bytes).expect("UTF-8 output")
-}
 
 /// Writes `name` into a fresh directory and runs `merge name` there, then `render` of the same
 /// file, which must fail alike and write nothing. Returns the merge run.
@@ -202,7 +118,7 @@ fn gzip_bomb_of_600_mib_of_zeros() {
     refuse(
         "bomb.gz",
         &bomb,
-        "error: bomb.gz: decompressed gzip data exceeds 16 MiB (limit max_input_bytes)\n",
+        "error: bomb.gz: inputs decode to more than 16 MiB in all (limit max_total_bytes)\n",
     );
 }
 
@@ -220,13 +136,13 @@ fn gzip_bomb_in_base64_in_the_second_mime_part_and_on_stdin() {
     refuse(
         "ud.mime",
         message.as_bytes(),
-        "error: ud.mime part 2: decompressed gzip data exceeds 16 MiB (limit max_input_bytes)\n",
+        "error: ud.mime part 2: inputs decode to more than 16 MiB in all (limit max_total_bytes)\n",
     );
     let dir = tempfile::tempdir().expect("temporary directory");
     let stdin = run(&["merge", "-"], dir.path(), bomb.into_bytes());
     assert_refused(
         &stdin,
-        "error: <stdin>: decompressed gzip data exceeds 16 MiB (limit max_input_bytes)\n",
+        "error: <stdin>: inputs decode to more than 16 MiB in all (limit max_total_bytes)\n",
     );
 }
 
@@ -354,7 +270,7 @@ fn mime_boundary_never_appears_in_15_mib() {
     refuse(
         "ud.mime",
         &message,
-        "error: ud.mime: MIME boundary `==X==` never appears in the message body\n",
+        "error: ud.mime: MIME message: boundary `==X==` never appears in the body\n",
     );
 }
 

@@ -84,6 +84,7 @@
 //! returns; a merged text is parsed afresh at the next layer, since toml_edit's edited tree
 //! does not always merge like a parse of the text it writes.
 
+mod discard;
 mod document;
 pub(crate) mod memo;
 mod same;
@@ -247,7 +248,7 @@ impl TomlDeep for ::toml::Value {
             (::toml::Value::Table(existing), ::toml::Value::Table(incoming)) => {
                 merge_parsed_tables(existing, incoming);
             }
-            (existing, incoming) => *existing = incoming,
+            (existing, incoming) => discard::drop_flat(std::mem::replace(existing, incoming)),
         }
     }
 
@@ -332,9 +333,7 @@ fn merge_parsed_tables(existing: &mut ::toml::Table, incoming: ::toml::Table) {
                 (Some(::toml::Value::Table(_)), ::toml::Value::Table(table)) => {
                     nested.insert(key, table);
                 }
-                (_, value) => {
-                    existing.insert(key, value);
-                }
+                (_, value) => discard::insert(existing, key, value),
             }
         }
         if nested.is_empty() {

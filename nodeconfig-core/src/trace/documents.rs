@@ -34,6 +34,7 @@ pub(crate) trait JsonLeaves {
 #[cfg(feature = "json")]
 mod json {
     use super::{JsonLeaves, LeafMode, Tracer, segment_for_key};
+    use crate::trace::PathMark;
     use serde_json::{Map, Value};
     use std::collections::{BTreeMap, HashMap};
     use std::hash::BuildHasher;
@@ -61,21 +62,48 @@ mod json {
         }
     }
 
-    // Recursion here follows the patch's depth; tracing is a diagnostic walk, and the merge
-    // itself (which is iterative) has already accepted the document.
-    fn object_patch(
-        existing: Option<&Value>,
-        patch: &Map<String, Value>,
+    /// One object of the patch being walked: the existing object it lands on (if any), the
+    /// members not walked yet, and the path mark to go back to when it is done.
+    type Frame<'a> = (
+        Option<&'a Map<String, Value>>,
+        serde_json::map::Iter<'a>,
+        Option<PathMark>,
+    );
+
+    /// The walk below one object of the patch, with a stack of frames instead of recursion: a
+    /// patch a million levels deep costs heap, not stack (the merge is iterative too).
+    fn object_patch<'a>(
+        existing: Option<&'a Value>,
+        patch: &'a Map<String, Value>,
         tracer: &mut Tracer,
         mode: LeafMode,
     ) {
-        let target = existing.and_then(Value::as_object);
-        members(
-            &|key: &str| target.and_then(|object| object.get(key)),
-            patch.iter(),
-            tracer,
-            mode,
-        );
+        let mut frames: Vec<Frame<'a>> =
+            vec![(existing.and_then(Value::as_object), patch.iter(), None)];
+        while let Some((target, members, _)) = frames.last_mut() {
+            let target = *target;
+            let Some((key, value)) = members.next() else {
+                if let Some((_, _, Some(mark))) = frames.pop() {
+                    tracer.leave(mark);
+                }
+                continue;
+            };
+            let before = target.and_then(|object| object.get(key));
+            let mark = tracer.enter(&segment_for_key(key));
+            match value {
+                Value::Object(inner) => {
+                    frames.push((before.and_then(Value::as_object), inner.iter(), Some(mark)));
+                    continue;
+                }
+                Value::Null => {
+                    if before.is_some() || mode.deletions_kept {
+                        tracer.delete(mode.strategy);
+                    }
+                }
+                _ => tracer.set(mode.strategy),
+            }
+            tracer.leave(mark);
+        }
     }
 
     impl JsonLeaves for Value {
@@ -154,18 +182,30 @@ pub(crate) trait TomlLeaves {
 #[cfg(feature = "toml")]
 mod toml_walk {
     use super::{TomlLeaves, Tracer, segment_for_key};
+    use crate::trace::PathMark;
     use toml::{Table, Value};
 
     const STRATEGY: &str = "toml_deep";
 
+    /// Every leaf of `incoming`, with a stack of frames instead of recursion (as for JSON).
     fn table(incoming: &Table, tracer: &mut Tracer) {
-        for (key, value) in incoming {
+        let mut frames: Vec<(toml::map::Iter<'_, String, Value>, Option<PathMark>)> =
+            vec![(incoming.iter(), None)];
+        while let Some((entries, _)) = frames.last_mut() {
+            let Some((key, value)) = entries.next() else {
+                if let Some((_, Some(mark))) = frames.pop() {
+                    tracer.leave(mark);
+                }
+                continue;
+            };
             let mark = tracer.enter(&segment_for_key(key));
             match value {
-                Value::Table(inner) => table(inner, tracer),
-                _ => tracer.set(STRATEGY),
+                Value::Table(inner) => frames.push((inner.iter(), Some(mark))),
+                _ => {
+                    tracer.set(STRATEGY);
+                    tracer.leave(mark);
+                }
             }
-            tracer.leave(mark);
         }
     }
 

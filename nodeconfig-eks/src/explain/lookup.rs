@@ -2,6 +2,7 @@
 //! `spec.kubelet.flags[1]`, `spec.containerd.config.plugins["io.containerd.grpc.v1.cri"].sandbox_image`.
 
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// One step of a path: a field or key, or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,32 +76,59 @@ fn unicode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
     char::from_u32(u32::from_str_radix(&hex, 16).ok()?)
 }
 
-/// The value at `segments` in `root`. A string met with segments left over is read as a TOML
-/// document (`containerd.config`) and the rest of the path looked up in it.
-pub(crate) fn value_at(root: &Value, segments: &[Segment]) -> Option<Value> {
+/// Looks values up in one merged document. A string met with segments left over is read as a
+/// TOML document (`containerd.config`) and the rest of the path looked up in it; each such
+/// string is parsed once, on first use, however many leaves are looked up inside it, so
+/// explaining a document costs time linear in its size.
+pub(crate) struct Lookup<'a> {
+    root: &'a Value,
+    /// TOML documents already parsed (as JSON), by the address of their text in `root`.
+    documents: HashMap<*const String, Option<Value>>,
+    /// How many TOML documents were parsed: the operation count the tests bound.
+    pub(crate) parses: usize,
+}
+
+impl<'a> Lookup<'a> {
+    pub(crate) fn new(root: &'a Value) -> Self {
+        Lookup {
+            root,
+            documents: HashMap::new(),
+            parses: 0,
+        }
+    }
+
+    /// The value at `segments`.
+    pub(crate) fn value_at(&mut self, segments: &[Segment]) -> Option<Value> {
+        let mut current = self.root;
+        for (depth, segment) in segments.iter().enumerate() {
+            current = match (current, segment) {
+                (Value::Object(object), Segment::Key(key)) => object.get(key)?,
+                (Value::Array(items), Segment::Index(index)) => items.get(*index)?,
+                (Value::String(document), _) => {
+                    let parsed = self.documents.entry(document).or_insert_with(|| {
+                        self.parses += 1;
+                        let table: toml::Table = document.parse().ok()?;
+                        Some(toml_to_json(&toml::Value::Table(table)))
+                    });
+                    return json_at(parsed.as_ref()?, &segments[depth..]);
+                }
+                _ => return None,
+            };
+        }
+        Some(current.clone())
+    }
+}
+
+fn json_at(root: &Value, segments: &[Segment]) -> Option<Value> {
     let mut current = root;
-    for (depth, segment) in segments.iter().enumerate() {
+    for segment in segments {
         current = match (current, segment) {
             (Value::Object(object), Segment::Key(key)) => object.get(key)?,
             (Value::Array(items), Segment::Index(index)) => items.get(*index)?,
-            (Value::String(document), _) => return toml_value_at(document, &segments[depth..]),
             _ => return None,
         };
     }
     Some(current.clone())
-}
-
-fn toml_value_at(document: &str, segments: &[Segment]) -> Option<Value> {
-    let table: toml::Table = document.parse().ok()?;
-    let mut current = &toml::Value::Table(table);
-    for segment in segments {
-        current = match (current, segment) {
-            (toml::Value::Table(table), Segment::Key(key)) => table.get(key)?,
-            (toml::Value::Array(items), Segment::Index(index)) => items.get(*index)?,
-            _ => return None,
-        };
-    }
-    Some(toml_to_json(current))
 }
 
 /// A TOML value as JSON: dates and times become their TOML text, and so do the floats JSON
@@ -123,7 +151,7 @@ fn toml_to_json(value: &toml::Value) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{Segment, segments, value_at};
+    use super::{Lookup, Segment, segments};
     use nodeconfig_core::__private::segment_for_key;
     use serde_json::json;
 
@@ -159,7 +187,8 @@ mod tests {
             "kubelet": {"flags": ["--v=2", "--v=4"]},
             "containerd": {"config": "when = 1979-05-27\n[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = \"pause\"\n"},
         }});
-        let at = |path: &str| value_at(&merged, &segments(path).unwrap());
+        let mut lookup = Lookup::new(&merged);
+        let mut at = |path: &str| lookup.value_at(&segments(path).unwrap());
         assert_eq!(at("spec.kubelet.flags[1]"), Some(json!("--v=4")));
         assert_eq!(
             at("spec.containerd.config.plugins[\"io.containerd.grpc.v1.cri\"].sandbox_image"),
@@ -168,5 +197,18 @@ mod tests {
         assert_eq!(at("spec.containerd.config.when"), Some(json!("1979-05-27")));
         assert_eq!(at("spec.kubelet.flags[9]"), None);
         assert_eq!(at("spec.containerd.config.absent"), None);
+    }
+
+    #[test]
+    fn each_toml_document_is_parsed_once_however_many_leaves() {
+        let keys = 2_000;
+        let toml: String = (0..keys).map(|key| format!("k{key} = {key}\n")).collect();
+        let merged = json!({"spec": {"containerd": {"config": toml}}});
+        let mut lookup = Lookup::new(&merged);
+        for key in 0..keys {
+            let path = format!("spec.containerd.config.k{key}");
+            assert_eq!(lookup.value_at(&segments(&path).unwrap()), Some(json!(key)));
+        }
+        assert_eq!(lookup.parses, 1);
     }
 }

@@ -80,9 +80,11 @@ pub fn merge_layers_traced(
 /// Pairs every leaf of `provenance` with its value in `merged`, in path order.
 ///
 /// Values are looked up in `merged` serialized as JSON; inside `containerd.config` the merged
-/// TOML text is parsed and the TOML value given as JSON (dates and times as their TOML text).
+/// TOML text is parsed (once, whatever the number of leaves: the cost is linear in the
+/// document) and the TOML value given as JSON (dates and times as their TOML text).
 pub fn explain(merged: &NodeConfig, provenance: &Provenance<Source>) -> Result<Vec<Entry>, Error> {
     let document = merged_json(merged)?;
+    let mut lookup = lookup::Lookup::new(&document);
     let entries = provenance
         .iter()
         .map(|(path, origin)| Entry {
@@ -90,7 +92,7 @@ pub fn explain(merged: &NodeConfig, provenance: &Provenance<Source>) -> Result<V
             value: if origin.deleted {
                 None
             } else {
-                lookup::segments(path).and_then(|segments| lookup::value_at(&document, &segments))
+                lookup::segments(path).and_then(|segments| lookup.value_at(&segments))
             },
             source: provenance.source(origin.layer).clone(),
             layer: origin.layer,

@@ -104,7 +104,7 @@ fn relative_name(overridden: &Source, setter: &Source) -> String {
     if overridden.path != setter.path || !narrower {
         return overridden.to_string();
     }
-    let part = overridden.part.map(|part| format!("part {part}"));
+    let part = overridden.part_name();
     let document = overridden
         .document
         .map(|document| format!("document {document}"));

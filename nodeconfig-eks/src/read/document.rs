@@ -1,17 +1,30 @@
 //! From text to NodeConfig: YAML or JSON parsing under [`Limits`], the `apiVersion`/`kind` check,
 //! and typed reading that reports unknown fields as warnings.
 
+use super::{scan, unique};
 use crate::model::{API_VERSION, KIND, NodeConfig, NodeConfigSpec};
 use crate::numbers::YamlNode;
 use crate::{Error, ErrorKind, Limits, Source, Warning};
 use serde_json::{Map, Value};
 
 /// Parses one payload's documents: JSON when it starts with `{`, YAML otherwise (a stream of
-/// one or more documents). Empty YAML documents are skipped.
+/// one or more documents). Empty YAML documents are skipped. Text starting with `{` that is not
+/// JSON but is a YAML flow mapping (`{apiVersion: node.eks.aws/v1alpha1, ...}`) is read as YAML.
 pub(crate) fn parse_documents(text: &str, limits: &Limits) -> Result<Vec<Value>, Error> {
     if text.trim_start().starts_with('{') {
-        return parse_json(text, limits).map(|value| vec![value]);
+        return match parse_json(text, limits) {
+            Err(error) if error.kind() == ErrorKind::Syntax => match parse_yaml(text, limits) {
+                Ok(documents) => Ok(documents),
+                // Neither: the JSON error, since it looked like JSON.
+                Err(_) => Err(error),
+            },
+            result => result.map(|value| vec![value]),
+        };
     }
+    parse_yaml(text, limits)
+}
+
+fn parse_yaml(text: &str, limits: &Limits) -> Result<Vec<Value>, Error> {
     // Read with spans, so that numbers keep their text (crate::numbers).
     let documents: Vec<YamlNode> =
         serde_saphyr::from_multiple_with_options(text, yaml_options(limits))
@@ -26,51 +39,41 @@ pub(crate) fn parse_documents(text: &str, limits: &Limits) -> Result<Vec<Value>,
     Ok(values)
 }
 
+/// Parses JSON after a scan has bounded its nesting and its values; a key given twice in one
+/// object is an error at its line and column, as YAML makes it (YAML 1.2.2 section 3.2.1.1:
+/// mapping keys are unique), instead of the second value silently winning.
 fn parse_json(text: &str, limits: &Limits) -> Result<Value, Error> {
-    if let Some(depth) = json_depth_over(text, limits.max_depth) {
-        return Err(Error::new(
-            ErrorKind::Limit,
-            format_args!(
-                "JSON nesting reaches depth {depth}, over the limit of {} (limit max_depth)",
-                limits.max_depth
-            ),
-        ));
-    }
-    serde_json::from_str(text).map_err(|error| {
-        Error::new(
-            ErrorKind::Syntax,
-            format_args!("is not valid JSON: {error}"),
-        )
-    })
-}
-
-/// The depth at which `text` first nests deeper than `max`, if it does; strings are skipped.
-/// Checked before parsing so that hostile nesting costs a scan, not a recursion.
-fn json_depth_over(text: &str, max: usize) -> Option<usize> {
-    let (mut depth, mut in_string, mut escaped) = (0_usize, false, false);
-    for byte in text.bytes() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
+    match scan::json_shape(text, limits.max_depth, limits.max_json_values) {
+        scan::JsonShape::TooDeep(depth) => {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format_args!(
+                    "JSON nesting reaches depth {depth}, over the limit of {} (limit max_depth)",
+                    limits.max_depth
+                ),
+            ));
         }
-        match byte {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > max {
-                    return Some(depth);
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
+        scan::JsonShape::TooMany => {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format_args!(
+                    "JSON document has more than {} values (limit max_json_values)",
+                    limits.max_json_values
+                ),
+            ));
         }
+        scan::JsonShape::Fits => {}
     }
-    None
+    let invalid = |error: serde_json::Error| {
+        let kind = if error.is_syntax() || error.is_eof() {
+            ErrorKind::Syntax
+        } else {
+            ErrorKind::Schema
+        };
+        Error::new(kind, format_args!("is not valid JSON: {error}"))
+    };
+    serde_json::from_str::<unique::UniqueKeys>(text).map_err(invalid)?;
+    serde_json::from_str(text).map_err(invalid)
 }
 
 fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
@@ -143,6 +146,7 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach, limits: &Limits) 
 pub(crate) fn read_node_config(
     document: Value,
     source: &Source,
+    limits: &Limits,
     warnings: &mut Vec<Warning>,
 ) -> Result<NodeConfig, Error> {
     check_type(&document)?;
@@ -166,7 +170,7 @@ pub(crate) fn read_node_config(
         })
     })?;
     let config = put_patches_back(config, patches);
-    check_containerd_toml(&config)?;
+    check_containerd_toml(&config, limits)?;
     warnings.extend(unknown.into_iter().map(|path| Warning {
         source: source.clone(),
         message: format!("{path} is not a NodeConfig field"),
@@ -218,7 +222,7 @@ fn put_patches_back(mut config: NodeConfig, patches: Patches) -> NodeConfig {
 
 /// A broken `containerd.config` is reported where it was written, even in the first layer,
 /// which the merge itself never parses.
-fn check_containerd_toml(config: &NodeConfig) -> Result<(), Error> {
+fn check_containerd_toml(config: &NodeConfig, limits: &Limits) -> Result<(), Error> {
     let containerd = config
         .spec
         .as_ref()
@@ -226,11 +230,25 @@ fn check_containerd_toml(config: &NodeConfig) -> Result<(), Error> {
     let Some(text) = containerd.and_then(|containerd| containerd.config.as_deref()) else {
         return Ok(());
     };
+    if scan::toml_keys_over(text, limits.max_toml_keys) {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format_args!(
+                "TOML document has more than {} keys and array items (limit max_toml_keys)",
+                limits.max_toml_keys
+            ),
+        )
+        .at_path("spec.containerd.config"));
+    }
     let Err(error) = text.parse::<toml::Table>() else {
         return Ok(());
     };
-    let at = error.span().map_or(String::new(), |span| {
-        let before = &text[..span.start.min(text.len())];
+    let start = error
+        .span()
+        .map(|span| span.start)
+        .or_else(|| line_alone_failing(text, error.message()));
+    let at = start.map_or(String::new(), |start| {
+        let before = &text[..start.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before
             .rsplit('\n')
@@ -244,6 +262,24 @@ fn check_containerd_toml(config: &NodeConfig) -> Result<(), Error> {
         format_args!("is not valid TOML{at}: {}", error.message().trim_end()),
     )
     .at_path("spec.containerd.config"))
+}
+
+/// Where the error is when the parser gives no position (a dotted key over its recursion
+/// limit): the start of the first line that, parsed alone, fails with the same message. Each
+/// line is parsed once, so this is linear in the text.
+fn line_alone_failing(text: &str, message: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let failing = line
+            .parse::<toml::Table>()
+            .is_err_and(|error| error.message() == message);
+        if failing {
+            return Some(start + (line.len() - line.trim_start().len()));
+        }
+    }
+    None
 }
 
 fn check_type(document: &Value) -> Result<(), Error> {
@@ -313,9 +349,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn json_depth_scan_skips_strings() {
-        assert_eq!(json_depth_over(r#"{"a": "[[[[[["}"#, 2), None);
-        assert_eq!(json_depth_over("[[[", 2), Some(3));
+    fn a_duplicate_json_key_is_an_error_with_line_and_column() {
+        let text = "{\n  \"kind\": \"NodeConfig\",\n  \"spec\": {\"a\": 1,\n    \"a\": 2}\n}";
+        let error = parse_documents(text, &Limits::default()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "is not valid JSON: duplicate key `a` in one object (give each key once) at line 4 column 7"
+        );
+    }
+
+    #[test]
+    fn a_yaml_flow_mapping_is_read_as_yaml() {
+        let documents =
+            parse_documents("{kind: NodeConfig, spec: {a: 1}}\n", &Limits::default()).unwrap();
+        assert_eq!(documents[0]["spec"]["a"], 1);
+        let error = parse_documents("{\"kind\": ", &Limits::default()).unwrap_err();
+        assert!(
+            error.to_string().starts_with("is not valid JSON"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_over_deep_toml_key_is_located() {
+        let key = vec!["a"; 300].join(".");
+        let document = serde_json::json!({
+            "apiVersion": crate::model::API_VERSION, "kind": crate::model::KIND,
+            "spec": {"containerd": {"config": format!("x = 1\n  {key} = 1\n")}}});
+        let error = read_node_config(
+            document,
+            &Source::stdin(),
+            &Limits::default(),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("spec.containerd.config: is not valid TOML at line 2, column 3: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn json_values_are_budgeted() {
+        let limits = Limits {
+            max_json_values: 10,
+            ..Limits::default()
+        };
+        let text = format!("{{\"a\": [{}1]}}", "1,".repeat(20));
+        let error = parse_documents(&text, &limits).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Limit);
+        assert!(error.to_string().contains("max_json_values"), "{error}");
     }
 
     #[test]

@@ -1,59 +1,210 @@
-//! A small MIME reader: just what EC2 user data needs (RFC 2045/2046 multipart, header
-//! continuation lines, base64 transfer encoding), byte-oriented so gzip parts survive.
+//! The MIME reader for EC2 user data: header blocks are read by `mailparse` (folding, RFC 2047
+//! encoded words, a Latin-1 fallback for non-UTF-8 bytes, quoted and RFC 2231 parameters);
+//! multipart bodies are split at their delimiter lines here (RFC 2046 section 5.1.1), because
+//! `mailparse::parse_mail` recurses without a bound into nested multiparts and takes a missing
+//! closing delimiter silently. Nested multiparts are read recursively up to
+//! [`Limits::max_mime_depth`]; base64 and quoted-printable parts are decoded.
 
 use crate::{Error, ErrorKind, Limits};
 use base64::Engine as _;
 
-/// One part of a multipart message.
+/// One leaf part of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Part {
-    /// 1-based, counting every part.
-    pub number: usize,
-    /// Lowercased media type without parameters (`application/node.eks.aws`).
+    /// 1-based, one number per level of multipart nesting (`[2, 1]` is part 2.1).
+    pub number: Vec<usize>,
+    /// Lowercased media type without parameters or quotes (`application/node.eks.aws`).
     pub media_type: String,
     /// The body, transfer encoding already undone.
     pub body: Vec<u8>,
 }
 
-/// The parts of `payload` if it is a MIME message (it starts with a header block that has a
-/// `Content-Type` or `MIME-Version` header), `None` if it is a plain document.
-///
-/// A MIME message that is not multipart is one part.
+/// A header block: lowercased names (surrounding blanks dropped) and unfolded values.
+struct Headers {
+    fields: Vec<(String, String)>,
+    body_offset: usize,
+}
+
+impl Headers {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// The leaf parts of `payload` if it is a MIME message (it starts with a header block that has a
+/// `Content-Type` or `MIME-Version` header), `None` if it is a plain document. A message that is
+/// not multipart is one part.
 pub(crate) fn parts(payload: &[u8], limits: &Limits) -> Result<Option<Vec<Part>>, Error> {
-    let Some((headers, body)) = split_headers(payload) else {
-        return Ok(None);
-    };
-    let is_mime = headers
-        .iter()
-        .any(|(name, _)| name == "content-type" || name == "mime-version");
-    if !is_mime {
+    if !looks_like_mime(payload) {
         return Ok(None);
     }
-    let (media_type, params) = content_type(&headers);
+    let mut parts = Vec::new();
+    read_entity(payload, &[], limits, &mut parts)?;
+    Ok(Some(parts))
+}
+
+/// Whether the first header block names `Content-Type` or `MIME-Version` (in any case, with
+/// blanks before the colon allowed, as RFC 5322 section 4.5 reads obsolete headers).
+fn looks_like_mime(payload: &[u8]) -> bool {
+    payload
+        .split(|&byte| byte == b'\n')
+        .take_while(|line| !line.is_empty() && *line != b"\r")
+        .filter_map(|line| line.split(|&byte| byte == b':').next())
+        .any(|name| {
+            let name = name.trim_ascii();
+            name.eq_ignore_ascii_case(b"content-type") || name.eq_ignore_ascii_case(b"mime-version")
+        })
+}
+
+/// `part 2.1`, for messages.
+pub(crate) fn part_name(number: &[usize]) -> String {
+    let numbers: Vec<String> = number.iter().map(usize::to_string).collect();
+    format!("part {}", numbers.join("."))
+}
+
+fn at_part(number: &[usize], message: impl std::fmt::Display) -> String {
+    if number.is_empty() {
+        format!("MIME message: {message}")
+    } else {
+        format!("MIME {}: {message}", part_name(number))
+    }
+}
+
+/// Reads one entity (the message, or a part): a multipart one part by part, another as a leaf.
+fn read_entity(
+    raw: &[u8],
+    number: &[usize],
+    limits: &Limits,
+    parts: &mut Vec<Part>,
+) -> Result<(), Error> {
+    let headers = read_headers(raw, number)?;
+    let body = &raw[headers.body_offset..];
+    let (media_type, boundary) = content_type(&headers);
     if !media_type.starts_with("multipart/") {
-        let body = transfer_decode(&headers, body)?;
-        return Ok(Some(vec![Part {
-            number: 1,
+        if parts.len() == limits.max_mime_parts {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format_args!(
+                    "MIME message has more than {} parts (limit max_mime_parts)",
+                    limits.max_mime_parts
+                ),
+            ));
+        }
+        let body = transfer_decode(&headers, body)
+            .map_err(|message| Error::new(ErrorKind::Decode, at_part(number, message)))?;
+        parts.push(Part {
+            number: if number.is_empty() {
+                vec![1]
+            } else {
+                number.to_vec()
+            },
             media_type,
             body,
-        }]));
+        });
+        return Ok(());
     }
-    let boundary = params
-        .iter()
-        .find(|(name, _)| name == "boundary")
-        .map(|(_, value)| value.as_str())
+    if number.len() == limits.max_mime_depth {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            at_part(
+                number,
+                format_args!(
+                    "multipart nesting deeper than {} levels (limit max_mime_depth)",
+                    limits.max_mime_depth
+                ),
+            ),
+        ));
+    }
+    let boundary = boundary
         .filter(|boundary| !boundary.is_empty())
         .ok_or_else(|| {
             Error::new(
                 ErrorKind::Decode,
-                format_args!("MIME {media_type} message has no boundary parameter"),
+                at_part(
+                    number,
+                    format_args!("{media_type} has no boundary parameter"),
+                ),
             )
         })?;
-    split_multipart(body, boundary, limits).map(Some)
+    let bodies = split_multipart(body, &boundary)
+        .map_err(|message| Error::new(ErrorKind::Decode, at_part(number, message)))?;
+    for (index, part) in bodies.into_iter().enumerate() {
+        let mut inner = number.to_vec();
+        inner.push(index + 1);
+        read_entity(part, &inner, limits, parts)?;
+    }
+    Ok(())
 }
 
-/// Splits a multipart body at its delimiter lines and reads each part.
-fn split_multipart(body: &[u8], boundary: &str, limits: &Limits) -> Result<Vec<Part>, Error> {
+/// Reads a header block with `mailparse`. A line that is not `Name: value` (a name of printable
+/// ASCII without blanks, RFC 5322 section 2.2) is an error naming the part: taking the part as
+/// headerless text would skip it silently.
+fn read_headers(raw: &[u8], number: &[usize]) -> Result<Headers, Error> {
+    let unreadable = |detail: String| {
+        Error::new(
+            ErrorKind::Decode,
+            at_part(
+                number,
+                format_args!(
+                    "{detail} (each header line must be `Name: value`, then a blank line)"
+                ),
+            ),
+        )
+    };
+    // A part with no header block starts with its blank line (RFC 2046 section 5.1.1).
+    let (parsed, body_offset) = mailparse::parse_headers(raw)
+        .map_err(|error| unreadable(format!("headers cannot be read: {error}")))?;
+    let mut fields = Vec::with_capacity(parsed.len());
+    for header in &parsed {
+        let name = header.get_key_ref();
+        let name = name.trim();
+        let token = |byte: u8| byte.is_ascii_graphic() && byte != b':';
+        if name.is_empty()
+            || !name.bytes().all(token)
+            || header.get_value_raw().is_empty() && !has_colon(raw, header.get_key_raw())
+        {
+            let line = String::from_utf8_lossy(header.get_key_raw());
+            return Err(unreadable(format!(
+                "header line `{}` cannot be read",
+                line.trim()
+            )));
+        }
+        fields.push((
+            name.to_ascii_lowercase(),
+            header.get_value().trim().to_owned(),
+        ));
+    }
+    Ok(Headers {
+        fields,
+        body_offset,
+    })
+}
+
+/// Whether the header whose name is `key` (a slice of `raw`) was followed by a colon;
+/// `mailparse` takes a line without one as a name with no value.
+fn has_colon(raw: &[u8], key: &[u8]) -> bool {
+    (key.as_ptr() as usize)
+        .checked_sub(raw.as_ptr() as usize)
+        .and_then(|start| raw.get(start + key.len()))
+        == Some(&b':')
+}
+
+/// The lowercased media type (quotes dropped; `text/plain` when absent, RFC 2045 section 5.2)
+/// and the boundary parameter.
+fn content_type(headers: &Headers) -> (String, Option<String>) {
+    let Some(value) = headers.get("content-type") else {
+        return ("text/plain".to_owned(), None);
+    };
+    let parsed = mailparse::parse_content_type(value);
+    let media_type = parsed.mimetype.trim().trim_matches('"').trim().to_owned();
+    (media_type, parsed.params.get("boundary").cloned())
+}
+
+/// Splits a multipart body at its delimiter lines; the parts' raw bytes, headers included.
+fn split_multipart<'a>(body: &'a [u8], boundary: &str) -> Result<Vec<&'a [u8]>, String> {
     let delimiter = format!("--{boundary}");
     let mut parts = Vec::new();
     // Start of the current part's content, once the first delimiter has been seen.
@@ -73,29 +224,18 @@ fn split_multipart(body: &[u8], boundary: &str, limits: &Limits) -> Result<Vec<P
         }
         if let Some(start) = open {
             // The line break before a delimiter belongs to the delimiter.
-            let end = strip_line_break(body, start, line_start);
-            if parts.len() == limits.max_mime_parts {
-                return Err(Error::new(
-                    ErrorKind::Limit,
-                    format_args!(
-                        "MIME message has more than {} parts (limit max_mime_parts)",
-                        limits.max_mime_parts
-                    ),
-                ));
-            }
-            parts.push(read_part(parts.len() + 1, &body[start..end])?);
+            parts.push(&body[start..strip_line_break(body, start, line_start)]);
         }
         if closing {
             return Ok(parts);
         }
         open = Some(offset);
     }
-    let message = if open.is_none() {
-        format!("MIME boundary `{boundary}` never appears in the message body")
+    Err(if open.is_none() {
+        format!("boundary `{boundary}` never appears in the body")
     } else {
-        format!("MIME message ends without its closing boundary `{delimiter}--`")
-    };
-    Err(Error::new(ErrorKind::Decode, message))
+        format!("ends without its closing boundary `{delimiter}--`")
+    })
 }
 
 fn strip_line_break(body: &[u8], start: usize, mut end: usize) -> usize {
@@ -108,109 +248,16 @@ fn strip_line_break(body: &[u8], start: usize, mut end: usize) -> usize {
     end
 }
 
-fn read_part(number: usize, raw: &[u8]) -> Result<Part, Error> {
-    // A part with no header block at all is text/plain (RFC 2046 section 5.1.1).
-    let (headers, body) = split_headers(raw).unwrap_or((Vec::new(), raw));
-    let (media_type, _) = content_type(&headers);
-    let body = transfer_decode(&headers, body).map_err(|error| {
-        Error::new(
-            error.kind(),
-            format_args!("part {number}: {}", error.message()),
-        )
-    })?;
-    Ok(Part {
-        number,
-        media_type,
-        body,
-    })
-}
-
-type Headers = Vec<(String, String)>;
-
-/// Reads a header block up to its blank line. `None` if the text does not start with one.
-fn split_headers(raw: &[u8]) -> Option<(Headers, &[u8])> {
-    let mut headers: Headers = Vec::new();
-    let mut offset = 0;
-    for raw_line in raw.split_inclusive(|byte| *byte == b'\n') {
-        offset += raw_line.len();
-        let line = trim_line_end(raw_line);
-        if line.is_empty() {
-            return Some((headers, &raw[offset..]));
-        }
-        let line = std::str::from_utf8(line).ok()?;
-        if line.starts_with([' ', '\t']) {
-            let (_, value) = headers.last_mut()?;
-            value.push(' ');
-            value.push_str(line.trim());
-            continue;
-        }
-        let (name, value) = line.split_once(':')?;
-        let token = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-        if name.is_empty() || !name.chars().all(token) {
-            return None;
-        }
-        headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
-    }
-    // Headers with no body at all.
-    (!headers.is_empty()).then_some((headers, &raw[raw.len()..]))
-}
-
 fn trim_line_end(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// The lowercased media type and its parameters; `text/plain` when absent.
-fn content_type(headers: &Headers) -> (String, Vec<(String, String)>) {
-    let Some((_, value)) = headers.iter().find(|(name, _)| name == "content-type") else {
-        return ("text/plain".to_owned(), Vec::new());
-    };
-    let mut fields = split_params(value).into_iter();
-    let media_type = fields.next().unwrap_or_default().to_ascii_lowercase();
-    let params = fields
-        .filter_map(|field| {
-            let (name, value) = field.split_once('=')?;
-            let value = value.trim();
-            let value = value
-                .strip_prefix('"')
-                .and_then(|quoted| quoted.strip_suffix('"'))
-                .unwrap_or(value);
-            Some((
-                name.trim().to_ascii_lowercase(),
-                value.replace("\\\"", "\""),
-            ))
-        })
-        .collect();
-    (media_type, params)
-}
-
-/// Splits a header value at `;` outside double quotes.
-fn split_params(value: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in value.chars() {
-        match c {
-            ';' if !quoted => fields.push(String::new()),
-            '"' if !escaped => quoted = !quoted,
-            _ => {}
-        }
-        escaped = c == '\\' && !escaped;
-        if c != ';' || quoted {
-            fields.last_mut().expect("never empty").push(c);
-        }
-    }
-    fields
-        .into_iter()
-        .map(|field| field.trim().to_owned())
-        .collect()
-}
-
-fn transfer_decode(headers: &Headers, body: &[u8]) -> Result<Vec<u8>, Error> {
+/// Undoes the Content-Transfer-Encoding (RFC 2045 section 6).
+fn transfer_decode(headers: &Headers, body: &[u8]) -> Result<Vec<u8>, String> {
     let encoding = headers
-        .iter()
-        .find(|(name, _)| name == "content-transfer-encoding")
-        .map(|(_, value)| value.to_ascii_lowercase());
+        .get("content-transfer-encoding")
+        .map(|value| value.trim_matches('"').to_ascii_lowercase());
     match encoding.as_deref() {
         None | Some("7bit" | "8bit" | "binary") => Ok(body.to_vec()),
         Some("base64") => {
@@ -222,69 +269,20 @@ fn transfer_decode(headers: &Headers, body: &[u8]) -> Result<Vec<u8>, Error> {
             base64::engine::general_purpose::STANDARD
                 .decode(compact)
                 .map_err(|error| {
-                    Error::new(
-                        ErrorKind::Decode,
-                        format_args!("Content-Transfer-Encoding base64 does not decode: {error}"),
-                    )
+                    format!("Content-Transfer-Encoding base64 does not decode: {error}")
                 })
         }
-        Some(other) => Err(Error::new(
-            ErrorKind::Decode,
-            format_args!(
-                "Content-Transfer-Encoding `{other}` is not supported (use base64 or none)"
-            ),
+        Some("quoted-printable") => {
+            quoted_printable::decode(body, quoted_printable::ParseMode::Robust).map_err(|error| {
+                format!("Content-Transfer-Encoding quoted-printable does not decode: {error}")
+            })
+        }
+        Some(other) => Err(format!(
+            "Content-Transfer-Encoding `{other}` is not supported (use base64, quoted-printable or none)"
         )),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const MESSAGE: &str = "MIME-Version: 1.0\r\nContent-Type: multipart/mixed;\r\n boundary=\"==b==\"\r\n\r\npreamble\r\n--==b==\r\nContent-Type: application/node.eks.aws\r\n\r\nkind: NodeConfig\r\n--==b==\r\nContent-Type: text/x-shellscript; charset=\"us-ascii\"\r\nContent-Transfer-Encoding: base64\r\n\r\nIyEvYmluL3No\r\n--==b==--\r\nepilogue\r\n";
-
-    #[test]
-    fn splits_parts_with_folded_headers_and_crlf() {
-        let parts = parts(MESSAGE.as_bytes(), &Limits::default())
-            .unwrap()
-            .unwrap();
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts[0].media_type, "application/node.eks.aws");
-        assert_eq!(parts[0].body, b"kind: NodeConfig");
-        assert_eq!(parts[1].number, 2);
-        assert_eq!(parts[1].media_type, "text/x-shellscript");
-        assert_eq!(parts[1].body, b"#!/bin/sh");
-    }
-
-    #[test]
-    fn a_yaml_document_is_not_mime() {
-        let yaml = b"apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  cluster: {}\n";
-        assert_eq!(parts(yaml, &Limits::default()).unwrap(), None);
-    }
-
-    #[test]
-    fn missing_boundary_and_missing_close_are_errors() {
-        let never = "Content-Type: multipart/mixed; boundary=x\n\nno delimiter here\n";
-        let error = parts(never.as_bytes(), &Limits::default()).unwrap_err();
-        assert_eq!(
-            error.message(),
-            "MIME boundary `x` never appears in the message body"
-        );
-        let unclosed = "Content-Type: multipart/mixed; boundary=x\n\n--x\n\nbody\n";
-        let error = parts(unclosed.as_bytes(), &Limits::default()).unwrap_err();
-        assert_eq!(
-            error.message(),
-            "MIME message ends without its closing boundary `--x--`"
-        );
-    }
-
-    #[test]
-    fn part_count_is_limited() {
-        let limits = Limits {
-            max_mime_parts: 1,
-            ..Limits::default()
-        };
-        let error = parts(MESSAGE.as_bytes(), &limits).unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Limit);
-    }
-}
+#[path = "mime_tests.rs"]
+mod tests;

@@ -1,14 +1,17 @@
 //! Reading NodeConfig layers from files, directories, stdin and EC2 user data.
 //!
 //! A payload (a file, stdin, or a MIME part) may be wrapped in base64 and/or gzip, detected by
-//! content. A MIME multipart message contributes each `application/node.eks.aws` part, in order;
-//! other parts (shell scripts, cloud-config) are listed in [`Loaded::skipped`]. A directory
-//! contributes its `.yaml`, `.yml` and `.json` files (any case), in lexical order of file name. A
-//! YAML stream may hold several documents, each a layer.
+//! content. A MIME multipart message contributes each `application/node.eks.aws` part, in order,
+//! nested multiparts included (`part 2.1`); other parts (shell scripts, cloud-config) are listed
+//! in [`Loaded::skipped`]. A directory contributes its `.yaml`, `.yml` and `.json` files (any
+//! case), in lexical order of file name. A YAML stream may hold several documents, each a layer.
+//! Every byte read and decoded counts against [`Limits::max_total_bytes`].
 
 mod decode;
 mod document;
 mod mime;
+mod scan;
+mod unique;
 
 use crate::model::NodeConfig;
 use crate::{Error, ErrorKind, Limits, Source};
@@ -90,9 +93,14 @@ pub struct Loaded {
     pub warnings: Vec<Warning>,
     /// MIME parts that are not NodeConfigs.
     pub skipped: Vec<SkippedPart>,
+    /// Bytes read and decoded so far, across every input, part and decoding step; checked
+    /// against [`Limits::max_total_bytes`].
+    pub decoded_bytes: usize,
 }
 
-/// Reads every input in order. An input that yields no NodeConfig is an error naming it.
+/// Reads every input in order. A file, stdin or MIME message that yields no NodeConfig is an
+/// error naming it; a directory may hold none, but the inputs together must yield one (nodeadm
+/// has nothing to configure otherwise). Stdin (`-`) can be named once.
 ///
 /// ```
 /// use nodeconfig_eks::{Limits, read::{Loaded, read_payload}, Source};
@@ -105,18 +113,54 @@ pub struct Loaded {
 /// # Ok::<(), nodeconfig_eks::Error>(())
 /// ```
 pub fn read_inputs(inputs: &[Input], limits: &Limits) -> Result<Loaded, Error> {
+    if inputs
+        .iter()
+        .filter(|input| **input == Input::Stdin)
+        .count()
+        > 1
+    {
+        return Err(Error::new(
+            ErrorKind::Io,
+            "stdin (`-`) is named more than once; it can be read only once (name it once)",
+        ));
+    }
     let mut loaded = Loaded::default();
     for input in inputs {
         match input {
             Input::Stdin => {
                 let source = Source::stdin();
-                let payload = read_limited(std::io::stdin().lock(), limits)
+                let payload = read_limited(std::io::stdin().lock(), limits, &mut loaded)
                     .map_err(|error| error.in_source(source.clone()))?;
+                // Rust's runtime reopens a closed fd 0 on /dev/null, so closed and empty stdin
+                // look alike: one message for both.
+                if payload.is_empty() {
+                    return Err(Error::new(
+                        ErrorKind::Io,
+                        "stdin is closed or empty (pipe the input in, or name a file)",
+                    )
+                    .in_source(source));
+                }
                 read_payload(payload, &source, limits, &mut loaded)?;
             }
             Input::Path(path) if path.is_dir() => read_directory(path, limits, &mut loaded)?,
             Input::Path(path) => read_file(path, limits, &mut loaded)?,
         }
+    }
+    if loaded.layers.is_empty() {
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|input| match input {
+                Input::Stdin => Source::stdin().to_string(),
+                Input::Path(path) => path.display().to_string(),
+            })
+            .collect();
+        return Err(Error::new(
+            ErrorKind::Schema,
+            format_args!(
+                "no NodeConfig document in {} (a directory contributes its .yaml, .yml and .json files)",
+                names.join(", ")
+            ),
+        ));
     }
     Ok(loaded)
 }
@@ -154,21 +198,25 @@ fn read_file(path: &Path, limits: &Limits, loaded: &mut Loaded) -> Result<(), Er
     let source = Source::file(path);
     let payload = fs::File::open(path)
         .map_err(|error| Error::new(ErrorKind::Io, format_args!("cannot read: {error}")))
-        .and_then(|file| read_limited(file, limits))
+        .and_then(|file| read_limited(file, limits, loaded))
         .map_err(|error| error.in_source(source.clone()))?;
     read_payload(payload, &source, limits, loaded)
 }
 
 /// Reads at most `max_input_bytes`, so a huge input costs a clear error and no more memory.
-fn read_limited(reader: impl Read, limits: &Limits) -> Result<Vec<u8>, Error> {
+fn read_limited(reader: impl Read, limits: &Limits, loaded: &mut Loaded) -> Result<Vec<u8>, Error> {
     let mut payload = Vec::new();
+    let cap = limits
+        .max_input_bytes
+        .min(limits.max_total_bytes.saturating_sub(loaded.decoded_bytes));
     reader
-        .take(limits.max_input_bytes as u64 + 1)
+        .take(cap as u64 + 1)
         .read_to_end(&mut payload)
         .map_err(|error| Error::new(ErrorKind::Io, format_args!("cannot read: {error}")))?;
     if payload.len() > limits.max_input_bytes {
         return Err(decode::too_large("input", limits.max_input_bytes));
     }
+    decode::charge(&mut loaded.decoded_bytes, payload.len(), limits)?;
     Ok(payload)
 }
 
@@ -181,13 +229,21 @@ pub fn read_payload(
     loaded: &mut Loaded,
 ) -> Result<(), Error> {
     let in_source = |error: Error| error.in_source(source.clone());
-    let payload = decode::unwrap_layers(payload, limits).map_err(in_source)?;
+    let mut payload =
+        decode::unwrap_layers(payload, limits, &mut loaded.decoded_bytes).map_err(in_source)?;
+    // A byte-order mark before a MIME message (an editor's) is not part of its first header.
+    if payload.starts_with(decode::BOM) {
+        payload.drain(..decode::BOM.len());
+    }
     let Some(parts) = mime::parts(&payload, limits).map_err(in_source)? else {
         return read_documents(payload, source, limits, loaded);
     };
+    drop(payload);
     let before = loaded.layers.len();
     for part in parts {
-        let part_source = source.with_part(part.number);
+        let part_source = source.with_part_path(&part.number);
+        decode::charge(&mut loaded.decoded_bytes, part.body.len(), limits)
+            .map_err(|error| error.in_source(part_source.clone()))?;
         if part.media_type != NODECONFIG_MEDIA_TYPE {
             loaded.skipped.push(SkippedPart {
                 source: part_source,
@@ -195,7 +251,7 @@ pub fn read_payload(
             });
             continue;
         }
-        let body = decode::unwrap_layers(part.body, limits)
+        let body = decode::unwrap_layers(part.body, limits, &mut loaded.decoded_bytes)
             .map_err(|error| error.in_source(part_source.clone()))?;
         read_documents(body, &part_source, limits, loaded)?;
     }
@@ -239,7 +295,7 @@ fn read_documents(
         } else {
             source.clone()
         };
-        let config = document::read_node_config(value, &source, &mut loaded.warnings)
+        let config = document::read_node_config(value, &source, limits, &mut loaded.warnings)
             .map_err(|error| error.in_source(source.clone()))?;
         loaded.layers.push(Layer { source, config });
     }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod capped;
+
 use nodeconfig_eks::model::NodeConfig;
 use nodeconfig_eks::read::{Input, Loaded, read_inputs};
 use nodeconfig_eks::{Limits, merge_layers};
