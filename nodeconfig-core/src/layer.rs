@@ -279,7 +279,7 @@ pub mod private {
     pub fn with_setting<T>(
         existing: &mut Setting<T>,
         incoming: T,
-        with: crate::__private::WithFn<Option<T>>,
+        with: crate::with::WithFn<Option<T>>,
     ) -> Result<(), MergeError> {
         let was_unset = matches!(existing, Setting::Unset);
         let mut value = std::mem::take(existing).into_option();

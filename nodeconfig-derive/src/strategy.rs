@@ -89,8 +89,8 @@ pub(crate) struct TraitDef {
     pub(crate) apply: &'static str,
     /// Whether the apply method returns a `Result` (else it cannot fail).
     pub(crate) apply_fallible: bool,
-    /// The trace.
-    pub(crate) trace: Trace,
+    /// The trace: `<Ty as Trait>::{trace}(existing, incoming, [argument,] tracer)`.
+    pub(crate) trace: &'static str,
     /// The extra argument every call takes.
     pub(crate) argument: Argument,
 }
@@ -99,14 +99,6 @@ pub(crate) struct TraitDef {
 pub(crate) struct PrepareDef {
     pub(crate) prepare: &'static str,
     pub(crate) prepare_new: &'static str,
-}
-
-/// How a strategy records what its merge would set.
-pub(crate) enum Trace {
-    /// `<Ty as Trait>::{method}(existing, incoming, [argument,] tracer)`.
-    Method(&'static str),
-    /// `append`: the item counts of both sides, through `{method}` (tracing only).
-    ItemCount(&'static str),
 }
 
 /// The extra argument of a strategy's calls.
@@ -132,7 +124,7 @@ pub(crate) const DEEP_MERGE: TraitDef = TraitDef {
     }),
     apply: "apply_merge",
     apply_fallible: true,
-    trace: Trace::Method("trace_merge"),
+    trace: "trace_merge",
     argument: Argument::None,
 };
 
@@ -144,7 +136,7 @@ const JSON_KEYED: TraitDef = TraitDef {
     }),
     apply: "json_keyed",
     apply_fallible: false,
-    trace: Trace::Method("trace_json_keyed"),
+    trace: "trace_json_keyed",
     argument: Argument::ListKeys,
 };
 
@@ -200,7 +192,7 @@ pub(crate) const TABLE: &[Def] = &[
         synonyms: &["concat", "extend", "push"],
         fits: Fits::Shapes {
             shapes: &[Shape::List],
-            takes: "`Vec<T>` and `VecDeque<T>`",
+            takes: "`Vec<T>`, `VecDeque<T>` and `LinkedList<T>`",
         },
         suggested: true,
         merge: Merge::Trait(&TraitDef {
@@ -208,7 +200,7 @@ pub(crate) const TABLE: &[Def] = &[
             prepare: None,
             apply: "append_items",
             apply_fallible: false,
-            trace: Trace::ItemCount("item_count"),
+            trace: "trace_append",
             argument: Argument::None,
         }),
         list_key: None,
@@ -230,7 +222,7 @@ pub(crate) const TABLE: &[Def] = &[
             }),
             apply: "json_deep",
             apply_fallible: false,
-            trace: Trace::Method("trace_json_deep"),
+            trace: "trace_json_deep",
             argument: Argument::None,
         }),
         list_key: Some(&JSON_KEYED),
@@ -252,7 +244,7 @@ pub(crate) const TABLE: &[Def] = &[
             }),
             apply: "merge_patch",
             apply_fallible: false,
-            trace: Trace::Method("trace_merge_patch"),
+            trace: "trace_merge_patch",
             argument: Argument::None,
         }),
         list_key: None,
@@ -274,7 +266,7 @@ pub(crate) const TABLE: &[Def] = &[
             }),
             apply: "toml_deep",
             apply_fallible: false,
-            trace: Trace::Method("trace_toml_deep"),
+            trace: "trace_toml_deep",
             argument: Argument::None,
         }),
         list_key: None,
@@ -293,7 +285,7 @@ pub(crate) const TABLE: &[Def] = &[
             prepare: None,
             apply: "union_items",
             apply_fallible: false,
-            trace: Trace::Method("trace_union"),
+            trace: "trace_union",
             argument: Argument::None,
         }),
         list_key: None,
@@ -315,7 +307,7 @@ pub(crate) const TABLE: &[Def] = &[
             }),
             apply: "apply_keyed",
             apply_fallible: true,
-            trace: Trace::Method("trace_keyed"),
+            trace: "trace_keyed",
             argument: Argument::ItemKey,
         }),
         list_key: None,

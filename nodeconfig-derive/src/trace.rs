@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Enum, Field};
 use crate::field::{argument, merge_trait};
-use crate::strategy::{self, Merge, Trace};
+use crate::strategy::{self, Merge};
 use crate::ty;
 
 /// The enum's trace: the same variant traces field by field against the existing one; another
@@ -117,24 +117,10 @@ pub(crate) fn trace_field(
             ty.span()
         };
         let trait_path = merge.path(krate, span);
-        match merge.trace {
-            Trace::Method(method) => {
-                let method = Ident::new(method, span);
-                let key = argument(field, merge, krate);
-                quote_spanned! {span=>
-                    <#ty as #trait_path>::#method(#existing, #incoming #key, __tracer);
-                }
-            }
-            Trace::ItemCount(method) => {
-                // Only the trait path carries the field's span: a wrong type then gives the
-                // same error as the merge itself (deduplicated), and the closure stays the
-                // macro's own code, out of clippy's sight.
-                let method = Ident::new(method, span);
-                let count = quote_spanned!(span=> <#ty as #trait_path>::#method);
-                quote! {
-                    #strategies::append(#existing.map(|__list| #count(__list)), #count(#incoming), __tracer);
-                }
-            }
+        let method = Ident::new(merge.trace, span);
+        let key = argument(field, merge, krate);
+        quote_spanned! {span=>
+            <#ty as #trait_path>::#method(#existing, #incoming #key, __tracer);
         }
     };
     match &field.segment {

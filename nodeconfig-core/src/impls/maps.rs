@@ -1,6 +1,6 @@
 //! The std maps: union of keys; a key present on both sides merges its values.
 
-use crate::error::segment_for_key;
+use crate::at::segment_for_key;
 use crate::trace::Tracer;
 use crate::{DeepMerge, MergeError};
 use std::collections::{BTreeMap, HashMap, btree_map, hash_map};

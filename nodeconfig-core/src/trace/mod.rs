@@ -80,18 +80,8 @@ impl Tracer {
         }
     }
 
-    /// The index of the layer being traced (0 for the first).
-    pub fn layer(&self) -> usize {
-        self.layer
-    }
-
-    /// The current path, dotted from the merge root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
     /// Descends into a field name, map key or `[index]`; a key that is not a plain name should
-    /// come through [`segment_for_key`](crate::__private::segment_for_key).
+    /// come through [`Segment::Key`](crate::Segment::Key).
     pub fn enter(&mut self, segment: &str) -> PathMark {
         let mark = PathMark(self.path.len());
         if !self.path.is_empty() && !segment.starts_with('[') {
@@ -151,33 +141,23 @@ where
     T: DeepMerge + Default,
     I: IntoIterator<Item = (S, T)>,
 {
-    // As in `merge_all`: a TOML document's check parse is kept for the next merge into it.
-    #[cfg(feature = "toml")]
-    let _memo = crate::strategy::toml::memo::Session::open();
     let mut sources = Vec::new();
     let mut events = Vec::new();
-    let mut merged: Option<T> = None;
-    for (layer, (source, value)) in layers.into_iter().enumerate() {
-        let mut tracer = Tracer::new(layer);
-        T::trace_merge(merged.as_ref(), &value, &mut tracer);
-        let result = match &mut merged {
-            Some(merged) => merged.deep_merge(value),
-            None => {
-                let mut first = value;
-                let checked = if T::NEEDS_PREPARE {
-                    T::prepare_new(&mut first)
-                } else {
-                    Ok(())
-                };
-                merged = Some(first);
-                checked
-            }
-        };
-        // The error names the layer twice: its index, and the source the caller gave with it.
-        result.map_err(|error| error.in_layer(layer).with_layer_source(&source))?;
+    // Each source is kept as its layer is taken, so the failing layer's is the last one.
+    let values = layers.into_iter().map(|(source, value)| {
         sources.push(source);
+        value
+    });
+    let merged = crate::fold(values, |layer, merged, value| {
+        let mut tracer = Tracer::new(layer);
+        T::trace_merge(merged, value, &mut tracer);
         events.append(&mut tracer.events);
-    }
+    });
+    // The error names the layer twice: its index, and the source the caller gave with it.
+    let merged = merged.map_err(|error| match sources.last() {
+        Some(source) => error.with_layer_source(source),
+        None => error,
+    })?;
     Ok((
         merged.unwrap_or_default(),
         Provenance::from_events(sources, events),

@@ -4,7 +4,7 @@ use toml_edit::{DocumentMut, TomlError};
 
 use super::memo;
 use super::tree::{Source, Target, merge_tables};
-use crate::{MergeError, Side};
+use crate::{MergeError, ParseLocation, Side};
 
 /// What [`merge`] decided; only [`Merged::Text`] holds new text.
 pub(super) enum Merged {
@@ -102,7 +102,7 @@ fn parse_error(side: Side, text: &str, error: &TomlError) -> MergeError {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    MergeError::parse(side, "TOML", line, column, reason)
+    MergeError::parse(ParseLocation { side, line, column }, "TOML", reason)
 }
 
 /// The 1-based line and column (in characters) of byte `offset` in `text`.
