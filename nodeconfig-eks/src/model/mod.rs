@@ -9,7 +9,7 @@
 //! - lists: `kubelet.flags` appends, every other list replaces;
 //! - `containerd.baseRuntimeSpec`, `kubelet.config`: RFC 7396 merge patches, merged into one
 //!   patch that keeps deletions (`merge_patch`): a `null` survives the merge, whatever the
-//!   other layers hold, and deletes the key when [`render`](crate::render::render) applies the
+//!   other layers hold, and deletes the key when `nodeconfig render` applies the
 //!   merged patch onto nodeadm's defaults, as nodeadm applies each document's patch;
 //! - `containerd.config`: TOML tables merged key by key, text kept (`toml_deep`).
 //!
