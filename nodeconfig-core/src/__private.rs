@@ -4,6 +4,8 @@ pub use crate::at::segment_for_key;
 
 pub use crate::with::{WithFn, WithFunction, with_function};
 
+pub mod trace;
+
 pub use crate::layer::private::*;
 
 /// Layer types derive serde through this path, so a user crate needs no serde of its own.

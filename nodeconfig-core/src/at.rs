@@ -148,7 +148,7 @@ pub fn check_new<'a, T: DeepMerge>(
     segment: impl Into<Segment<'a>>,
 ) -> Result<(), MergeError> {
     if T::NEEDS_PREPARE {
-        T::prepare_new(incoming).map_err(located(segment))?;
+        T::check_new(incoming).map_err(located(segment))?;
     }
     Ok(())
 }

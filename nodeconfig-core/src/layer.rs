@@ -171,14 +171,14 @@ impl<T: DeepMerge> DeepMerge for Setting<T> {
     fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
         match (self, incoming) {
             (Setting::Set(existing), Setting::Set(incoming)) => existing.prepare_merge(incoming),
-            (_, Setting::Set(incoming)) => T::prepare_new(incoming),
+            (_, Setting::Set(incoming)) => T::check_new(incoming),
             _ => Ok(()),
         }
     }
 
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
         match incoming {
-            Setting::Set(incoming) => T::prepare_new(incoming),
+            Setting::Set(incoming) => T::check_new(incoming),
             _ => Ok(()),
         }
     }

@@ -306,7 +306,7 @@ pub trait DeepMerge: Sized {
     /// assert_eq!(error.path(), "config");
     /// assert!(existing.is_none());
     /// ```
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
         let _ = incoming;
         Ok(())
     }
@@ -436,7 +436,7 @@ where
     before_merge(0, None, &merged);
     // The first layer is merged into nothing; its documents must parse all the same.
     if T::NEEDS_PREPARE {
-        T::prepare_new(&mut merged).map_err(|error| error.in_layer(0))?;
+        T::check_new(&mut merged).map_err(|error| error.in_layer(0))?;
     }
     for (index, layer) in (1..).zip(layers) {
         before_merge(index, Some(&merged), &layer);

@@ -53,7 +53,7 @@ fn default_crate() -> syn::Path {
 /// The bodies of the generated methods, each the whole content of its block.
 pub(crate) struct Bodies {
     pub(crate) prepare: TokenStream,
-    pub(crate) prepare_new: TokenStream,
+    pub(crate) check_new: TokenStream,
     pub(crate) apply: TokenStream,
     pub(crate) trace: TokenStream,
 }
@@ -70,7 +70,7 @@ pub(crate) fn impl_deep_merge(
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let Bodies {
         prepare,
-        prepare_new,
+        check_new,
         apply,
         trace,
     } = bodies;
@@ -87,8 +87,8 @@ pub(crate) fn impl_deep_merge(
                 #prepare
             }
 
-            fn prepare_new(__incoming: &mut Self) -> ::core::result::Result<(), #krate::MergeError> {
-                #prepare_new
+            fn check_new(__incoming: &mut Self) -> ::core::result::Result<(), #krate::MergeError> {
+                #check_new
             }
 
             #[inline]
@@ -138,7 +138,7 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
             krate,
         )
     });
-    let prepare_new = data.fields.iter().filter_map(|field| {
+    let check_new = data.fields.iter().filter_map(|field| {
         let member = &field.member;
         prepare_field(field, None, &quote!(&mut __incoming.#member), &[], krate)
     });
@@ -170,8 +170,8 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
             let _ = __incoming;
             ::core::result::Result::Ok(())
         },
-        prepare_new: quote! {
-            #(#prepare_new)*
+        check_new: quote! {
+            #(#check_new)*
             let _ = __incoming;
             ::core::result::Result::Ok(())
         },
@@ -210,21 +210,21 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
     let prepare_rest = (prepare_arms.len() < variant_count || variant_count > 1).then(|| {
         quote! {
             (_, __new) => {
-                return <Self as #krate::DeepMerge>::prepare_new(__new);
+                return <Self as #krate::DeepMerge>::check_new(__new);
             }
         }
     });
-    let prepare_new_arms: Vec<TokenStream> = data
+    let check_new_arms: Vec<TokenStream> = data
         .variants
         .iter()
-        .filter_map(|variant| prepare_new_arm(variant, krate))
+        .filter_map(|variant| check_new_arm(variant, krate))
         .collect();
-    let prepare_new_rest = (prepare_new_arms.len() < variant_count).then(|| quote!(_ => {}));
-    let prepare_new = (!prepare_new_arms.is_empty()).then(|| {
+    let check_new_rest = (check_new_arms.len() < variant_count).then(|| quote!(_ => {}));
+    let check_new = (!check_new_arms.is_empty()).then(|| {
         quote! {
             match __incoming {
-                #(#prepare_new_arms)*
-                #prepare_new_rest
+                #(#check_new_arms)*
+                #check_new_rest
             }
         }
     });
@@ -262,8 +262,8 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
             #prepare
             ::core::result::Result::Ok(())
         },
-        prepare_new: quote! {
-            #prepare_new
+        check_new: quote! {
+            #check_new
             ::core::result::Result::Ok(())
         },
         apply,
@@ -309,7 +309,7 @@ fn prepare_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
 
 /// `Self::V { a: __incoming_0, .. } => { ... }`: a variant with something to prepare, arriving
 /// where nothing was.
-fn prepare_new_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
+fn check_new_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
     let segments: Vec<&str> = variant.segment.iter().map(String::as_str).collect();
     let statements: Vec<TokenStream> = variant
         .fields

@@ -121,8 +121,8 @@ pub(crate) fn prepare_field(
             quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare(#existing, #incoming #key))
         }
         None => {
-            let prepare_new = strategy::ident(methods.prepare_new);
-            quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare_new(#incoming #key))
+            let check_new = strategy::ident(methods.check_new);
+            quote_spanned!(ty.span()=> <#ty as #trait_path>::#check_new(#incoming #key))
         }
     };
     Some(quote! {

@@ -59,7 +59,7 @@ pub(crate) enum Fits {
 /// How a strategy's generated calls look.
 pub(crate) enum Merge {
     /// `core::strategy::<name>` (or `<name>_option` on an `Option` field) and its trace in
-    /// `core::trace::strategies`; no bound, no prepare step, cannot fail.
+    /// `core::__private::trace`; no bound, no prepare step, cannot fail.
     Function {
         plain: FunctionDef,
         option: FunctionDef,
@@ -72,7 +72,7 @@ pub(crate) enum Merge {
 pub(crate) struct FunctionDef {
     /// `core::strategy::{apply}(existing, incoming)`.
     pub(crate) apply: &'static str,
-    /// `core::trace::strategies::{trace}([existing,] [incoming,] tracer)`.
+    /// `core::__private::trace::{trace}([existing,] [incoming,] tracer)`.
     pub(crate) trace: &'static str,
     pub(crate) trace_existing: bool,
     pub(crate) trace_incoming: bool,
@@ -98,7 +98,7 @@ pub(crate) struct TraitDef {
 /// The prepare methods of a [`TraitDef`].
 pub(crate) struct PrepareDef {
     pub(crate) prepare: &'static str,
-    pub(crate) prepare_new: &'static str,
+    pub(crate) check_new: &'static str,
 }
 
 /// The extra argument of a strategy's calls.
@@ -120,7 +120,7 @@ pub(crate) const DEEP_MERGE: TraitDef = TraitDef {
     path: "DeepMerge",
     prepare: Some(PrepareDef {
         prepare: "prepare_merge",
-        prepare_new: "prepare_new",
+        check_new: "check_new",
     }),
     apply: "apply_merge",
     apply_fallible: true,
@@ -132,7 +132,7 @@ const JSON_KEYED: TraitDef = TraitDef {
     path: "strategy::json::JsonKeyed",
     prepare: Some(PrepareDef {
         prepare: "prepare_json_keyed",
-        prepare_new: "prepare_new_json_keyed",
+        check_new: "check_new_json_keyed",
     }),
     apply: "json_keyed",
     apply_fallible: false,
@@ -218,7 +218,7 @@ pub(crate) const TABLE: &[Def] = &[
             path: "strategy::JsonDeep",
             prepare: Some(PrepareDef {
                 prepare: "prepare_json_deep",
-                prepare_new: "prepare_new_json_deep",
+                check_new: "check_new_json_deep",
             }),
             apply: "json_deep",
             apply_fallible: false,
@@ -240,7 +240,7 @@ pub(crate) const TABLE: &[Def] = &[
             path: "strategy::MergePatch",
             prepare: Some(PrepareDef {
                 prepare: "prepare_merge_patch",
-                prepare_new: "prepare_new_merge_patch",
+                check_new: "check_new_merge_patch",
             }),
             apply: "merge_patch",
             apply_fallible: false,
@@ -262,7 +262,7 @@ pub(crate) const TABLE: &[Def] = &[
             path: "strategy::TomlDeep",
             prepare: Some(PrepareDef {
                 prepare: "prepare_toml_deep",
-                prepare_new: "prepare_new_toml_deep",
+                check_new: "check_new_toml_deep",
             }),
             apply: "toml_deep",
             apply_fallible: false,
@@ -303,7 +303,7 @@ pub(crate) const TABLE: &[Def] = &[
             path: "strategy::Keyed",
             prepare: Some(PrepareDef {
                 prepare: "prepare_keyed",
-                prepare_new: "prepare_new_keyed",
+                check_new: "check_new_keyed",
             }),
             apply: "apply_keyed",
             apply_fallible: true,

@@ -86,7 +86,7 @@ pub(crate) fn trace_field(
         return TokenStream::new();
     }
     let ty = field.ty;
-    let strategies = quote!(#krate::trace::strategies);
+    let strategies = quote!(#krate::__private::trace);
     let record = if field.attrs.with.is_some() {
         // Resolved here, where the field's type is concrete: `KnownEmptiness` when the type can
         // be empty, the `UnknownEmptiness` fallback otherwise.

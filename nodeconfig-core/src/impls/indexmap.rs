@@ -25,7 +25,7 @@ where
         prepare_entries(incoming.iter_mut(), |key| self.get(key))
     }
 
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
         prepare_entries(incoming.iter_mut(), |_| None)
     }
 

@@ -1,6 +1,7 @@
 //! `strategy = "append"`: earlier items, then later items.
 
-use crate::trace::{Tracer, strategies};
+use crate::__private::trace as strategies;
+use crate::trace::Tracer;
 use std::collections::{LinkedList, VecDeque};
 
 /// Lists that `strategy = "append"` can merge: the earlier items, then the later ones.

@@ -170,7 +170,7 @@ pub trait TomlDeep: Sized {
     /// The fallible phase for a document with nothing before it (a new map key, an earlier
     /// `None` around the field): TOML text must still parse. Parsed tables have nothing to
     /// check, so the default does nothing.
-    fn prepare_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
         let _ = incoming;
         Ok(())
     }
@@ -208,7 +208,7 @@ pub trait TomlDeep: Sized {
 impl TomlDeep for String {
     const NEEDS_PREPARE: bool = true;
 
-    fn prepare_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
         document::check(incoming, crate::Side::Incoming)
     }
 
@@ -262,10 +262,10 @@ impl TomlDeep for ::toml::Value {
 impl TomlDeep for Option<String> {
     const NEEDS_PREPARE: bool = true;
 
-    fn prepare_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
         incoming
             .as_mut()
-            .map_or(Ok(()), String::prepare_new_toml_deep)
+            .map_or(Ok(()), String::check_new_toml_deep)
     }
 
     fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {

@@ -87,20 +87,19 @@ pub(super) fn impl_deep_merge(
                 Route::With | Route::Skip => None,
             }
         });
-    let prepare_new =
-        fields
-            .iter()
-            .zip(&inner)
-            .zip(&wholes)
-            .filter_map(|((field, inner), whole)| {
-                let member = &field.field.member;
-                let incoming = quote!(&mut __incoming.#member);
-                match route(field) {
-                    Route::Whole => field::prepare_field(whole, None, &incoming, &[], krate),
-                    Route::Setting => prepare_new(field, inner, &incoming, krate),
-                    Route::With | Route::Skip => None,
-                }
-            });
+    let check_new = fields
+        .iter()
+        .zip(&inner)
+        .zip(&wholes)
+        .filter_map(|((field, inner), whole)| {
+            let member = &field.field.member;
+            let incoming = quote!(&mut __incoming.#member);
+            match route(field) {
+                Route::Whole => field::prepare_field(whole, None, &incoming, &[], krate),
+                Route::Setting => check_new(field, inner, &incoming, krate),
+                Route::With | Route::Skip => None,
+            }
+        });
     let bindings = fields.iter().map(|field| {
         let member = &field.field.member;
         let binding = incoming(field);
@@ -144,8 +143,8 @@ pub(super) fn impl_deep_merge(
             let _ = __incoming;
             ::core::result::Result::Ok(())
         },
-        prepare_new: quote! {
-            #(#prepare_new)*
+        check_new: quote! {
+            #(#check_new)*
             let _ = __incoming;
             ::core::result::Result::Ok(())
         },
@@ -213,7 +212,7 @@ fn prepare(
     })
 }
 
-fn prepare_new(
+fn check_new(
     field: &LayerField,
     inner: &Field,
     incoming: &TokenStream,
