@@ -264,7 +264,7 @@ pub(crate) const TABLE: &[Def] = &[
                 prepare: "prepare_toml_deep",
                 check_new: "check_new_toml_deep",
             }),
-            apply: "toml_deep",
+            apply: "apply_toml_deep",
             apply_fallible: false,
             trace: "trace_toml_deep",
             argument: Argument::None,

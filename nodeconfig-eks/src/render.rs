@@ -158,7 +158,7 @@ fn merge_json(
 /// `toml_deep` from nodeconfig-core, both phases.
 fn merge_toml(existing: &mut String, mut incoming: String) -> Result<(), MergeError> {
     existing.prepare_toml_deep(&mut incoming)?;
-    existing.toml_deep(incoming);
+    existing.apply_toml_deep(incoming);
     Ok(())
 }
 

@@ -102,7 +102,7 @@ use crate::trace::documents::TomlLeaves;
 /// [`toml::Value`], and `Option` of each. See the [module docs](self) for the semantics.
 ///
 /// The derive calls [`prepare_toml_deep`](Self::prepare_toml_deep) for every field first and
-/// [`toml_deep`](Self::toml_deep) once all have succeeded; call
+/// [`apply_toml_deep`](Self::apply_toml_deep) once all have succeeded; call
 /// [`merge_toml`](Self::merge_toml) to do both.
 ///
 /// ```
@@ -152,7 +152,8 @@ pub trait TomlDeep: Sized {
         Ok(())
     }
 
-    /// Merges the prepared `incoming` into `self`; it cannot fail.
+    /// The apply phase: merges the prepared `incoming` into `self`; it cannot fail. Outside
+    /// the derive, call [`merge_toml`](Self::merge_toml), which runs both phases.
     ///
     /// For text, `incoming` must have gone through
     /// [`prepare_toml_deep`](Self::prepare_toml_deep) with the same `self`: this step only
@@ -162,10 +163,10 @@ pub trait TomlDeep: Sized {
     /// use nodeconfig_core::strategy::TomlDeep;
     ///
     /// let mut existing = toml::Value::from(1);
-    /// existing.toml_deep(toml::Value::from("one"));
+    /// existing.apply_toml_deep(toml::Value::from("one"));
     /// assert_eq!(existing.as_str(), Some("one"));
     /// ```
-    fn toml_deep(&mut self, incoming: Self);
+    fn apply_toml_deep(&mut self, incoming: Self);
 
     /// The fallible phase for a document with nothing before it (a new map key, an earlier
     /// `None` around the field): TOML text must still parse. Parsed tables have nothing to
@@ -199,7 +200,7 @@ pub trait TomlDeep: Sized {
         if Self::NEEDS_PREPARE {
             self.prepare_toml_deep(&mut incoming)?;
         }
-        self.toml_deep(incoming);
+        self.apply_toml_deep(incoming);
         Ok(())
     }
 }
@@ -219,7 +220,7 @@ impl TomlDeep for String {
         Ok(())
     }
 
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         // Prepare keeps the earlier document by leaving a blank `incoming`, and never does so
         // for an earlier `""`.
         if self.is_empty() || !document::is_blank(&incoming) {
@@ -233,7 +234,7 @@ impl TomlDeep for String {
 }
 
 impl TomlDeep for ::toml::Table {
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         merge_parsed_tables(self, incoming);
     }
 
@@ -243,7 +244,7 @@ impl TomlDeep for ::toml::Table {
 }
 
 impl TomlDeep for ::toml::Value {
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         match (self, incoming) {
             (::toml::Value::Table(existing), ::toml::Value::Table(incoming)) => {
                 merge_parsed_tables(existing, incoming);
@@ -276,7 +277,7 @@ impl TomlDeep for Option<String> {
         }
     }
 
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
 
@@ -289,7 +290,7 @@ impl TomlDeep for Option<String> {
 
 /// A later `None` keeps the earlier table; an earlier `None` takes the later one.
 impl TomlDeep for Option<::toml::Table> {
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
 
@@ -302,7 +303,7 @@ impl TomlDeep for Option<::toml::Table> {
 
 /// A later `None` keeps the earlier value; an earlier `None` takes the later one.
 impl TomlDeep for Option<::toml::Value> {
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
 
@@ -316,7 +317,7 @@ impl TomlDeep for Option<::toml::Value> {
 fn merge_options<T: TomlDeep>(existing: &mut Option<T>, incoming: Option<T>) {
     match (existing, incoming) {
         (_, None) => {}
-        (Some(existing), Some(incoming)) => existing.toml_deep(incoming),
+        (Some(existing), Some(incoming)) => existing.apply_toml_deep(incoming),
         (existing @ None, incoming) => *existing = incoming,
     }
 }
