@@ -116,7 +116,7 @@ const JSON_TAKES: &str =
     "`serde_json::Value`, `serde_json::Map` and string-keyed maps of JSON values";
 
 /// `DeepMerge` itself: the merge of a field with no strategy.
-pub(crate) const DEEP_MERGE: TraitDef = TraitDef {
+pub(crate) static DEEP_MERGE: TraitDef = TraitDef {
     path: "DeepMerge",
     prepare: Some(PrepareDef {
         prepare: "prepare_merge",
@@ -128,7 +128,7 @@ pub(crate) const DEEP_MERGE: TraitDef = TraitDef {
     argument: Argument::None,
 };
 
-const JSON_KEYED: TraitDef = TraitDef {
+static JSON_KEYED: TraitDef = TraitDef {
     path: "strategy::json::JsonKeyed",
     prepare: Some(PrepareDef {
         prepare: "prepare_json_keyed",
@@ -141,7 +141,7 @@ const JSON_KEYED: TraitDef = TraitDef {
 };
 
 /// Every strategy, in the order messages list them.
-pub(crate) const TABLE: &[Def] = &[
+pub(crate) static TABLE: &[Def] = &[
     Def {
         strategy: Strategy::Replace,
         name: "replace",
@@ -382,4 +382,58 @@ impl TraitDef {
 /// A method or function name as an identifier at the macro's call site.
 pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Fits, Merge, Strategy, TABLE, fitting, names, synonyms};
+    use crate::ty::Shape;
+
+    #[test]
+    fn every_strategy_has_one_entry_and_one_name() {
+        for (index, def) in TABLE.iter().enumerate() {
+            assert_eq!(Strategy::from_name(def.name), Some(def.strategy));
+            assert!(std::ptr::eq(def.strategy.def(), def));
+            let later = &TABLE[index + 1..];
+            assert!(later.iter().all(|other| other.strategy != def.strategy));
+            assert!(later.iter().all(|other| other.name != def.name));
+        }
+        assert_eq!(Strategy::from_name("merge"), None);
+    }
+
+    #[test]
+    fn synonyms_lead_to_a_strategy_and_are_not_names() {
+        let names = names();
+        for (word, name) in synonyms() {
+            assert!(names.contains(&name));
+            assert!(!names.contains(&word), "`{word}` is a strategy's own name");
+        }
+    }
+
+    #[test]
+    fn a_strategy_without_a_trait_fits_anything() {
+        // With no trait, no bound would catch a type it cannot merge.
+        for def in TABLE {
+            if let Merge::Function { .. } = def.merge {
+                assert!(matches!(def.fits, Fits::Any), "{}", def.name);
+            }
+        }
+    }
+
+    #[test]
+    fn fitting_lists_the_strategies_made_for_a_shape_first() {
+        assert_eq!(fitting(Shape::List), ["append", "replace", "keep"]);
+        assert_eq!(fitting(Shape::Set), ["union", "replace", "keep"]);
+        assert_eq!(
+            fitting(Shape::Json),
+            ["json_deep", "merge_patch", "replace", "keep"]
+        );
+        assert_eq!(
+            fitting(Shape::Document),
+            ["json_deep", "merge_patch", "toml_deep", "replace", "keep"]
+        );
+        assert_eq!(fitting(Shape::Heap), ["replace", "keep"]);
+        assert!(Strategy::Keyed.def().fits(Shape::Unknown));
+        assert!(!Strategy::Union.def().fits(Shape::List));
+    }
 }
