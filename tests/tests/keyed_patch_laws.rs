@@ -274,3 +274,39 @@ fn a_bad_layer_is_an_error_naming_the_item_and_changes_nothing() {
     assert!(error.to_string().contains("unknown directive"), "{error}");
     assert_eq!(spec, before);
 }
+
+#[test]
+fn provenance_names_items_by_key_and_keeps_deletions() {
+    use nodeconfig_core::trace::merge_all_traced;
+    let layer = |patch| Containerd {
+        base_runtime_spec: Some(patch),
+    };
+    let (_, provenance) = merge_all_traced([
+        (
+            "part 1",
+            layer(json!({"process": {"rlimits": [{"type": "NOFILE", "soft": 1}]}})),
+        ),
+        (
+            "part 2",
+            layer(json!({"process": {"cwd": null, "rlimits": [
+                {"type": "NOFILE", "soft": 2},
+                {"type": "CORE", "$patch": "delete"},
+            ]}})),
+        ),
+    ])
+    .unwrap();
+    let soft = provenance
+        .get("baseRuntimeSpec.process.rlimits[type=NOFILE].soft")
+        .expect("the item is named by its key");
+    assert_eq!((soft.layer, soft.replaced.as_slice()), (1, &[0][..]));
+    assert_eq!(soft.strategy, "merge_patch");
+    // Kept deletions: no earlier layer had them, but the base they are applied onto may.
+    for deleted in [
+        "baseRuntimeSpec.process.cwd",
+        "baseRuntimeSpec.process.rlimits[type=CORE]",
+    ] {
+        let origin = provenance.get(deleted).expect(deleted);
+        assert!(origin.deleted, "{deleted}");
+        assert_eq!(origin.layer, 1);
+    }
+}

@@ -6,7 +6,8 @@
 //!
 //! - scalars and strings: a later value replaces an earlier one (a later `false` too);
 //! - maps (`labels`, `environment`, `featureGates`): union of keys, a later value per key wins;
-//! - lists: `kubelet.flags` appends, every other list replaces;
+//! - lists: `kubelet.flags` appends, every other list replaces (lists inside the JSON patches
+//!   below are keyed where named);
 //! - `containerd.baseRuntimeSpec`, `kubelet.config`: RFC 7396 merge patches, merged into one
 //!   patch that keeps deletions (`merge_patch`): a `null` survives the merge, whatever the
 //!   other layers hold, and deletes the key when [`render`](crate::render::render) applies the
