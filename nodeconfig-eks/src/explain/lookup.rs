@@ -84,7 +84,7 @@ fn is_item(item: &Value, members: &[(String, String)]) -> bool {
         .iter()
         .all(|(name, text)| match item.get(name.as_str()) {
             Some(Value::String(value)) => value == text,
-            Some(value) => value.to_string() == *text,
+            Some(value) => serde_json::from_str::<Value>(text).is_ok_and(|parsed| parsed == *value),
             None => false,
         })
 }

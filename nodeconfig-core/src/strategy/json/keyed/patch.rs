@@ -74,26 +74,23 @@ fn list(
     keys: &ListKeys,
     cursor: &mut Cursor,
 ) {
-    let replaces = items
-        .iter()
-        .any(|item| item.as_object().is_some_and(is_marker));
-    let plain_earlier = match earlier {
-        Value::Array(earlier) => !earlier
+    let is_marked = |items: &[Value]| {
+        items
             .iter()
-            .any(|item| item.as_object().is_some_and(is_marker)),
-        _ => false,
+            .any(|item| item.as_object().is_some_and(is_marker))
     };
-    if replaces {
+    if is_marked(&items) {
         *earlier = Value::Array(items);
-    } else if plain_earlier {
-        let Value::Array(earlier) = earlier else {
-            unreachable!("checked to be an array above")
-        };
-        merge_items(earlier, items, members, keys, cursor);
-    } else {
-        let resolved = resolve(mem::take(earlier), Value::Array(items), keys, cursor);
-        *earlier = replace_marked(resolved);
+        return;
     }
+    if let Value::Array(list) = earlier
+        && !is_marked(list)
+    {
+        merge_items(list, items, members, keys, cursor);
+        return;
+    }
+    let resolved = resolve(mem::take(earlier), Value::Array(items), keys, cursor);
+    *earlier = replace_marked(resolved);
 }
 
 /// Two plain keyed list patches. An item deleted by the earlier patch and set by the later one
