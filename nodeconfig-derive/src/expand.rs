@@ -471,6 +471,12 @@ fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, I
             Ident::new("json_keyed", span),
             Ident::new("prepare_new_json_keyed", span),
         )),
+        Some(Strategy::MergePatch) if crate::list_key::applies(field) => Some((
+            quote!(#krate::strategy::json::MergePatchKeyed),
+            Ident::new("prepare_merge_patch_keyed", span),
+            Ident::new("patch_keyed", span),
+            Ident::new("prepare_new_merge_patch_keyed", span),
+        )),
         Some(Strategy::JsonDeep) => Some((
             quote!(#krate::strategy::JsonDeep),
             Ident::new("prepare_json_deep", span),

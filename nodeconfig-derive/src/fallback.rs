@@ -88,6 +88,9 @@ fn type_check(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
         Some(Strategy::Append) => quote!(#krate::strategy::Append>::append_items),
         Some(Strategy::Union) => quote!(#krate::strategy::Union>::union_items),
         Some(Strategy::JsonDeep) => quote!(#krate::strategy::JsonDeep>::json_deep),
+        Some(Strategy::MergePatch) if crate::list_key::applies(field) => {
+            quote!(#krate::strategy::json::MergePatchKeyed>::patch_keyed)
+        }
         Some(Strategy::MergePatch) => quote!(#krate::strategy::MergePatch>::merge_patch),
         Some(Strategy::TomlDeep) => quote!(#krate::strategy::TomlDeep>::toml_deep),
         // `keyed` names its key fields in the call; its own checks (valid.rs) already ran.

@@ -64,6 +64,9 @@ fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
         Some(Strategy::JsonDeep) if crate::list_key::applies(field) => {
             Some(quote!(#krate::strategy::json::JsonKeyed))
         }
+        Some(Strategy::MergePatch) if crate::list_key::applies(field) => {
+            Some(quote!(#krate::strategy::json::MergePatchKeyed))
+        }
         Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
         Some(Strategy::MergePatch) => Some(quote!(#krate::strategy::MergePatch)),
         Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),

@@ -141,7 +141,7 @@ pub(crate) fn key_argument(field: &Field, krate: &syn::Path) -> TokenStream {
             let key = item_key(field, krate);
             quote!(, #key)
         }
-        Some(Strategy::JsonDeep) if crate::list_key::applies(field) => {
+        Some(Strategy::JsonDeep | Strategy::MergePatch) if crate::list_key::applies(field) => {
             let keys = crate::list_key::list_keys(field, krate);
             quote!(, #keys)
         }

@@ -1,6 +1,6 @@
-//! `list_key(path = "a.b", key = "k1, k2")` beside `strategy = "json_deep"`: parsing, the rules
-//! that tie it to the strategy, and the `ListKeys` the generated calls pass to
-//! `nodeconfig_core::strategy::json::JsonKeyed`.
+//! `list_key(path = "a.b", key = "k1, k2")` beside `strategy = "json_deep"` or
+//! `"merge_patch"`: parsing, the rules that tie it to the strategy, and the `ListKeys` the
+//! generated calls pass to `nodeconfig_core::strategy::json::JsonKeyed` (or `MergePatchKeyed`).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -95,19 +95,17 @@ pub(crate) fn parse(meta: &ParseNestedMeta) -> syn::Result<ListKey> {
     })
 }
 
-/// `list_key` belongs to `strategy = "json_deep"`, and names each path once.
+/// `list_key` belongs to `strategy = "json_deep"` or `"merge_patch"`, and names each path once.
 pub(crate) fn check(field: &Field, errors: &mut Errors) {
     let rules = &field.attrs.list_keys;
     let Some(first) = rules.first() else { return };
-    let json_deep = field
-        .attrs
-        .strategy
-        .as_ref()
-        .is_some_and(|strategy| strategy.value == Strategy::JsonDeep);
-    if !json_deep && !field.attrs.attr_error {
+    let json = field.attrs.strategy.as_ref().is_some_and(|strategy| {
+        matches!(strategy.value, Strategy::JsonDeep | Strategy::MergePatch)
+    });
+    if !json && !field.attrs.attr_error {
         errors.push(syn::Error::new(
             first.span,
-            "`list_key` only applies to `strategy = \"json_deep\"`: add `strategy = \"json_deep\"`, or remove `list_key`",
+            "`list_key` only applies to `strategy = \"json_deep\"` or `strategy = \"merge_patch\"`: add one of them, or remove `list_key`",
         ));
     }
     for (index, rule) in rules.iter().enumerate() {
@@ -143,6 +141,20 @@ pub(crate) fn list_keys(field: &Field, krate: &syn::Path) -> TokenStream {
         quote!((#path, &[#(#members),*] as &[&str]))
     });
     quote!(&#krate::strategy::json::ListKeys::new(&[#(#rules),*]))
+}
+
+/// The trace of a `merge_patch` field with `list_key`: items named by key, deletions kept.
+pub(crate) fn trace_patch(
+    field: &Field,
+    existing: &TokenStream,
+    incoming: &TokenStream,
+    krate: &syn::Path,
+) -> TokenStream {
+    let ty = field.ty;
+    let keys = list_keys(field, krate);
+    quote_spanned! {ty.span()=>
+        <#ty as #krate::strategy::json::MergePatchKeyed>::trace_merge_patch_keyed(#existing, #incoming, #keys, __tracer);
+    }
 }
 
 /// The trace of a `json_deep` field with `list_key`: items named by key.

@@ -125,6 +125,9 @@ pub(crate) fn trace_field(
             Some(Strategy::JsonDeep) if crate::list_key::applies(field) => {
                 crate::list_key::trace(field, existing, incoming, krate)
             }
+            Some(Strategy::MergePatch) if crate::list_key::applies(field) => {
+                crate::list_key::trace_patch(field, existing, incoming, krate)
+            }
             Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
                 <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
             },
