@@ -292,10 +292,6 @@ where
     T: DeepMerge + Default,
     I: IntoIterator<Item = T>,
 {
-    // A TOML document checked when it lands is not parsed again by the next merge into it
-    // (strategy/toml/memo.rs).
-    #[cfg(feature = "toml")]
-    let _memo = strategy::toml::memo::Session::open();
     let mut layers = layers.into_iter();
     let Some(mut merged) = layers.next() else {
         return Ok(T::default());

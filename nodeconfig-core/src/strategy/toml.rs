@@ -85,9 +85,12 @@
 //! does not always merge like a parse of the text it writes.
 
 mod document;
-pub(crate) mod memo;
-mod same;
-mod tree;
+mod inline;
+#[cfg(feature = "toml-reference")]
+#[doc(hidden)]
+pub mod reference;
+mod spans;
+mod splice;
 
 use std::collections::HashMap;
 
