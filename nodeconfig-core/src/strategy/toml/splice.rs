@@ -452,8 +452,9 @@ impl<'a> Splicer<'a> {
                 }
                 let at =
                     first_header(text, target.table).map_or(text.len(), |at| line_start(text, at));
+                // After any line of the parent table that goes to the same place.
                 let section = self.adapt(&section);
-                self.push(at, at, LINES, section);
+                self.push(at, at, SECTIONS, section);
             } else {
                 let indent = if target.at > 0 {
                     indentation(text, target.at - 1).to_owned()
