@@ -57,8 +57,9 @@
 //!
 //! # Features
 //!
-//! `derive` (the macro), `json` (`json_deep`, serde_json) and `toml` (`toml_deep`, toml and
-//! toml_edit) are on by default; turn off what you do not use with `default-features = false`.
+//! `derive` (the macro), `json` (`json_deep`, serde_json) and `toml` (`toml_deep`, the toml
+//! crate) are on by default; turn off what you do not use with `default-features = false`.
+//! `toml-reference` (off) exposes the earlier toml_edit engine for differential tests only.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
