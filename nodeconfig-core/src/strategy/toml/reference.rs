@@ -29,8 +29,12 @@ pub fn merge(existing: &str, incoming: &str) -> Result<String, MergeError> {
         parse(existing, Side::Existing)?;
         return Ok(existing.to_owned());
     }
-    if is_blank(existing) || existing == incoming {
+    if is_blank(existing) {
         parse(incoming, Side::Incoming)?;
+        return Ok(incoming.to_owned());
+    }
+    if existing == incoming {
+        parse(existing, Side::Existing)?;
         return Ok(incoming.to_owned());
     }
     let mut document = parse(existing, Side::Existing)?;
