@@ -5,8 +5,8 @@
 //! - `toml_deep(D, D)`, `toml_deep("", D)` and `toml_deep(D, "")` are D, byte for byte;
 //! - with D' the `toml` crate's re-serialization of D, `toml_deep(D, D')` and `toml_deep(D', D)`
 //!   parse to D's value; and `toml_deep(D, D')` is D byte for byte: D' changes no value, so
-//!   every key keeps D's text, through the whole merge (D' is never D's bytes). The few
-//!   documents where toml_edit cannot write D's spelling back are listed in `SPELLING_CHANGED`.
+//!   every key keeps D's text, through the whole merge (D' is never D's bytes), for every
+//!   valid document (`SPELLING_CHANGED` is empty since the span engine).
 //!
 //! For every invalid document: a `MergeError` on whichever side it is, located inside the
 //! document, never a panic and never a merged result.
@@ -33,12 +33,13 @@ const NOT_UTF8: &[&str] = &[
     "invalid/encoding/utf16-bom.toml",
 ];
 
-/// Invalid documents that toml_edit 0.25 accepts, so `toml_deep` merges them: none in this
-/// snapshot. A file listed here must merge, with the reason in a comment.
+/// Invalid documents that `toml_deep`'s parser (the `toml` crate's `DeTable`, and toml_edit 0.25
+/// before it) accepts, so it merges them: none in this snapshot. A file listed here must merge,
+/// with the reason in a comment.
 const ACCEPTED_BY_TOML_EDIT: &[&str] = &[];
 
-/// Valid documents toml_edit 0.25 rejects, so `toml_deep` reports them as parse errors: none
-/// in this snapshot. A file listed here must fail to merge.
+/// Valid documents `toml_deep`'s parser rejects, so it reports them as parse errors: none in
+/// this snapshot. A file listed here must fail to merge.
 const REJECTED_BY_TOML_EDIT: &[&str] = &[];
 
 /// Valid documents whose `toml_deep(D, D')` has D's value but not quite D's text: none. The
