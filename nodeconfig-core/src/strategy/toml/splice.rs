@@ -5,10 +5,13 @@
 
 use toml::de::DeTable;
 
+mod added;
+mod apply;
+
 use super::inline::{Slot, needs_rewrite, write_merged};
 use super::spans::{
-    Key, Kind, Node, comment_end, comments_above, elements, entries, indentation, kind, line_end,
-    line_start, lines_end, same, section_end, section_text, subtree_end, write_inline,
+    Key, Kind, Node, comment_end, elements, entries, indentation, kind, line_end, line_start,
+    lines_end, same, section_end, subtree_end, write_inline,
 };
 
 /// A key of the later table that is new to the earlier one (or replaces it whole).
@@ -333,101 +336,6 @@ impl<'a> Splicer<'a> {
         }
     }
 
-    /// Writes a key new to `target`: as inline entries, lines or sections, by the target's
-    /// spelling.
-    fn new_entry(&self, target: &Target<'_, '_>, new: &New<'_, '_>, added: &mut Added) {
-        let later = self.incoming;
-        if target.slot.is_some() {
-            match new.inline_entry(later) {
-                Some(entry) if target.prefix.is_empty() => added.inline.push(entry.to_owned()),
-                _ => {
-                    let relative = format!("{}{}", target.prefix, new.raw_key);
-                    inline_entries(later, &relative, new.node, new.kind, &mut added.inline);
-                }
-            }
-            return;
-        }
-        if let (Some(start), true, true) = (
-            new.key_start,
-            target.prefix.is_empty(),
-            new.kind.is_spanned_value(),
-        ) {
-            // The later line as it is spelled, with the comment lines right above it.
-            let span = new.node.span();
-            let end = comment_end(later, span.end).unwrap_or(span.end);
-            let line_begin = line_start(later, start);
-            let above = comments_above(later, line_begin);
-            let comments = later[above..line_begin].to_owned();
-            added.lines.push((comments, later[start..end].to_owned()));
-            return;
-        }
-        let relative = format!("{}{}", target.prefix, new.raw_key);
-        self.gather(&relative, new.node, new.kind, new.inline, added);
-    }
-
-    /// The lines (relative to the target table) and sections that write `node` anew.
-    fn gather(
-        &self,
-        relative: &str,
-        node: &Node<'_>,
-        node_kind: Kind,
-        inline: bool,
-        added: &mut Added,
-    ) {
-        let later = self.incoming;
-        if inline || node_kind.is_spanned_value() {
-            let mut line = format!("{relative} = ");
-            let span = node.span();
-            match comment_end(later, span.end).filter(|_| !inline) {
-                Some(end) => line.push_str(&later[span.start..end]),
-                None => write_inline(later, node, inline, &mut line),
-            }
-            added.lines.push((String::new(), line));
-            return;
-        }
-        match node_kind {
-            Kind::Header => {
-                added.sections.push(section_text(later, node));
-                self.gather_sections(node, added);
-            }
-            Kind::Tables => {
-                for element in elements(node) {
-                    added.sections.push(section_text(later, element));
-                    self.gather_sections(element, added);
-                }
-            }
-            _ => {
-                let Some(table) = node.get_ref().as_table() else {
-                    return;
-                };
-                for (key, child) in entries(table) {
-                    let child_kind = kind(later, child, false);
-                    let relative = format!("{relative}.{}", &later[key.span()]);
-                    self.gather(&relative, child, child_kind, false, added);
-                }
-            }
-        }
-    }
-
-    /// The sections of the tables under a `[header]` table of the later document.
-    fn gather_sections(&self, node: &Node<'_>, added: &mut Added) {
-        let later = self.incoming;
-        let Some(table) = node.get_ref().as_table() else {
-            return;
-        };
-        for (_, child) in entries(table) {
-            match kind(later, child, false) {
-                child_kind @ (Kind::Header | Kind::Tables) => {
-                    let mut sections = Added::default();
-                    self.gather("", child, child_kind, false, &mut sections);
-                    added.sections.append(&mut sections.sections);
-                }
-                Kind::Implicit | Kind::Dotted => self.gather_sections(child, added),
-                _ => {}
-            }
-        }
-    }
-
     /// Writes what [`merge_table`](Self::merge_table) collected for `target`.
     fn flush(&mut self, target: &Target<'_, '_>, added: Added) {
         let text = self.existing;
@@ -494,79 +402,6 @@ impl<'a> Splicer<'a> {
         let block = self.adapt(&block);
         self.push(at, at, SECTIONS, block);
     }
-
-    /// Text from the later document in the earlier one's line endings.
-    fn adapt(&self, text: &str) -> String {
-        if self.newline == "\n" {
-            return text.to_owned();
-        }
-        let mut adapted = String::with_capacity(text.len() + 8);
-        let mut previous = '\0';
-        for c in text.chars() {
-            if c == '\n' && previous != '\r' {
-                adapted.push('\r');
-            }
-            adapted.push(c);
-            previous = c;
-        }
-        adapted
-    }
-
-    /// The earlier text with every edit applied, in place order.
-    fn apply(mut self) -> String {
-        let text = self.existing;
-        self.edits
-            .sort_unstable_by_key(|edit| (edit.start, edit.class, edit.seq));
-        let extra: usize = self.edits.iter().map(|edit| edit.text.len()).sum();
-        let mut out = String::with_capacity(text.len() + extra);
-        let mut cursor = 0;
-        let final_newline = text.is_empty() || text.ends_with('\n');
-        let mut deleted = false;
-        for edit in &self.edits {
-            let start = edit.start.max(cursor);
-            let deleting = edit.text.is_empty() && edit.end > edit.start;
-            // Blank lines between two removed sections go with them.
-            if !(deleted && deleting && text[cursor..start].trim().is_empty()) {
-                out.push_str(&text[cursor..start]);
-            }
-            deleted = deleting;
-            if edit.start == text.len() && edit.end == text.len() && !final_newline {
-                // The earlier document has no final newline: the new lines start one, and the
-                // last of them goes without.
-                out.push_str(self.newline);
-                out.push_str(edit.text.trim_end_matches(['\r', '\n']));
-            } else if out.is_empty() && edit.start == edit.end {
-                // Nothing is left above: no blank line to separate it from.
-                out.push_str(edit.text.trim_start_matches(['\r', '\n']));
-            } else {
-                out.push_str(&edit.text);
-            }
-            cursor = cursor.max(edit.end).max(start);
-        }
-        out.push_str(&text[cursor..]);
-        out
-    }
-}
-
-/// The entries that write `node` in an inline table: one per leaf for a dotted key's table
-/// (`b.c = 1`), as the later inline table spells it; one `key = value` otherwise.
-fn inline_entries(
-    later: &str,
-    relative: &str,
-    node: &Node<'_>,
-    node_kind: Kind,
-    out: &mut Vec<String>,
-) {
-    if let (Kind::DottedInline, Some(table)) = (node_kind, node.get_ref().as_table()) {
-        for (key, child) in entries(table) {
-            let relative = format!("{relative}.{}", &later[key.span()]);
-            inline_entries(later, &relative, child, kind(later, child, true), out);
-        }
-        return;
-    }
-    let mut entry = format!("{relative} = ");
-    write_inline(later, node, true, &mut entry);
-    out.push(entry);
 }
 
 /// The start of the first `[header]` under `table` (sub-tables may come before their parent).
