@@ -151,9 +151,6 @@ where
     T: DeepMerge + Default,
     I: IntoIterator<Item = (S, T)>,
 {
-    // As in `merge_all`: a TOML document's check parse is kept for the next merge into it.
-    #[cfg(feature = "toml")]
-    let _memo = crate::strategy::toml::memo::Session::open();
     let mut sources = Vec::new();
     let mut events = Vec::new();
     let mut merged: Option<T> = None;
