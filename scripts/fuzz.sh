@@ -16,7 +16,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(json_deep toml_deep userdata)
+    targets=(json_deep toml_deep toml_deep_reference userdata)
 fi
 
 export RUSTC_BOOTSTRAP=1

@@ -95,6 +95,55 @@ pub fn toml_deep(data: &[u8]) {
     );
 }
 
+/// `toml_deep` on text, the span engine against the toml_edit engine it replaced (feature
+/// `toml-reference`) and the `toml` crate's value merge: both accept and reject the same
+/// documents (on the same side); when both merge, the results have the same value, which is
+/// the value merge of the two documents; and when the reference leaves the earlier document's
+/// text as it was, so does the span engine. Bytes split as in [`toml_deep`].
+pub fn toml_deep_reference(data: &[u8]) {
+    use nodeconfig_core::strategy::toml::reference;
+
+    let text = String::from_utf8_lossy(data);
+    let (existing, incoming) = text.split_once('\0').unwrap_or((&text, &text));
+    let mut merged = existing.to_owned();
+    let spans = merged.merge_toml(incoming.to_owned()).map(|()| merged);
+    let edit = reference::merge(existing, incoming);
+    let (spans, edit) = match (spans, edit) {
+        (Ok(spans), Ok(edit)) => (spans, edit),
+        (Err(spans), Err(edit)) => {
+            let side = |error: &nodeconfig_core::MergeError| error.location().map(|at| at.side);
+            assert_eq!(side(&spans), side(&edit), "{spans} / {edit}");
+            return;
+        }
+        (spans, edit) => panic!("the engines disagree: span engine {spans:?}, toml_edit {edit:?}"),
+    };
+    if edit == existing {
+        assert_eq!(
+            spans, existing,
+            "the span engine changed what toml_edit kept"
+        );
+    }
+    let parse = |text: &str| match toml::from_str::<toml::Table>(text) {
+        Ok(table) => table,
+        Err(error) => panic!("a merged document does not parse: {error}\n{text}"),
+    };
+    let (spans_value, edit_value) = (parse(&spans), parse(&edit));
+    assert!(
+        same_table(&spans_value, &edit_value),
+        "span engine:\n{spans}\ntoml_edit:\n{edit}"
+    );
+    if let (Ok(mut expected), Ok(later)) = (
+        toml::from_str::<toml::Table>(existing),
+        toml::from_str::<toml::Table>(incoming),
+    ) {
+        value_merge(&mut expected, later);
+        assert!(
+            same_table(&spans_value, &expected),
+            "span engine:\n{spans}\nvalue merge:\n{expected:?}"
+        );
+    }
+}
+
 /// The EKS user-data reader (base64, gzip, MIME, YAML, JSON) on arbitrary bytes with the
 /// default limits, then the merge, validation and rendering of whatever it read: none of it may
 /// panic, and an error must say something.

@@ -69,9 +69,11 @@
 //!
 //! # Features
 //!
-//! `derive` (the macro), `json` (`json_deep`, serde_json), `toml` (`toml_deep`, toml and
-//! toml_edit) and `serde` (layer types' serde impls, reached through this crate) are on by
-//! default; turn off what you do not use with `default-features = false`.
+//! `derive` (the macro), `json` (`json_deep`, serde_json), `toml` (`toml_deep`, the toml crate)
+//! and `serde` (layer types' serde impls, reached through this crate) are on by default; turn off
+//! what you do not use with `default-features = false`. `indexmap` (off) adds `IndexMap` and
+//! `IndexSet`; `arbitrary_precision` (off) keeps every JSON number's text; `toml-reference` (off)
+//! exposes the earlier toml_edit engine for differential tests only.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
@@ -425,10 +427,6 @@ where
     T: DeepMerge,
     I: IntoIterator<Item = T>,
 {
-    // A TOML document checked when it lands is not parsed again by the next merge into it
-    // (strategy/toml/memo.rs).
-    #[cfg(feature = "toml")]
-    let _memo = strategy::toml::memo::Session::open();
     let mut layers = layers.into_iter();
     let Some(mut merged) = layers.next() else {
         return Ok(None);

@@ -9,7 +9,8 @@ use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::ast::{Field, Input};
-use crate::strategy::{self, Argument, DEEP_MERGE, Merge};
+use crate::field;
+use crate::strategy::{self, Argument};
 
 pub(crate) fn expand(
     input: &DeriveInput,
@@ -83,13 +84,11 @@ fn type_check(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
     if field.attrs.skip.is_some() {
         return None;
     }
-    // `keyed` (and `list_key`) name their keys in the call; their own checks (valid.rs) ran.
-    let merge = match &field.attrs.strategy {
-        None => &DEEP_MERGE,
-        Some(strategy) => match &strategy.value.def().merge {
-            Merge::Trait(merge) if merge.argument == Argument::None => *merge,
-            _ => return None,
-        },
+    // `keyed` names its key fields in the call (its method is generic over their number); its
+    // own checks (valid.rs) already ran. A `list_key` field names its keyed trait's method.
+    let merge = match field::merge_trait(field) {
+        Some(merge) if merge.argument != Argument::ItemKey => merge,
+        _ => return None,
     };
     let trait_path = merge.path(krate, Span::call_site());
     let method = strategy::ident(merge.apply);

@@ -40,7 +40,7 @@ pub(crate) struct Def {
     pub(crate) suggested: bool,
     /// How it merges: free functions, or a core trait.
     pub(crate) merge: Merge,
-    /// With `list_key(...)` on the field: the trait used instead (`json_deep` items by key).
+    /// With `list_key(...)` on the field: the trait used instead (JSON list items by key).
     pub(crate) list_key: Option<&'static TraitDef>,
 }
 
@@ -137,6 +137,18 @@ static JSON_KEYED: TraitDef = TraitDef {
     apply: "json_keyed",
     apply_fallible: false,
     trace: "trace_json_keyed",
+    argument: Argument::ListKeys,
+};
+
+static MERGE_PATCH_KEYED: TraitDef = TraitDef {
+    path: "strategy::json::MergePatchKeyed",
+    prepare: Some(PrepareDef {
+        prepare: "prepare_merge_patch_keyed",
+        check_new: "check_new_merge_patch_keyed",
+    }),
+    apply: "patch_keyed",
+    apply_fallible: false,
+    trace: "trace_merge_patch_keyed",
     argument: Argument::ListKeys,
 };
 
@@ -247,7 +259,7 @@ pub(crate) static TABLE: &[Def] = &[
             trace: "trace_merge_patch",
             argument: Argument::None,
         }),
-        list_key: None,
+        list_key: Some(&MERGE_PATCH_KEYED),
     },
     Def {
         strategy: Strategy::TomlDeep,

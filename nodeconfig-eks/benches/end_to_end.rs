@@ -461,7 +461,44 @@ fn zero_cost_merge_e2e(run: Run, documents: &[String]) -> String {
     run(documents)
 }
 
+/// The documents of the Go peer (`benches/data/nodeadm-go`, from `../shared/baselines/nodeadm-go`).
+const GO_DOCUMENTS: [&str; 3] = [
+    include_str!("data/nodeadm-go/01-karpenter.json"),
+    include_str!("data/nodeadm-go/02-user.json"),
+    include_str!("data/nodeadm-go/03-dropin.json"),
+];
+
+/// `END_TO_END_GO_ROUND=<iterations>`: one round against the Go peer (what its `main.go`
+/// times: decode the three documents, merge, encode), printed as the Go program prints it, so
+/// that `scripts/nodeadm_go_compare.sh` can alternate the two.
+fn go_round(iterations: u32) {
+    let documents: Vec<String> = GO_DOCUMENTS
+        .iter()
+        .map(|&document| document.into())
+        .collect();
+    let merged = nodeconfig(&documents);
+    let start = std::time::Instant::now();
+    for _ in 0..iterations {
+        black_box(nodeconfig(black_box(&documents)));
+    }
+    let per_iteration = start.elapsed().as_nanos() / u128::from(iterations.max(1));
+    let decode_start = std::time::Instant::now();
+    for _ in 0..iterations {
+        black_box(decode(black_box(&documents)));
+    }
+    let decode = decode_start.elapsed().as_nanos() / u128::from(iterations.max(1));
+    println!("{merged}");
+    eprintln!("nodeconfig ns_per_iter={per_iteration} decode_ns_per_iter={decode}");
+}
+
 fn main() {
+    if let Some(iterations) = std::env::var("END_TO_END_GO_ROUND")
+        .ok()
+        .and_then(|count| count.parse().ok())
+    {
+        go_round(iterations);
+        return;
+    }
     let documents: Vec<String> = DOCUMENTS.iter().map(|&document| document.into()).collect();
     let lighter = without_toml();
     if let Some((contestant, iterations)) = callgrind::requested() {

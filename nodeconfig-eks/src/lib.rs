@@ -84,13 +84,15 @@
 //! | `containerd.config` | merged as data and re-encoded: comments, order and quoting lost | the earlier document's text kept for everything the later one does not change |
 //! | a `containerd.config` whose `version` is not the template's | merged into it: a file with `version = 3` and version 2 tables | an error naming the part and both versions (`render --containerd-version`) |
 //! | `baseRuntimeSpec` in later documents | dropped until amazon-eks-ami PR 2003 | merged like every field |
+//! | `process.rlimits`, `mounts`, `linux.namespaces` in `baseRuntimeSpec`; `registerWithTaints` in `kubelet.config` | replaced whole: adding `RLIMIT_NPROC` drops the default `RLIMIT_NOFILE` | merged item by item by key ([`model::BASE_RUNTIME_SPEC_KEYS`], [`model::KUBELET_CONFIG_KEYS`]), in the layers and onto the defaults; `{"$patch": "replace"}` in a list gives nodeadm's replace |
 //! | unknown fields (`clusterEndpoint`) | silently ignored | a warning naming the path and the source |
 //! | a broken `containerd.config` | reported when containerd's config is written | reported when read, naming the MIME part |
 //! | several YAML documents in one part or file | only the first is read | each is a layer, merged in order |
 //! | hostile input (bombs, deep nesting) | no limits | bounded by [`Limits`], each a clear error |
 //!
-//! Same as nodeadm: later documents win; lists replace except `kubelet.flags`, which append;
-//! maps merge key by key; an empty string or list means unset (see [`model::empty`]).
+//! Same as nodeadm: later documents win; lists replace except `kubelet.flags`, which append, and
+//! the keyed lists above; maps merge key by key; an empty string or list means unset (see
+//! [`model::empty`]).
 //!
 //! # Limits
 //!

@@ -22,12 +22,30 @@ Examples:
 
 Exit status: 0 success, 1 invalid input, 2 usage error.";
 
-const MERGE_AFTER_HELP: &str = "\
+/// What both `merge --help` and `render --help` say about keyed lists.
+macro_rules! keyed_lists_help {
+    () => {
+        "\
+Keyed lists (unlike nodeadm, which replaces every list whole): in baseRuntimeSpec,
+process.rlimits merge by type, mounts by destination and linux.namespaces by type; in
+kubelet.config, registerWithTaints by key and effect. An item whose key an earlier input
+(or, for render, the default spec) has merges into it; new keys are appended. So adding
+RLIMIT_NPROC keeps the default RLIMIT_NOFILE. Directives, as in Kubernetes' strategic merge
+patch: {\"$patch\": \"replace\"} as an item makes that list replace the earlier one whole
+(nodeadm's behaviour); {\"$patch\": \"delete\", \"type\": \"RLIMIT_CORE\"} deletes one item.
+"
+    };
+}
+
+const MERGE_AFTER_HELP: &str = concat!(
+    keyed_lists_help!(),
+    "
 --explain prints, after the merged YAML, one comment line per leaf value:
   # PATH  VALUE  SOURCE  STRATEGY  overrides EARLIER-SOURCES
   # spec.kubelet.config.maxPods  42  userdata.mime part 2  merge_patch  overrides part 1
 PATH starts at the document (apiVersion and kind included); inside baseRuntimeSpec and
-kubelet.config it goes on as JSON keys, inside containerd.config as TOML keys, and each
+kubelet.config it goes on as JSON keys, an item of a keyed list named by its key
+(process.rlimits[type=RLIMIT_NOFILE].soft), inside containerd.config as TOML keys, and each
 appended kubelet.flags item is a leaf of its own (flags[1]). VALUE is compact JSON, cut
 with … past 40 characters, or (deleted) for a key removed by a JSON null. SOURCE is the
 input that last set it; STRATEGY its merge rule (replace, append, merge_patch, toml_deep);
@@ -41,7 +59,8 @@ where layer indexes layers (from 0) and value is whole (null when deleted).
 
 Examples:
   nodeconfig merge --format json userdata.mime drop-ins/
-  nodeconfig merge --explain userdata.mime drop-ins/";
+  nodeconfig merge --explain userdata.mime drop-ins/"
+);
 
 /// Merge, render and validate EKS NodeConfig documents the way nodeadm does, without its gaps.
 #[derive(Debug, Parser)]
@@ -70,7 +89,7 @@ enum Command {
         inputs: Vec<String>,
     },
     /// Write containerd's and kubelet's files under DIR, all or nothing.
-    #[command(after_help = "\
+    #[command(after_help = concat!("\
 Writes, under DIR:
   etc/containerd/base-runtime-spec.json                  baseRuntimeSpec merged onto the default OCI spec
   etc/containerd/config.toml                             containerd.config merged onto the default config
@@ -86,9 +105,10 @@ Writing is confined to DIR (no symbolic link followed), all or nothing, crash-sa
 and locked against concurrent renders. Files are 0644 (a stricter existing mode is kept),
 created directories 0755.
 
+", keyed_lists_help!(), "
 Examples:
   nodeconfig render --root /tmp/node userdata.mime
-  nodeconfig render --containerd-version 2 --root /tmp/node userdata.mime")]
+  nodeconfig render --containerd-version 2 --root /tmp/node userdata.mime"))]
     Render {
         /// The directory to write under (`/` on a node).
         #[arg(long, value_name = "DIR")]

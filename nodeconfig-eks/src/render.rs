@@ -3,9 +3,11 @@
 
 use crate::containerd::{self, ContainerdVersion};
 use crate::model::NodeConfig;
+use crate::model::{BASE_RUNTIME_SPEC_KEYS, KUBELET_CONFIG_KEYS};
 use crate::{Error, ErrorKind};
 use nodeconfig_core::MergeError;
-use nodeconfig_core::strategy::{JsonDeep, TomlDeep};
+use nodeconfig_core::strategy::TomlDeep;
+use nodeconfig_core::strategy::json::{JsonKeyed, ListKeys};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -63,14 +65,16 @@ pub fn render(config: &NodeConfig) -> Result<Vec<RenderedFile>, Error> {
 /// Renders the four files from a merged NodeConfig, in memory, for containerd `version`:
 ///
 /// - [`BASE_RUNTIME_SPEC_PATH`]: the merged `containerd.baseRuntimeSpec` patch applied onto
-///   [`DEFAULT_BASE_RUNTIME_SPEC`] (RFC 7396: objects merge, arrays such as `process.rlimits`
-///   replace, `null` deletes), as nodeadm applies it;
+///   [`DEFAULT_BASE_RUNTIME_SPEC`] (RFC 7396: objects merge, `null` deletes, arrays replace),
+///   except that the lists of [`BASE_RUNTIME_SPEC_KEYS`] merge item by item (nodeadm replaces
+///   them whole; `{"$patch": "replace"}` in a list does that here);
 /// - [`CONTAINERD_CONFIG_PATH`]: `containerd.config` merged with `toml_deep` onto the template
 ///   for that containerd ([`DEFAULT_CONTAINERD_CONFIG`], config version 2, for containerd 1;
 ///   [`DEFAULT_CONTAINERD_2_CONFIG`], version 3, for containerd 2); a config whose `version`
 ///   is the other one is an error, never a file that mixes the two;
 /// - [`KUBELET_DROP_IN_PATH`]: `kind` and `apiVersion` of a `KubeletConfiguration`, with the
-///   merged `kubelet.config` patch applied onto them (always written, so a render replaces an
+///   merged `kubelet.config` patch applied onto them, `registerWithTaints` keyed by
+///   [`KUBELET_CONFIG_KEYS`] (always written, so a render replaces an
 ///   earlier one); an integer field that kubelet cannot hold (`maxPods: 1e400`) is an error
 ///   naming the field;
 /// - [`KUBELET_ENVIRONMENT_PATH`]: `NODEADM_KUBELET_ARGS="..."`, the flags joined by spaces,
@@ -105,7 +109,7 @@ pub fn render_for(
     let mut runtime_spec: Map<String, Value> = serde_json::from_str(DEFAULT_BASE_RUNTIME_SPEC)
         .expect("the shipped base runtime spec is a JSON object");
     if let Some(user) = containerd.base_runtime_spec {
-        merge_json(&mut runtime_spec, user)
+        merge_json(&mut runtime_spec, user, &BASE_RUNTIME_SPEC_KEYS)
             .map_err(|error| merge_error(error, "spec.containerd.baseRuntimeSpec"))?;
     }
 
@@ -120,7 +124,7 @@ pub fn render_for(
     drop_in.insert("apiVersion".into(), "kubelet.config.k8s.io/v1beta1".into());
     if let Some(user) = kubelet.config {
         crate::kubelet::check_integer_fields(&user, "spec.kubelet.config")?;
-        merge_json(&mut drop_in, user)
+        merge_json(&mut drop_in, user, &KUBELET_CONFIG_KEYS)
             .map_err(|error| merge_error(error, "spec.kubelet.config"))?;
     }
 
@@ -144,15 +148,15 @@ pub fn render_for(
     ])
 }
 
-/// Applies a merged `merge_patch` onto a default document: RFC 7396, which is `json_deep` from
-/// nodeconfig-core, both phases (its `null` members delete).
+/// Applies a merged `merge_patch` onto a default document: RFC 7396 (its `null` members
+/// delete) with the same keyed lists as the merge of the layers, directives resolved
+/// (`json_deep` with `list_key` from nodeconfig-core, both phases).
 fn merge_json(
     existing: &mut Map<String, Value>,
-    mut incoming: Map<String, Value>,
+    incoming: Map<String, Value>,
+    keys: &ListKeys,
 ) -> Result<(), MergeError> {
-    existing.prepare_json_deep(&mut incoming)?;
-    existing.json_deep(incoming);
-    Ok(())
+    existing.merge_json_keyed(incoming, keys)
 }
 
 /// `toml_deep` from nodeconfig-core, both phases.

@@ -41,13 +41,22 @@ fn seed_scenario_says_who_set_the_rlimits() {
     assert_success(&run);
     let part = |number: u8| format!("{SEED} part {number}");
 
-    let rlimits = columns(
+    // rlimits merge by `type`: each item is named by its key, down to its leaves.
+    let soft = columns(
         &run.stdout,
-        "spec.containerd.baseRuntimeSpec.process.rlimits",
+        "spec.containerd.baseRuntimeSpec.process.rlimits[type=RLIMIT_NOFILE].soft",
     );
-    assert_eq!(rlimits[2..], [part(2).as_str(), "merge_patch"]);
-    assert!(rlimits[1].starts_with("[{\"type\":\"RLIMIT_NOFILE\""));
-    assert!(rlimits[1].ends_with('…'), "long values are cut");
+    assert_eq!(soft[1..], ["1024", part(2).as_str(), "merge_patch"]);
+    let memlock = columns(
+        &run.stdout,
+        "spec.containerd.baseRuntimeSpec.process.rlimits[type=RLIMIT_MEMLOCK].hard",
+    );
+    assert_eq!(
+        memlock[1..],
+        ["18446744073709551615", part(2).as_str(), "merge_patch"]
+    );
+    let flag = columns(&run.stdout, "spec.kubelet.flags[0]");
+    assert!(flag[1].ends_with('…'), "long values are cut");
     let name = columns(&run.stdout, "spec.cluster.name");
     assert_eq!(name[1..], ["\"test-cluster\"", part(1).as_str(), "replace"]);
     let max_pods = columns(&run.stdout, "spec.kubelet.config.maxPods");
@@ -300,15 +309,15 @@ fn the_traced_merge_gives_the_untraced_result() {
 
     let entries = explain(&traced, &provenance).unwrap();
     assert_eq!(entries.len(), provenance.len());
-    let rlimits = entries
+    let memlock = entries
         .iter()
-        .find(|entry| entry.path == "spec.containerd.baseRuntimeSpec.process.rlimits")
+        .find(|entry| {
+            entry.path
+                == "spec.containerd.baseRuntimeSpec.process.rlimits[type=RLIMIT_MEMLOCK].hard"
+        })
         .unwrap();
-    assert_eq!(rlimits.source, source.with_part(2));
-    assert_eq!(
-        rlimits.value.as_ref().unwrap()[1]["hard"].as_u64(),
-        Some(u64::MAX)
-    );
+    assert_eq!(memlock.source, source.with_part(2));
+    assert_eq!(memlock.value.as_ref().unwrap().as_u64(), Some(u64::MAX));
 }
 
 #[test]

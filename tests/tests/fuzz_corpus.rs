@@ -36,6 +36,14 @@ fn toml_deep_corpus() {
     replay("toml_deep", bodies::toml_deep);
 }
 
+/// The toml_deep corpus again, through the span engine and the toml_edit reference, plus the
+/// differential target's own inputs.
+#[test]
+fn toml_deep_reference_corpus() {
+    replay("toml_deep", bodies::toml_deep_reference);
+    replay("toml_deep_reference", bodies::toml_deep_reference);
+}
+
 #[test]
 fn userdata_corpus() {
     replay("userdata", bodies::userdata);

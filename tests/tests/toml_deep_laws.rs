@@ -6,8 +6,9 @@
 //!   spelling of the same value into `A_text` (a later value equal to the earlier one is not a
 //!   change, so the earlier text stays).
 //!
-//! - by memo: `merge_all`, which keeps a landing document's check parse instead of parsing its
-//!   text again, writes the same bytes as merging the documents one at a time.
+//! - by fold: `merge_all` writes the same bytes as merging the documents one at a time;
+//! - by place: a later document that only adds keys (new keys in the earlier tables, new
+//!   tables) only inserts text: every byte of the earlier text is in the result, in order.
 //!
 //! The spellings: `toml::to_string`, every table inline (`a = { b = 1 }`), every table as
 //! dotted keys (`a.b = 1`), and every table under a dotted `[a.b]` header with arrays of tables
@@ -219,10 +220,10 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
-    /// Folding with the memo (`merge_all`) and without it (one `merge_toml` at a time, outside
-    /// any `merge_all`) gives the same bytes, whatever the spellings and repeats.
+    /// Folding with `merge_all` and one `merge_toml` at a time (outside any `merge_all`) gives
+    /// the same bytes, whatever the spellings and repeats.
     #[test]
-    fn the_memo_changes_no_byte(
+    fn merge_all_writes_what_one_at_a_time_writes(
         layers in prop::collection::vec((table(), spelling()), 2..5),
         repeat_first in any::<bool>(),
     ) {
@@ -238,6 +239,53 @@ proptest! {
         let memo = merge_all_toml(&texts)
             .unwrap_or_else(|error| panic!("merge_all failed: {error}"));
         prop_assert_eq!(memo, one_at_a_time);
+    }
+}
+
+/// `table`'s keys, each with `n_` in front: none of them is a key of the earlier document.
+fn fresh(table: Table) -> Table {
+    table
+        .into_iter()
+        .map(|(key, value)| (format!("n_{key}"), value))
+        .collect()
+}
+
+/// Whether every byte of `earlier` is in `merged`, in order (`merged` only inserts).
+fn bytes_kept(earlier: &str, merged: &str) -> bool {
+    let mut merged = merged.bytes();
+    earlier
+        .bytes()
+        .all(|byte| merged.any(|candidate| candidate == byte))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// New keys, in new tables or in the earlier document's tables of any spelling, are
+    /// inserted: every earlier byte stays, in order, whatever the spellings.
+    #[test]
+    fn new_keys_only_insert(
+        earlier in table(),
+        additions in prop::collection::vec(table(), 1..4),
+        extra in table(),
+        earlier_spelling in spelling(),
+        later_spelling in spelling(),
+    ) {
+        let mut later = fresh(extra);
+        let tables = earlier.iter().filter(|(_, value)| value.is_table());
+        for ((key, _), addition) in tables.zip(additions) {
+            later.insert(key.clone(), Value::Table(fresh(addition)));
+        }
+        let earlier_text = spell(&earlier, earlier_spelling);
+        let later_text = spell(&later, later_spelling);
+        let merged = text_merge(&earlier_text, &later_text);
+        prop_assert!(
+            bytes_kept(&earlier_text, &merged),
+            "earlier:\n{}\nlater:\n{}\nmerged:\n{}", earlier_text, later_text, merged
+        );
+        let mut expected = earlier;
+        value_merge(&mut expected, later);
+        prop_assert_eq!(parse(&merged), expected, "merged text:\n{}", merged);
     }
 }
 

@@ -5,8 +5,8 @@
 //! - `toml_deep(D, D)`, `toml_deep("", D)` and `toml_deep(D, "")` are D, byte for byte;
 //! - with D' the `toml` crate's re-serialization of D, `toml_deep(D, D')` and `toml_deep(D', D)`
 //!   parse to D's value; and `toml_deep(D, D')` is D byte for byte: D' changes no value, so
-//!   every key keeps D's text, through the whole merge (D' is never D's bytes). The few
-//!   documents where toml_edit cannot write D's spelling back are listed in `SPELLING_CHANGED`.
+//!   every key keeps D's text, through the whole merge (D' is never D's bytes), for every
+//!   valid document (`SPELLING_CHANGED` is empty since the span engine).
 //!
 //! For every invalid document: a `MergeError` on whichever side it is, located inside the
 //! document, never a panic and never a merged result.
@@ -33,30 +33,19 @@ const NOT_UTF8: &[&str] = &[
     "invalid/encoding/utf16-bom.toml",
 ];
 
-/// Invalid documents that toml_edit 0.25 accepts, so `toml_deep` merges them: none in this
-/// snapshot. A file listed here must merge, with the reason in a comment.
+/// Invalid documents that `toml_deep`'s parser (the `toml` crate's `DeTable`, and toml_edit 0.25
+/// before it) accepts, so it merges them: none in this snapshot. A file listed here must merge,
+/// with the reason in a comment.
 const ACCEPTED_BY_TOML_EDIT: &[&str] = &[];
 
-/// Valid documents toml_edit 0.25 rejects, so `toml_deep` reports them as parse errors: none
-/// in this snapshot. A file listed here must fail to merge.
+/// Valid documents `toml_deep`'s parser rejects, so it reports them as parse errors: none in
+/// this snapshot. A file listed here must fail to merge.
 const REJECTED_BY_TOML_EDIT: &[&str] = &[];
 
-/// Valid documents whose `toml_deep(D, D')` has D's value but not quite D's text, because
-/// toml_edit writes one spelling per key. Every other valid document comes back byte for byte.
-const SPELLING_CHANGED: &[&str] = &[
-    // A key that is the parent of several dotted keys, or of several headers, is written with
-    // the spelling and spacing of its first appearance: `"name".'last'` after `name.first`
-    // becomes `name.'last'`; `count . b` after `count.a` becomes `count. b`.
-    "valid/key/dotted-01.toml",
-    "valid/key/dotted-02.toml",
-    "valid/spec-1.1.0/common-7.toml",
-    "valid/table/empty-name.toml",
-    "valid/table/with-literal-string.toml",
-    "valid/table/with-single-quotes.toml",
-    // The dotted keys of one table are written together, at the first one's place:
-    // `apple.type`, `orange.type`, `apple.skin` becomes `apple.type`, `apple.skin`, ...
-    "valid/spec-1.1.0/common-9.toml",
-];
+/// Valid documents whose `toml_deep(D, D')` has D's value but not quite D's text: none. The
+/// span engine keeps every byte D' does not change (the toml_edit engine it replaced regrouped
+/// dotted keys and respelled their parents in seven of these documents).
+const SPELLING_CHANGED: &[&str] = &[];
 
 fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/toml-test")

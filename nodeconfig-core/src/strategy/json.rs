@@ -100,7 +100,7 @@ mod patch;
 
 pub use borrowed::merge_json_ref;
 use discard::drop_flat;
-pub use keyed::{JsonKeyed, ListKeys};
+pub use keyed::{JsonKeyed, ListKeys, MergePatchKeyed};
 use merge::merge_object;
 pub use patch::MergePatch;
 

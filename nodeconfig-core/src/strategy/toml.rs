@@ -19,29 +19,36 @@
 //!
 //! # Format preservation (`String`)
 //!
-//! TOML text is merged on [`toml_edit`]'s syntax tree, so the result is the earlier document,
-//! edited:
+//! TOML text is merged on spans, not on an edited tree: both documents are parsed once with
+//! the `toml` crate's spanned parser (built on `toml_parser`, the lexer and event parser of the
+//! toml-rs project), the merge is decided on the two parsed tables, and the result is the
+//! earlier text with a few splices. Every byte outside a splice is copied as it was:
 //!
-//! - everything the later document does not change keeps its text: comments, blank lines, the
-//!   order of keys and tables, quoting, number spelling, spacing;
-//! - a key whose later value equals the earlier one (`'x'` against `"x"`, `0x10` against `16`)
-//!   is not a change and keeps the earlier text;
+//! - everything the later document does not change keeps its bytes and its place: comments,
+//!   blank lines, the order of everything (dotted keys of one table interleaved with other
+//!   keys included), quoting, number spelling, spacing;
+//! - a key whose later value equals the earlier one (`'x'` against `"x"`, `0x10` against `16`,
+//!   `[a]` against `a = {}`) is not a change and keeps the earlier text;
 //! - a changed value is written as the later document spells it, in the earlier value's place
 //!   and keeping the earlier line's trailing comment unless the later line has its own;
-//! - a new key keeps the later document's spelling (quoting, comments above it) and goes at the
-//!   end of its table: a key-value after the table's last key-value, a new `[table]` after the
-//!   tables already under its parent. Moved into an inline table, it takes the spacing of the
-//!   inline table's last entry; moved out of one into a `[table]`, it takes the table's
-//!   indentation;
+//! - a new key goes at the end of its table's last key-value line, in the later document's
+//!   spelling (its line, with the comment lines right above it, indented like that last line);
+//!   under a dotted-key table it is written with the dotted prefix (`a.z = 1` after `a.y`);
+//!   a new `[table]` (or `[[array]]`), copied section by section from the later document, goes
+//!   after the last section under its parent; a table known only from longer headers (`a` of
+//!   `[a.b]`) gets a `[a]` header of its own above them when a key lands in it;
 //! - a table keeps the earlier spelling: a later `[a]` merged into an earlier `a = { ... }` adds
-//!   its keys inside the braces (a new sub-table becomes a nested inline table there);
-//! - line endings follow the earlier document (`\r\n` stays `\r\n`), and so does the presence
-//!   of a final newline.
+//!   its keys inside the braces (a new sub-table becomes a nested inline table there), spaced
+//!   like the entries already there (a trailing comma stays last);
+//! - a value replaced by a table or an array of tables on lines, or the reverse, loses its old
+//!   lines and the new ones are written as a new key; sections replacing sections take their
+//!   place. Inside an inline table, a dotted key's table replaced by a value rewrites that
+//!   inline table (the only case where untouched entries are written again, as `{ k = v }`);
+//! - line endings follow the earlier document (what is written takes `\r\n` when it has it),
+//!   and so does the presence of a final newline.
 //!
-//! Merging a document with itself, or with `""`, returns it byte for byte without re-rendering
-//! it. The limits are those of [`toml_edit`]: dotted keys of one table spread over several lines
-//! with other keys between them are written together, at the first one's place, and comments
-//! after a document's last key stay at the end of the document.
+//! Merging a document with itself, with `""`, or with any other spelling of the same values
+//! returns it byte for byte.
 //!
 //! ```
 //! use nodeconfig_core::strategy::TomlDeep;
@@ -76,19 +83,21 @@
 //!
 //! # Cost
 //!
-//! A merge parses both texts and writes the result. Inside [`merge_all`](crate::merge_all)
-//! (and [`merge_all_traced`](crate::trace::merge_all_traced)), a document that lands where
-//! nothing was is parsed once to check it and that parse is kept, so the next layer's merge
-//! into it does not parse it again: three layers with a document in the last two parse two
-//! texts, not three. Only that one parse is kept, per thread, and only until `merge_all`
-//! returns; a merged text is parsed afresh at the next layer, since toml_edit's edited tree
-//! does not always merge like a parse of the text it writes.
+//! A merge parses each text once, decides on the parsed tables and writes the result in one
+//! pass over the earlier text: time and memory are linear in the sizes of both documents
+//! (BENCHMARKS.md, "toml_deep"). Nothing is kept between merges: in a
+//! [`merge_all`](crate::merge_all), the merged text is parsed again by the next layer, which
+//! costs less than keeping a parse would (the parse borrows its text; an owned copy costs about
+//! what parsing does).
 
 mod discard;
 mod document;
-pub(crate) mod memo;
-mod same;
-mod tree;
+mod inline;
+#[cfg(feature = "toml-reference")]
+#[doc(hidden)]
+pub mod reference;
+mod spans;
+mod splice;
 
 use std::collections::HashMap;
 

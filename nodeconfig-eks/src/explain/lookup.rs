@@ -1,5 +1,7 @@
 //! Finding the merged value at a provenance path: `spec.kubelet.config.maxPods`,
-//! `spec.kubelet.flags[1]`, `spec.containerd.config.plugins["io.containerd.grpc.v1.cri"].sandbox_image`.
+//! `spec.kubelet.flags[1]`, `spec.containerd.config.plugins["io.containerd.grpc.v1.cri"].sandbox_image`,
+//! `spec.containerd.baseRuntimeSpec.process.rlimits[type=RLIMIT_NOFILE].soft` (an item of a
+//! keyed list, named by its key members).
 
 use serde_json::Value;
 use std::collections::HashMap;
@@ -9,6 +11,9 @@ use std::collections::HashMap;
 pub(crate) enum Segment {
     Key(String),
     Index(usize),
+    /// `[type=RLIMIT_NOFILE]`, `[key=gpu,effect="No Schedule"]`: the item whose members have
+    /// these values (a string bare or in Rust's `Debug` quotes, anything else its JSON text).
+    Item(Vec<(String, String)>),
 }
 
 /// Splits a path as `nodeconfig_core` writes it: plain keys joined by `.`, `[3]` for a list
@@ -21,6 +26,12 @@ pub(crate) fn segments(path: &str) -> Option<Vec<Segment>> {
         if let Some(bracketed) = rest.strip_prefix("[\"") {
             let (key, after) = quoted_key(bracketed)?;
             segments.push(Segment::Key(key));
+            rest = after;
+        } else if let Some(bracketed) = rest.strip_prefix('[')
+            && !bracketed.starts_with(|c: char| c.is_ascii_digit())
+        {
+            let (members, after) = item_key(bracketed)?;
+            segments.push(Segment::Item(members));
             rest = after;
         } else if let Some(bracketed) = rest.strip_prefix('[') {
             let (index, after) = bracketed.split_once(']')?;
@@ -42,11 +53,50 @@ pub(crate) fn segments(path: &str) -> Option<Vec<Segment>> {
 /// Reads a key written with Rust's `Debug` escapes up to its closing `"]`; returns the key and
 /// what follows.
 fn quoted_key(text: &str) -> Option<(String, &str)> {
+    let (key, rest) = debug_string(text)?;
+    Some((key, rest.strip_prefix(']')?))
+}
+
+/// Reads `name=value,name=value]` (after the `[`), each value bare (up to `,` or `]`) or a
+/// string in `Debug` quotes; returns the pairs and what follows the `]`.
+fn item_key(mut text: &str) -> Option<(Vec<(String, String)>, &str)> {
+    let mut members = Vec::new();
+    loop {
+        let (name, rest) = text.split_once('=')?;
+        let (value, rest) = match rest.strip_prefix('"') {
+            Some(quoted) => debug_string(quoted)?,
+            None => {
+                let end = rest.find([',', ']'])?;
+                (rest[..end].to_owned(), &rest[end..])
+            }
+        };
+        members.push((name.to_owned(), value));
+        if let Some(rest) = rest.strip_prefix(']') {
+            return Some((members, rest));
+        }
+        text = rest.strip_prefix(',')?;
+    }
+}
+
+/// Whether `item` is the one a keyed segment names.
+fn is_item(item: &Value, members: &[(String, String)]) -> bool {
+    members
+        .iter()
+        .all(|(name, text)| match item.get(name.as_str()) {
+            Some(Value::String(value)) => value == text,
+            Some(value) => serde_json::from_str::<Value>(text).is_ok_and(|parsed| parsed == *value),
+            None => false,
+        })
+}
+
+/// Reads a string written with Rust's `Debug` escapes (after its opening quote) up to its
+/// closing `"`; returns the string and what follows.
+fn debug_string(text: &str) -> Option<(String, &str)> {
     let mut key = String::new();
     let mut chars = text.char_indices();
     while let Some((at, c)) = chars.next() {
         match c {
-            '"' => return Some((key, text[at + 1..].strip_prefix(']')?)),
+            '"' => return Some((key, &text[at + 1..])),
             '\\' => key.push(match chars.next()?.1 {
                 'n' => '\n',
                 'r' => '\r',
@@ -104,6 +154,9 @@ impl<'a> Lookup<'a> {
             current = match (current, segment) {
                 (Value::Object(object), Segment::Key(key)) => object.get(key)?,
                 (Value::Array(items), Segment::Index(index)) => items.get(*index)?,
+                (Value::Array(items), Segment::Item(members)) => {
+                    items.iter().find(|item| is_item(item, members))?
+                }
                 (Value::String(document), _) => {
                     let parsed = self.documents.entry(document).or_insert_with(|| {
                         self.parses += 1;
@@ -125,6 +178,9 @@ fn json_at(root: &Value, segments: &[Segment]) -> Option<Value> {
         current = match (current, segment) {
             (Value::Object(object), Segment::Key(key)) => object.get(key)?,
             (Value::Array(items), Segment::Index(index)) => items.get(*index)?,
+            (Value::Array(items), Segment::Item(members)) => {
+                items.iter().find(|item| is_item(item, members))?
+            }
             _ => return None,
         };
     }
@@ -197,6 +253,30 @@ mod tests {
         assert_eq!(at("spec.containerd.config.when"), Some(json!("1979-05-27")));
         assert_eq!(at("spec.kubelet.flags[9]"), None);
         assert_eq!(at("spec.containerd.config.absent"), None);
+    }
+
+    #[test]
+    fn keyed_items_are_found_by_their_key_members() {
+        let merged = json!({"process": {"rlimits": [
+            {"type": "RLIMIT_NOFILE", "soft": 1},
+            {"type": "RLIMIT_NPROC", "soft": 2},
+        ]}, "taints": [
+            {"key": "a,b", "effect": "No Schedule", "n": 3},
+            {"key": 7, "effect": "NoExecute", "n": 4},
+        ]});
+        let mut lookup = Lookup::new(&merged);
+        let mut at = |path: &str| lookup.value_at(&segments(path).unwrap());
+        assert_eq!(
+            at("process.rlimits[type=RLIMIT_NPROC].soft"),
+            Some(json!(2))
+        );
+        assert_eq!(
+            at("taints[key=\"a,b\",effect=\"No Schedule\"].n"),
+            Some(json!(3))
+        );
+        assert_eq!(at("taints[key=7,effect=NoExecute].n"), Some(json!(4)));
+        assert_eq!(at("process.rlimits[type=RLIMIT_CORE].soft"), None);
+        assert_eq!(segments("a[k=\"open"), None);
     }
 
     #[test]

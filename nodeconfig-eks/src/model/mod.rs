@@ -6,11 +6,19 @@
 //!
 //! - scalars and strings: a later value replaces an earlier one (a later `false` too);
 //! - maps (`labels`, `environment`, `featureGates`): union of keys, a later value per key wins;
-//! - lists: `kubelet.flags` appends, every other list replaces;
+//! - lists: `kubelet.flags` appends, every other list replaces (lists inside the JSON patches
+//!   below are keyed where named);
 //! - `containerd.baseRuntimeSpec`, `kubelet.config`: RFC 7396 merge patches, merged into one
 //!   patch that keeps deletions (`merge_patch`): a `null` survives the merge, whatever the
 //!   other layers hold, and deletes the key when `nodeconfig render` applies the
 //!   merged patch onto nodeadm's defaults, as nodeadm applies each document's patch;
+//! - keyed lists inside them ([`BASE_RUNTIME_SPEC_KEYS`], [`KUBELET_CONFIG_KEYS`]):
+//!   `process.rlimits` by `type`, `mounts` by `destination`, `linux.namespaces` by `type`, and
+//!   `registerWithTaints` by `key, effect` merge item by item, in the layers and onto the
+//!   defaults, so a document adding `RLIMIT_NPROC` keeps the default `RLIMIT_NOFILE`. nodeadm
+//!   replaces these lists whole (RFC 7396 section 2: arrays replace); to get its behaviour for
+//!   one list, put `{"$patch": "replace"}` in it (Kubernetes' strategic merge patch directive);
+//!   `{"$patch": "delete", "type": "RLIMIT_CORE"}` deletes one item;
 //! - `containerd.config`: TOML tables merged key by key, text kept (`toml_deep`).
 //!
 //! An empty string, empty list or empty object where a field expects one means "unset", as in
@@ -20,9 +28,36 @@ pub mod empty;
 
 use empty::{unset_if_empty, unset_if_empty_name};
 use nodeconfig_core::DeepMerge;
+use nodeconfig_core::strategy::json::ListKeys;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+
+/// The keyed lists of `containerd.baseRuntimeSpec` (an OCI runtime spec): rlimits by `type`,
+/// mounts by `destination`, namespaces by `type`, the members that identify them in the OCI
+/// runtime spec (`config.md`, "POSIX process", "Mounts"; `config-linux.md`, "Namespaces").
+/// [`ContainerdOptions`]'s `list_key` attributes name the same rules.
+///
+/// ```
+/// use nodeconfig_eks::model::BASE_RUNTIME_SPEC_KEYS;
+/// assert_eq!(BASE_RUNTIME_SPEC_KEYS.rules()[0], ("process.rlimits", &["type"][..]));
+/// ```
+pub static BASE_RUNTIME_SPEC_KEYS: ListKeys = ListKeys::new(&[
+    ("process.rlimits", &["type"]),
+    ("mounts", &["destination"]),
+    ("linux.namespaces", &["type"]),
+]);
+
+/// The keyed list of `kubelet.config` (a `KubeletConfiguration`): `registerWithTaints` by
+/// `key, effect`, as Kubernetes identifies a taint (a node may hold the same key with two
+/// effects). [`KubeletOptions`]'s `list_key` attribute names the same rule.
+///
+/// ```
+/// use nodeconfig_eks::model::KUBELET_CONFIG_KEYS;
+/// assert_eq!(KUBELET_CONFIG_KEYS.rules()[0].1, ["key", "effect"]);
+/// ```
+pub static KUBELET_CONFIG_KEYS: ListKeys =
+    ListKeys::new(&[("registerWithTaints", &["key", "effect"])]);
 
 /// The `apiVersion` of a NodeConfig document.
 pub const API_VERSION: &str = "node.eks.aws/v1alpha1";
@@ -184,9 +219,15 @@ pub struct ContainerdOptions {
     #[merge(strategy = "toml_deep")]
     pub config: Option<String>,
     /// A partial OCI runtime spec: a merge patch onto the default base runtime spec, where a
-    /// `null` deletes a default key (`process.rlimits: null` drops the default rlimits).
+    /// `null` deletes a default key (`process.rlimits: null` drops the default rlimits), and
+    /// the lists of [`BASE_RUNTIME_SPEC_KEYS`] merge item by item.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[merge(strategy = "merge_patch")]
+    #[merge(
+        strategy = "merge_patch",
+        list_key(path = "process.rlimits", key = "type"),
+        list_key(path = "mounts", key = "destination"),
+        list_key(path = "linux.namespaces", key = "type")
+    )]
     pub base_runtime_spec: Option<Map<String, Value>>,
 }
 
@@ -290,9 +331,13 @@ pub struct NetworkOptions {
 #[serde(rename_all = "camelCase", default)]
 pub struct KubeletOptions {
     /// A partial `KubeletConfiguration`: a merge patch onto the configuration nodeadm
-    /// generates, written as a drop-in; a `null` deletes a key.
+    /// generates, written as a drop-in; a `null` deletes a key; `registerWithTaints` merges
+    /// item by item ([`KUBELET_CONFIG_KEYS`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[merge(strategy = "merge_patch")]
+    #[merge(
+        strategy = "merge_patch",
+        list_key(path = "registerWithTaints", key = "key, effect")
+    )]
     pub config: Option<Map<String, Value>>,
     /// Command-line flags; later documents' flags come after earlier ones'.
     #[serde(

@@ -48,18 +48,24 @@
 //! # Ok::<(), nodeconfig_core::MergeError>(())
 //! ```
 //!
-//! # For another strategy on JSON documents
+//! # With `merge_patch`
+//!
+//! Beside `strategy = "merge_patch"`, the layers are patches applied later onto a base they do
+//! not contain, so the merged value keeps its deletions and directives: see
+//! [`MergePatchKeyed`]. The check (`check.rs`) is shared; the merge of two patches is
+//! `patch.rs`; applying the merged patch onto the base is [`JsonKeyed::merge_json_keyed`].
 //!
 //! The walk is its own (`apply.rs`, `check.rs`, `trace.rs`), apart from `json_deep`'s
-//! iterative one; what it does at a member is RFC 7396's rule. A strategy that keeps
-//! deletions (a patch layer) would reuse `check` as is and give `apply` its own rule for a
-//! `null` member and for what lands on nothing.
+//! iterative one; what it does at a member is RFC 7396's rule.
 
 mod apply;
 mod check;
+mod merge_patch;
+mod patch;
 mod rules;
 mod trace;
 
+pub use merge_patch::MergePatchKeyed;
 pub use rules::ListKeys;
 
 use crate::MergeError;
@@ -149,7 +155,14 @@ impl JsonKeyed for Value {
         keys: &ListKeys,
         tracer: &mut Tracer,
     ) {
-        trace::value(existing, incoming, keys, &mut Cursor::default(), tracer);
+        trace::value(
+            existing,
+            incoming,
+            keys,
+            &mut Cursor::default(),
+            tracer,
+            trace::DOCUMENT,
+        );
     }
 }
 

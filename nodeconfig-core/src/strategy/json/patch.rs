@@ -60,6 +60,10 @@ const STRATEGY: &str = "merge_patch";
 /// fail (`NEEDS_PREPARE = false`), so it is atomic; tracing records a `null` member as a
 /// deletion.
 ///
+/// Beside `list_key(...)`, the field merges through
+/// [`MergePatchKeyed`](super::MergePatchKeyed) instead: keyed lists merge item by item and
+/// directives are kept in the merged patch.
+///
 /// Implemented for the types `json_deep` takes: `serde_json::Value`,
 /// `serde_json::Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value, S>`,
 /// and `Option` of each (a later `None` keeps the earlier patch; `Some` into `None` takes the
@@ -328,8 +332,8 @@ pub(super) fn merge_patch_object(existing: &mut Map<String, Value>, patch: Map<S
 /// a member's rule is chosen. Returns the frame to descend into when both sides hold a
 /// non-empty object at `key`.
 ///
-/// Arrays replace as a whole here, as RFC 7396 says; a rule for a particular array path (a
-/// keyed list) belongs in this function, beside the object case.
+/// Arrays replace as a whole here, as RFC 7396 says; keyed lists (`list_key`) are merged by
+/// [`MergePatchKeyed`](super::MergePatchKeyed), a walk of its own.
 fn merge_member(
     existing: &mut Map<String, Value>,
     key: String,

@@ -1,9 +1,9 @@
-//! `toml_deep` on text: the fast paths, parsing with positioned errors, and rendering.
+//! `toml_deep` on text: the fast paths, parsing with positioned errors, and the span engine.
 
-use toml_edit::{DocumentMut, TomlError};
+use toml::de::DeTable;
 
-use super::memo;
-use super::tree::{Source, Target, merge_tables};
+use super::spans::check_numbers;
+use super::splice::Splicer;
 use crate::{MergeError, ParseLocation, Side};
 
 /// What [`merge`] decided; only [`Merged::Text`] holds new text.
@@ -45,68 +45,44 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
         check(existing, Side::Existing)?;
         return Ok(Merged::TakeIncoming);
     }
-    let mut document = match memo::take(existing) {
-        Some(document) => document,
-        None => parse(existing, Side::Existing)?,
-    };
+    let earlier = parse(existing, Side::Existing)?;
     let later = parse(incoming, Side::Incoming)?;
-    if document.is_empty() {
-        // A document of comments only keeps them all in its trailing text, which is written
-        // last; as the root's prefix they stay above the keys the later document brings.
-        let mut comments = document.trailing().as_str().unwrap_or_default().to_owned();
-        // Without a final newline the last comment would swallow the first key written after it.
-        if !comments.is_empty() && !comments.ends_with('\n') {
-            comments.push('\n');
-        }
-        document.set_trailing("");
-        document.decor_mut().set_prefix(comments);
-    }
-    merge_tables(
-        Target::Lines(document.as_table_mut()),
-        Source::Lines(later.as_table()),
+    let merged = Splicer::new(existing, incoming).merge(&earlier, &later);
+    debug_assert!(
+        DeTable::parse(&merged).is_ok(),
+        "the span engine wrote TOML that does not parse:\n{merged}"
     );
-    let mut text = String::with_capacity(existing.len() + incoming.len());
-    use std::fmt::Write as _;
-    // Writing into a `String` cannot fail.
-    let _ = write!(text, "{document}");
-    Ok(Merged::Text(match_line_endings(existing, text)))
+    Ok(Merged::Text(merged))
 }
 
-/// Parses `text` only to check it, without building an editable tree. During a `merge_all`,
-/// the parse is remembered: the checked text is usually the next merge's earlier document.
+/// Parses `text` only to check it.
 pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
-    if is_blank(text) || memo::holds(text) {
+    if is_blank(text) {
         return Ok(());
     }
-    if memo::active() {
-        let document = toml_edit::Document::parse(text.to_owned())
-            .map_err(|error| parse_error(side, text, &error))?;
-        memo::keep(document);
-        return Ok(());
-    }
-    toml_edit::Document::parse(text)
-        .map(drop)
-        .map_err(|error| parse_error(side, text, &error))
+    parse(text, side).map(drop)
 }
 
-fn parse(text: &str, side: Side) -> Result<DocumentMut, MergeError> {
-    text.parse::<DocumentMut>()
-        .map_err(|error| parse_error(side, text, &error))
+/// Parses `text` into the `toml` crate's borrowed, spanned tree, with the number checks the
+/// parser leaves to deserialisation.
+fn parse(text: &str, side: Side) -> Result<DeTable<'_>, MergeError> {
+    let table = DeTable::parse(text).map_err(|error| {
+        let offset = error.span().map_or(0, |span| span.start);
+        parse_error(side, text, offset, error.message())
+    })?;
+    let table = table.into_inner();
+    check_numbers(&table).map_err(|(span, reason)| parse_error(side, text, span.start, reason))?;
+    Ok(table)
 }
 
-fn parse_error(side: Side, text: &str, error: &TomlError) -> MergeError {
-    let offset = error.span().map_or(0, |span| span.start);
+fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {
     let (line, column) = line_column(text, offset);
-    let reason = error
-        .message()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let reason = message.split_whitespace().collect::<Vec<_>>().join(" ");
     MergeError::parse(ParseLocation { side, line, column }, "TOML", reason)
 }
 
 /// The 1-based line and column (in characters) of byte `offset` in `text`.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -115,42 +91,6 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
     let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
     (line, before[line_start..].chars().count() + 1)
-}
-
-/// toml_edit ends every line it writes with `\n` and every document with a newline, and drops
-/// a byte order mark; the earlier document's conventions win.
-fn match_line_endings(existing: &str, mut text: String) -> String {
-    let crlf = existing
-        .find('\n')
-        .is_some_and(|newline| existing[..newline].ends_with('\r'));
-    if crlf
-        && text
-            .bytes()
-            .enumerate()
-            .any(|(i, b)| b == b'\n' && !text[..i].ends_with('\r'))
-    {
-        let mut converted = String::with_capacity(text.len() + text.len() / 16);
-        let mut previous = '\0';
-        for c in text.chars() {
-            if c == '\n' && previous != '\r' {
-                converted.push('\r');
-            }
-            converted.push(c);
-            previous = c;
-        }
-        text = converted;
-    }
-    if existing.starts_with('\u{feff}') && !text.starts_with('\u{feff}') {
-        text.insert(0, '\u{feff}');
-    }
-    if !existing.ends_with('\n') {
-        if text.ends_with("\r\n") {
-            text.truncate(text.len() - 2);
-        } else if text.ends_with('\n') {
-            text.truncate(text.len() - 1);
-        }
-    }
-    text
 }
 
 #[cfg(test)]
@@ -198,44 +138,5 @@ mod tests {
             };
             assert_eq!(text, merged);
         }
-    }
-
-    /// Inside a session the check's parse is kept and the next merge of that text takes it
-    /// instead of parsing again; outside one nothing is kept.
-    #[test]
-    fn a_checked_document_is_not_parsed_again_during_a_session() {
-        let merge_text = |existing: &str, incoming: &str| match merge(existing, incoming) {
-            Ok(Merged::Text(text)) => text,
-            _ => panic!("{existing:?} + {incoming:?} did not merge into new text"),
-        };
-        check("a = 1\n", Side::Incoming).unwrap();
-        assert!(!memo::holds("a = 1\n"));
-
-        let session = memo::Session::open();
-        check("a = 1\n", Side::Incoming).unwrap();
-        assert!(memo::holds("a = 1\n"));
-        // Another text is parsed as usual and leaves the kept parse alone.
-        assert_eq!(merge_text("c = 3\n", "b = 2\n"), "c = 3\nb = 2\n");
-        assert!(memo::holds("a = 1\n"));
-        // The kept text's merge takes its tree.
-        assert_eq!(merge_text("a = 1\n", "b = 2\n"), "a = 1\nb = 2\n");
-        assert!(!memo::holds("a = 1\n"));
-        // A checked text that fails to parse is not kept.
-        assert!(check("a = \n", Side::Incoming).is_err());
-        assert!(!memo::holds("a = \n"));
-        drop(session);
-    }
-
-    #[test]
-    fn line_endings_follow_the_earlier_document() {
-        assert_eq!(
-            match_line_endings("a = 1\r\n", "a = 1\nb = 2\n".into()),
-            "a = 1\r\nb = 2\r\n"
-        );
-        assert_eq!(
-            match_line_endings("a = 1", "a = 1\nb = 2\n".into()),
-            "a = 1\nb = 2"
-        );
-        assert_eq!(match_line_endings("a = 1\n", "a = 1\n".into()), "a = 1\n");
     }
 }

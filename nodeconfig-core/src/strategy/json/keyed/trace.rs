@@ -7,10 +7,30 @@ use std::collections::HashMap;
 
 use super::check::is_marker;
 use super::rules::{Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive};
-use crate::__private::segment_for_key;
+use crate::at::segment_for_key;
 use crate::trace::Tracer;
 
-const STRATEGY: &str = "json_deep";
+/// How a strategy's trace reads its documents.
+#[derive(Clone, Copy)]
+pub(super) struct Mode {
+    /// The strategy name recorded.
+    pub(super) strategy: &'static str,
+    /// Whether a `null` member is a deletion even where no earlier layer had the key: a patch
+    /// that keeps its deletions (`merge_patch`) deletes from the base it is applied onto.
+    pub(super) deletions_kept: bool,
+}
+
+/// `json_deep` with `list_key`: a final document.
+pub(super) const DOCUMENT: Mode = Mode {
+    strategy: "json_deep",
+    deletions_kept: false,
+};
+
+/// `merge_patch` with `list_key`: a patch that keeps its deletions.
+pub(super) const PATCH: Mode = Mode {
+    strategy: "merge_patch",
+    deletions_kept: true,
+};
 
 /// Records what merging `patch` onto `existing` sets and deletes.
 pub(super) fn value(
@@ -19,25 +39,26 @@ pub(super) fn value(
     keys: &ListKeys,
     cursor: &mut Cursor,
     tracer: &mut Tracer,
+    mode: Mode,
 ) {
     // The merge rejects deeper documents; the trace runs first and must not recurse on them.
     if cursor.depth() > MAX_DEPTH {
-        tracer.set(STRATEGY);
+        tracer.set(mode.strategy);
         return;
     }
     match patch {
         Value::Object(object) => match directive(object) {
             Ok(Directive::Replace) => {
-                tracer.set(STRATEGY);
-                members(None, object, keys, cursor, tracer);
+                tracer.set(mode.strategy);
+                members(None, object, keys, cursor, tracer, mode);
             }
-            Ok(Directive::Delete) => tracer.delete(STRATEGY),
+            Ok(Directive::Delete) => tracer.delete(mode.strategy),
             _ => {
                 let existing = existing.and_then(Value::as_object);
                 if object.is_empty() || existing.is_none() {
-                    tracer.set(STRATEGY);
+                    tracer.set(mode.strategy);
                 }
-                members(existing, object, keys, cursor, tracer);
+                members(existing, object, keys, cursor, tracer, mode);
             }
         },
         Value::Array(items) => match cursor.list_key(keys) {
@@ -48,10 +69,11 @@ pub(super) fn value(
                 keys,
                 cursor,
                 tracer,
+                mode,
             ),
-            None => tracer.set(STRATEGY),
+            None => tracer.set(mode.strategy),
         },
-        _ => tracer.set(STRATEGY),
+        _ => tracer.set(mode.strategy),
     }
 }
 
@@ -61,6 +83,7 @@ fn members(
     keys: &ListKeys,
     cursor: &mut Cursor,
     tracer: &mut Tracer,
+    mode: Mode,
 ) {
     for (key, patch) in patch {
         if key == DIRECTIVE {
@@ -70,11 +93,11 @@ fn members(
         let mark = cursor.enter_member(key);
         let traced = tracer.enter(&segment_for_key(key));
         if patch.is_null() {
-            if before.is_some() {
-                tracer.delete(STRATEGY);
+            if before.is_some() || mode.deletions_kept {
+                tracer.delete(mode.strategy);
             }
         } else {
-            value(before, patch, keys, cursor, tracer);
+            value(before, patch, keys, cursor, tracer, mode);
         }
         tracer.leave(traced);
         cursor.leave(mark);
@@ -88,12 +111,13 @@ fn list(
     keys: &ListKeys,
     cursor: &mut Cursor,
     tracer: &mut Tracer,
+    mode: Mode,
 ) {
     let replaced = items
         .iter()
         .any(|item| item.as_object().is_some_and(is_marker));
     if replaced || existing.is_none() {
-        tracer.set(STRATEGY);
+        tracer.set(mode.strategy);
     }
     let mut earlier = HashMap::new();
     for (position, item) in existing
@@ -122,7 +146,7 @@ fn list(
         let segment = key.segment(names);
         let mark = cursor.enter_item(&segment);
         let traced = tracer.enter(&segment);
-        value(matched, item, keys, cursor, tracer);
+        value(matched, item, keys, cursor, tracer, mode);
         tracer.leave(traced);
         cursor.leave(mark);
     }

@@ -1,0 +1,58 @@
+//! The last step of the span engine: the earlier text with every edit applied, in place order,
+//! and text from the later document put in the earlier one's line endings.
+
+use super::Splicer;
+
+impl Splicer<'_> {
+    /// Text from the later document in the earlier one's line endings.
+    pub(super) fn adapt(&self, text: &str) -> String {
+        if self.newline == "\n" {
+            return text.to_owned();
+        }
+        let mut adapted = String::with_capacity(text.len() + 8);
+        let mut previous = '\0';
+        for c in text.chars() {
+            if c == '\n' && previous != '\r' {
+                adapted.push('\r');
+            }
+            adapted.push(c);
+            previous = c;
+        }
+        adapted
+    }
+
+    /// The earlier text with every edit applied, in place order.
+    pub(super) fn apply(mut self) -> String {
+        let text = self.existing;
+        self.edits
+            .sort_unstable_by_key(|edit| (edit.start, edit.class, edit.seq));
+        let extra: usize = self.edits.iter().map(|edit| edit.text.len()).sum();
+        let mut out = String::with_capacity(text.len() + extra);
+        let mut cursor = 0;
+        let final_newline = text.is_empty() || text.ends_with('\n');
+        let mut deleted = false;
+        for edit in &self.edits {
+            let start = edit.start.max(cursor);
+            let deleting = edit.text.is_empty() && edit.end > edit.start;
+            // Blank lines between two removed sections go with them.
+            if !(deleted && deleting && text[cursor..start].trim().is_empty()) {
+                out.push_str(&text[cursor..start]);
+            }
+            deleted = deleting;
+            if edit.start == text.len() && edit.end == text.len() && !final_newline {
+                // The earlier document has no final newline: the new lines start one, and the
+                // last of them goes without.
+                out.push_str(self.newline);
+                out.push_str(edit.text.trim_end_matches(['\r', '\n']));
+            } else if out.is_empty() && edit.start == edit.end {
+                // Nothing is left above: no blank line to separate it from.
+                out.push_str(edit.text.trim_start_matches(['\r', '\n']));
+            } else {
+                out.push_str(&edit.text);
+            }
+            cursor = cursor.max(edit.end).max(start);
+        }
+        out.push_str(&text[cursor..]);
+        out
+    }
+}

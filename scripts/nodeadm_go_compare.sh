@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# End to end against nodeadm's own approach: the Go peer in ../shared/baselines/nodeadm-go
+# (mergo with its transformers, go-toml and encoding/json round trips; its README has the build
+# command) and nodeconfig (the `end_to_end` bench's `END_TO_END_GO_ROUND` mode), on the same
+# three NodeConfig documents, in alternating rounds on one machine. Prints each round and the
+# ratio of the medians (Go time / nodeconfig time).
+#
+#   scripts/nodeadm_go_compare.sh [ROUNDS, default 7] [ITERATIONS per round, default 2000]
+#
+# Needs Debian's Go packages: apt-get install -y golang-go golang-github-imdario-mergo-dev
+# golang-github-pelletier-go-toml.v2-dev. NODEADM_GO_DIR overrides where the Go peer is. The Go
+# binary is built into a scratch directory and removed afterwards; nothing Go is committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds="${1:-7}"
+iterations="${2:-2000}"
+go_dir="${NODEADM_GO_DIR:-$(pwd)/../shared/baselines/nodeadm-go}"
+[ -d "$go_dir" ] || go_dir=/work/shared/baselines/nodeadm-go
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+(cd "$go_dir" && GO111MODULE=off GOPATH=/usr/share/gocode go build -o "$scratch/nodeadm-go" .)
+cargo bench -q -p nodeconfig-eks --bench end_to_end --no-run 2>/dev/null
+rust=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/end_to_end-* | grep -v '\.d$' | head -1)
+data=nodeconfig-eks/benches/data/nodeadm-go
+inputs=("$data/01-karpenter.json" "$data/02-user.json" "$data/03-dropin.json")
+
+# The same merged document from both: JSON values equal once empty objects are dropped (Go
+# writes `"network": {}`), the containerd TOML compared by value (go-toml rewrites its text).
+"$scratch/nodeadm-go" -n 1 "${inputs[@]}" >"$scratch/go.json" 2>/dev/null
+END_TO_END_GO_ROUND=1 "$rust" >"$scratch/rust.json" 2>/dev/null
+python3 - "$scratch/go.json" "$scratch/rust.json" <<'PY' || true
+import json, sys, tomllib
+def normal(value):
+    if isinstance(value, dict):
+        value = {k: normal(v) for k, v in value.items()}
+        return {k: v for k, v in value.items() if v != {}}
+    return [normal(v) for v in value] if isinstance(value, list) else value
+go, rust = (normal(json.load(open(path))) for path in sys.argv[1:])
+for doc in (go, rust):
+    containerd = doc.get("spec", {}).get("containerd", {})
+    if "config" in containerd:
+        containerd["config"] = tomllib.loads(containerd["config"])
+print("same merged document (by value):", go == rust)
+PY
+
+printf '| round | nodeadm-go ns/iter | nodeconfig ns/iter | ratio |\n| ---: | ---: | ---: | ---: |\n'
+: >"$scratch/go.txt"
+: >"$scratch/rust.txt"
+for round in $(seq 1 "$rounds"); do
+  go_ns=$("$scratch/nodeadm-go" -n "$iterations" "${inputs[@]}" 2>&1 >/dev/null |
+    sed -n 's/.*ns_per_iter=\([0-9]*\) .*/\1/p')
+  rust_ns=$(END_TO_END_GO_ROUND="$iterations" "$rust" 2>&1 >/dev/null |
+    sed -n 's/.*ns_per_iter=\([0-9]*\) .*/\1/p')
+  echo "$go_ns" >>"$scratch/go.txt"
+  echo "$rust_ns" >>"$scratch/rust.txt"
+  awk -v r="$round" -v g="$go_ns" -v n="$rust_ns" 'BEGIN { printf "| %d | %d | %d | %.2f |\n", r, g, n, g / n }'
+done
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+go_median=$(median "$scratch/go.txt")
+rust_median=$(median "$scratch/rust.txt")
+awk -v g="$go_median" -v n="$rust_median" \
+  'BEGIN { printf "\nmedians: nodeadm-go %d ns, nodeconfig %d ns: nodeconfig is %.2fx faster\n", g, n, g / n }'
