@@ -130,6 +130,7 @@ pub mod render;
 pub mod validate;
 
 mod error;
+mod files;
 mod kubelet;
 mod limits;
 mod numbers;

@@ -15,34 +15,13 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_BASE_RUNTIME_SPEC: &str = include_str!("../defaults/base-runtime-spec.json");
 pub use crate::containerd::{DEFAULT_CONTAINERD_2_CONFIG, DEFAULT_CONTAINERD_CONFIG};
 
-/// Where containerd reads its base runtime spec, relative to the root.
-pub const BASE_RUNTIME_SPEC_PATH: &str = "etc/containerd/base-runtime-spec.json";
-/// containerd's config file, relative to the root.
-pub const CONTAINERD_CONFIG_PATH: &str = "etc/containerd/config.toml";
-/// kubelet's config drop-in, relative to the root.
-pub const KUBELET_DROP_IN_PATH: &str = "etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf";
-/// The environment file kubelet's unit reads its extra flags from, relative to the root.
-pub const KUBELET_ENVIRONMENT_PATH: &str = "etc/eks/kubelet/environment";
-
-/// Every file [`render`] writes, relative to the root.
-pub const RENDERED_PATHS: [&str; 4] = [
-    BASE_RUNTIME_SPEC_PATH,
-    CONTAINERD_CONFIG_PATH,
-    KUBELET_DROP_IN_PATH,
-    KUBELET_ENVIRONMENT_PATH,
-];
+pub use crate::files::{
+    BASE_RUNTIME_SPEC_PATH, CONTAINERD_CONFIG_PATH, KUBELET_DROP_IN_PATH, KUBELET_ENVIRONMENT_PATH,
+    RENDERED_PATHS, RenderedFile,
+};
 
 /// The variable of [`KUBELET_ENVIRONMENT_PATH`] that holds `kubelet.flags`.
 pub const KUBELET_ARGS_VARIABLE: &str = "NODEADM_KUBELET_ARGS";
-
-/// One file to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedFile {
-    /// Relative to the root (`etc/containerd/config.toml`).
-    pub path: &'static str,
-    /// The complete contents.
-    pub contents: String,
-}
 
 /// Renders the four files from a merged NodeConfig, in memory, for nodeadm's default containerd
 /// (1.x, config version 2): [`render_for`] with [`ContainerdVersion::default`].
