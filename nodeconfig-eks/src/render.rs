@@ -94,7 +94,8 @@ pub fn render_for(
 
     let mut containerd_config = version.default_config().to_owned();
     if let Some(user) = containerd.config {
-        merge_toml(&mut containerd_config, user)
+        // `toml_deep` from nodeconfig-core, both phases.
+        TomlDeep::merge_toml(&mut containerd_config, user)
             .map_err(|error| merge_error(error, "spec.containerd.config"))?;
     }
 
@@ -136,13 +137,6 @@ fn merge_json(
     keys: &ListKeys,
 ) -> Result<(), MergeError> {
     existing.merge_json_keyed(incoming, keys)
-}
-
-/// `toml_deep` from nodeconfig-core, both phases.
-fn merge_toml(existing: &mut String, mut incoming: String) -> Result<(), MergeError> {
-    existing.prepare_toml_deep(&mut incoming)?;
-    existing.apply_toml_deep(incoming);
-    Ok(())
 }
 
 fn merge_error(error: MergeError, path: &str) -> Error {
