@@ -95,8 +95,7 @@ fn environment(vars: impl Iterator<Item = (String, String)>) -> serde_json::Valu
         let Some(path) = name.strip_prefix("APP_") else {
             continue;
         };
-        let value =
-            serde_json::from_str(&value).unwrap_or_else(|_| serde_json::Value::String(value));
+        let value = serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value));
         let keys: Vec<String> = path.split("__").map(camel_case).collect();
         let Some((last, parents)) = keys.split_last() else {
             continue;

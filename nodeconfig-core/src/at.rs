@@ -8,9 +8,8 @@
 //! value first ([`prepare_at`], [`check_new`]), then move them in ([`apply_at`]): see the pattern
 //! in the docs of [`DeepMerge`](macro@crate::DeepMerge).
 
-use crate::error::segment_for_key;
 use crate::{DeepMerge, MergeError};
-use std::fmt::{self, Debug, Display};
+use std::fmt::{self, Debug, Display, Write as _};
 
 /// One step of an error path: a field name, a map key or a list index.
 ///
@@ -149,7 +148,7 @@ pub fn check_new<'a, T: DeepMerge>(
     segment: impl Into<Segment<'a>>,
 ) -> Result<(), MergeError> {
     if T::NEEDS_PREPARE {
-        T::prepare_new(incoming).map_err(located(segment))?;
+        T::check_new(incoming).map_err(located(segment))?;
     }
     Ok(())
 }
@@ -174,4 +173,33 @@ pub fn apply_at<'a, T: DeepMerge>(
     segment: impl Into<Segment<'a>>,
 ) -> Result<(), MergeError> {
     existing.apply_merge(incoming).map_err(located(segment))
+}
+
+/// The path segment for a map key: a key that reads as a plain name is written as is, anything
+/// else (dots, spaces, empty) in brackets and quotes so that the path stays unambiguous.
+///
+/// ```
+/// use nodeconfig_core::Segment;
+/// assert_eq!(Segment::Key(&"kubelet").to_string(), "kubelet");
+/// assert_eq!(Segment::Key(&"a.b").to_string(), "[\"a.b\"]");
+/// assert_eq!(Segment::Key(&7).to_string(), "7");
+/// ```
+pub fn segment_for_key(key: &dyn Debug) -> String {
+    let mut debug = String::new();
+    let _ = write!(debug, "{key:?}");
+    let unquoted = debug
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(&debug);
+    let plain = !unquoted.is_empty()
+        && unquoted
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | ':'));
+    if plain {
+        unquoted.to_owned()
+    } else if debug.starts_with('"') {
+        format!("[{debug}]")
+    } else {
+        format!("[\"{}\"]", debug.escape_debug())
+    }
 }

@@ -1,6 +1,6 @@
 //! [`MergeError`]: what failed, and where in the merged value.
 
-use std::fmt::{self, Debug, Display, Write as _};
+use std::fmt::{self, Debug, Display};
 
 /// Why a merge failed, and the path from the merge root to the failing value.
 ///
@@ -73,12 +73,12 @@ impl ParseLocation {
     /// the column of each line but the first, as the example does.
     ///
     /// ```
-    /// use nodeconfig_core::{MergeError, Side};
+    /// use nodeconfig_core::{MergeError, ParseLocation, Side};
     ///
     /// // config: |        <- line 7 of node.yaml
     /// //   [grpc]         <- the document starts at line 8, column 3
     /// //   address = = 1  <- the error, line 2 column 13 of the document
-    /// let error = MergeError::parse(Side::Incoming, "TOML", 2, 13, "expected a value");
+    /// let error = MergeError::parse(ParseLocation { side: Side::Incoming, line: 2, column: 13 }, "TOML", "expected a value");
     /// let in_file = error.location().unwrap().in_file(8, 3);
     /// assert_eq!((in_file.line, in_file.column), (9, 13));
     /// let indent = 2;
@@ -132,26 +132,21 @@ impl MergeError {
         }
     }
 
-    /// A document on `side` failed to parse at `line`:`column` (1-based); `format` names the
+    /// A document failed to parse `at` a side, line and column (1-based); `format` names the
     /// document's language (`"TOML"`), `reason` is the parser's message.
     ///
     /// ```
-    /// use nodeconfig_core::{MergeError, Side};
+    /// use nodeconfig_core::{MergeError, ParseLocation, Side};
     ///
-    /// let error = MergeError::parse(Side::Incoming, "TOML", 3, 7, "expected `=`").at("config");
+    /// let error = MergeError::parse(ParseLocation { side: Side::Incoming, line: 3, column: 7 }, "TOML", "expected `=`").at("config");
     /// assert_eq!(
     ///     error.to_string(),
     ///     "config: the incoming TOML document does not parse at line 3, column 7: expected `=`"
     /// );
     /// assert_eq!(error.location().unwrap().line, 3);
     /// ```
-    pub fn parse(
-        side: Side,
-        format: &str,
-        line: usize,
-        column: usize,
-        reason: impl Display,
-    ) -> Self {
+    pub fn parse(at: ParseLocation, format: &str, reason: impl Display) -> Self {
+        let ParseLocation { side, line, column } = at;
         let reason = reason.to_string();
         let reason = reason.trim_end();
         let mut error = MergeError::custom(format_args!(
@@ -241,8 +236,8 @@ impl MergeError {
     /// For a document that failed to parse: which side, line and column.
     ///
     /// ```
-    /// use nodeconfig_core::{MergeError, Side};
-    /// let error = MergeError::parse(Side::Existing, "TOML", 1, 2, "oops");
+    /// use nodeconfig_core::{MergeError, ParseLocation, Side};
+    /// let error = MergeError::parse(ParseLocation { side: Side::Existing, line: 1, column: 2 }, "TOML", "oops");
     /// assert_eq!(error.location().map(|at| at.side), Some(Side::Existing));
     /// assert_eq!(MergeError::custom("bad").location(), None);
     /// ```
@@ -367,34 +362,5 @@ fn prepend(path: &mut String, segment: &str) {
     } else {
         path.insert(0, '.');
         path.insert_str(0, segment);
-    }
-}
-
-/// The path segment for a map key: a key that reads as a plain name is written as is, anything
-/// else (dots, spaces, empty) in brackets and quotes so that the path stays unambiguous.
-///
-/// ```
-/// use nodeconfig_core::__private::segment_for_key;
-/// assert_eq!(segment_for_key(&"kubelet"), "kubelet");
-/// assert_eq!(segment_for_key(&"a.b"), "[\"a.b\"]");
-/// assert_eq!(segment_for_key(&7), "7");
-/// ```
-pub fn segment_for_key(key: &dyn Debug) -> String {
-    let mut debug = String::new();
-    let _ = write!(debug, "{key:?}");
-    let unquoted = debug
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-        .unwrap_or(&debug);
-    let plain = !unquoted.is_empty()
-        && unquoted
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | ':'));
-    if plain {
-        unquoted.to_owned()
-    } else if debug.starts_with('"') {
-        format!("[{debug}]")
-    } else {
-        format!("[\"{}\"]", debug.escape_debug())
     }
 }

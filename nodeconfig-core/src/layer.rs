@@ -171,14 +171,14 @@ impl<T: DeepMerge> DeepMerge for Setting<T> {
     fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
         match (self, incoming) {
             (Setting::Set(existing), Setting::Set(incoming)) => existing.prepare_merge(incoming),
-            (_, Setting::Set(incoming)) => T::prepare_new(incoming),
+            (_, Setting::Set(incoming)) => T::check_new(incoming),
             _ => Ok(()),
         }
     }
 
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
         match incoming {
-            Setting::Set(incoming) => T::prepare_new(incoming),
+            Setting::Set(incoming) => T::check_new(incoming),
             _ => Ok(()),
         }
     }
@@ -279,7 +279,7 @@ pub mod private {
     pub fn with_setting<T>(
         existing: &mut Setting<T>,
         incoming: T,
-        with: crate::__private::WithFn<Option<T>>,
+        with: crate::with::WithFn<Option<T>>,
     ) -> Result<(), MergeError> {
         let was_unset = matches!(existing, Setting::Unset);
         let mut value = std::mem::take(existing).into_option();

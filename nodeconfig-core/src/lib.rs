@@ -83,6 +83,7 @@ mod impls;
 mod layer;
 pub mod strategy;
 pub mod trace;
+mod with;
 
 pub use crate::at::{Segment, apply_at, check_new, merge_at, prepare_at};
 pub use crate::error::{MergeError, ParseLocation, Side};
@@ -97,7 +98,7 @@ pub use crate::layer::{Layered, Setting};
 /// | *(none)* | the field's own [`DeepMerge`] impl |
 /// | `strategy = "replace"` | later replaces (an `Option` field: only a later `Some` does) |
 /// | `strategy = "keep"` | earlier wins (an `Option` field: a later value only fills `None`) |
-/// | `strategy = "append"` | `Vec`/`VecDeque`: earlier items, then later items |
+/// | `strategy = "append"` | `Vec`/`VecDeque`/`LinkedList`: earlier items, then later items |
 /// | `strategy = "union"` | `BTreeSet`/`HashSet`/`IndexSet`: earlier items, then later items not already present |
 /// | `strategy = "keyed", key = "name"` or `key(a, b)` | `Vec`/`VecDeque` of `DeepMerge` items merged by key ([`strategy::keyed`]) |
 /// | `list_key(path = "a.b", key = "k")` | beside `json_deep`, repeatable: the array at `path` merges by key, with `$patch` directives (`strategy::json::JsonKeyed`) |
@@ -239,6 +240,9 @@ pub trait DeepMerge: Sized {
     ///
     /// Maps and options skip the prepare walk over their entries when this is `false`, so a
     /// type whose merge cannot fail should set it to `false`. The safe default is `true`.
+    /// Hidden from the docs: an optimization that generated code and the std impls set, which a
+    /// hand-written impl may leave at its default.
+    #[doc(hidden)]
     const NEEDS_PREPARE: bool = true;
 
     /// Merges the later layer `incoming` into `self`; `incoming` wins conflicts.
@@ -304,7 +308,7 @@ pub trait DeepMerge: Sized {
     /// assert_eq!(error.path(), "config");
     /// assert!(existing.is_none());
     /// ```
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
         let _ = incoming;
         Ok(())
     }
@@ -343,6 +347,7 @@ pub trait DeepMerge: Sized {
     /// assert_eq!(provenance.source(provenance.get("b").unwrap().layer), &2);
     /// # Ok::<(), nodeconfig_core::MergeError>(())
     /// ```
+    #[doc(hidden)]
     fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut trace::Tracer) {
         let _ = (existing, incoming);
         tracer.set("custom");
@@ -407,15 +412,32 @@ where
     T: DeepMerge,
     I: IntoIterator<Item = T>,
 {
+    fold(layers, |_, _, _| {})
+}
+
+/// The left fold behind [`merge_nonempty`] (and so [`merge_all`]) and
+/// [`trace::merge_all_traced`]: `before_merge(index, merged so far, layer)` sees each layer
+/// before it merges (the trace records what it will set), then the layer merges; an error gets
+/// the layer's index.
+pub(crate) fn fold<T, I>(
+    layers: I,
+    mut before_merge: impl FnMut(usize, Option<&T>, &T),
+) -> Result<Option<T>, MergeError>
+where
+    T: DeepMerge,
+    I: IntoIterator<Item = T>,
+{
     let mut layers = layers.into_iter();
     let Some(mut merged) = layers.next() else {
         return Ok(None);
     };
+    before_merge(0, None, &merged);
     // The first layer is merged into nothing; its documents must parse all the same.
     if T::NEEDS_PREPARE {
-        T::prepare_new(&mut merged).map_err(|error| error.in_layer(0))?;
+        T::check_new(&mut merged).map_err(|error| error.in_layer(0))?;
     }
     for (index, layer) in (1..).zip(layers) {
+        before_merge(index, Some(&merged), &layer);
         merged
             .deep_merge(layer)
             .map_err(|error| error.in_layer(index))?;

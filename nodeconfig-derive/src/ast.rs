@@ -1,6 +1,7 @@
 //! The derive's input as a small borrowed model that keeps the original syn nodes for spans.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
 use syn::{Data, DeriveInput, Fields, Generics, Ident, Member, Type};
 
 use crate::attr::{self, ContainerAttrs, FieldAttrs, VariantAttrs};
@@ -113,6 +114,31 @@ impl<'a> Variant<'a> {
             ident: &variant.ident,
             segment,
             fields,
+        }
+    }
+}
+
+impl Variant<'_> {
+    /// `Self::V { a: __{side}_0, b: _ }`: the variant's pattern, binding the fields `used` keeps
+    /// as `__{side}_{index}` and ignoring the rest.
+    pub(crate) fn pattern(&self, side: &str, used: impl Fn(&Field) -> bool) -> TokenStream {
+        let ident = self.ident;
+        let bindings = self.fields.iter().enumerate().map(|(index, field)| {
+            let binding = if used(field) {
+                let name = format_ident!("__{}_{}", side, index);
+                quote!(#name)
+            } else {
+                quote!(_)
+            };
+            match &field.member {
+                Member::Named(name) => quote!(#name: #binding),
+                Member::Unnamed(_) => binding,
+            }
+        });
+        match self.fields.first().map(|field| &field.member) {
+            Some(Member::Named(_)) => quote!(Self::#ident { #(#bindings),* }),
+            Some(Member::Unnamed(_)) => quote!(Self::#ident(#(#bindings),*)),
+            None => quote!(Self::#ident),
         }
     }
 }

@@ -7,66 +7,17 @@ use syn::{Attribute, LitStr, Token, WherePredicate};
 
 use crate::case::RenameRule;
 use crate::errors::Errors;
+use crate::strategy::{self, Strategy};
 use crate::suggest::nearest;
+
+pub(crate) mod keys;
 
 const CONTAINER_KEYS: &[&str] = &["crate", "bound", "layer"];
 const FIELD_KEYS: &[&str] = &[
     "strategy", "with", "skip", "default", "nested", "key", "list_key",
 ];
-pub(crate) const STRATEGIES: &[&str] = &[
-    "replace",
-    "keep",
-    "append",
-    "json_deep",
-    "merge_patch",
-    "toml_deep",
-    "union",
-    "keyed",
-];
-
-/// A built-in strategy named by `strategy = "..."`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Strategy {
-    Replace,
-    Keep,
-    Append,
-    JsonDeep,
-    /// JSON merge patches merged into one patch, deletions kept.
-    MergePatch,
-    TomlDeep,
-    /// Sets: earlier items, then later items not already present.
-    Union,
-    Keyed,
-}
-
-impl Strategy {
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "replace" => Strategy::Replace,
-            "keep" => Strategy::Keep,
-            "append" => Strategy::Append,
-            "json_deep" => Strategy::JsonDeep,
-            "merge_patch" => Strategy::MergePatch,
-            "toml_deep" => Strategy::TomlDeep,
-            "union" => Strategy::Union,
-            "keyed" => Strategy::Keyed,
-            _ => return None,
-        })
-    }
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Strategy::Replace => "replace",
-            Strategy::Keep => "keep",
-            Strategy::Append => "append",
-            Strategy::JsonDeep => "json_deep",
-            Strategy::MergePatch => "merge_patch",
-            Strategy::TomlDeep => "toml_deep",
-            Strategy::Union => "union",
-            Strategy::Keyed => "keyed",
-        }
-    }
-}
+/// Words people reach for when they mean one of the field keys.
+const FIELD_KEY_SYNONYMS: &[(&str, &str)] = &[("ignore", "skip")];
 
 /// A value with the span of the attribute key that set it, for errors that point at both
 /// duplicates or at a conflicting pair.
@@ -87,9 +38,9 @@ pub(crate) struct FieldAttrs {
     /// Layer types: the field holds the layer of its own type.
     pub(crate) nested: Option<Spanned<()>>,
     /// `key = "name"` or `key(a, b)`: the item fields of a `keyed` list (see `keyed.rs`).
-    pub(crate) key: Option<Spanned<crate::keyed::Key>>,
+    pub(crate) key: Option<Spanned<keys::Key>>,
     /// `list_key(path = "...", key = "...")`, repeatable (see `list_key.rs`).
-    pub(crate) list_keys: Vec<crate::list_key::ListKey>,
+    pub(crate) list_keys: Vec<keys::ListKey>,
     /// A `#[merge]` mistake on this field (unknown key or strategy, bad value) was already
     /// reported: the user did try to say how it merges, so no "needs a strategy" error on top.
     pub(crate) attr_error: bool,
@@ -144,7 +95,12 @@ fn set_once<T>(
     }
 }
 
-fn unknown_key(meta: &ParseNestedMeta, known: &[&str], place: &str) -> syn::Error {
+fn unknown_key(
+    meta: &ParseNestedMeta,
+    known: &[&str],
+    synonyms: &[(&str, &str)],
+    place: &str,
+) -> syn::Error {
     let key = meta
         .path
         .segments
@@ -153,7 +109,7 @@ fn unknown_key(meta: &ParseNestedMeta, known: &[&str], place: &str) -> syn::Erro
         .collect::<Vec<_>>()
         .join("::");
     let mut message = format!("unknown merge attribute `{key}` on a {place}");
-    match nearest(&key, known) {
+    match nearest(&key, known, synonyms) {
         Some(near) => message.push_str(&format!(": did you mean `{near}`?")),
         None => message.push_str(&format!(": expected one of {}", backticked(known))),
     }
@@ -240,7 +196,7 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
                         )),
                     }
                 } else {
-                    errors.push(unknown_key(&meta, CONTAINER_KEYS, "struct or enum"));
+                    errors.push(unknown_key(&meta, CONTAINER_KEYS, &[], "struct or enum"));
                     skip_value(&meta)?;
                 }
                 Ok(())
@@ -356,7 +312,7 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                     set_once(&mut parsed.nested, &meta, (), errors);
                 } else if meta.path.is_ident("list_key") {
                     // #[merge(list_key(path = "process.rlimits", key = "type"))]
-                    match crate::list_key::parse(&meta) {
+                    match keys::parse_list_key(&meta) {
                         Ok(rule) => parsed.list_keys.push(rule),
                         Err(error) => {
                             parsed.attr_error = true;
@@ -365,7 +321,7 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                     }
                 } else if meta.path.is_ident("key") {
                     // #[merge(key = "name")], #[merge(key = "port, protocol")], #[merge(key(port, protocol))]
-                    match crate::keyed::parse_key(&meta) {
+                    match keys::parse_key(&meta) {
                         Ok(names) => set_once(&mut parsed.key, &meta, names, errors),
                         Err(error) => {
                             parsed.attr_error = true;
@@ -374,7 +330,7 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                     }
                 } else {
                     parsed.attr_error = true;
-                    errors.push(unknown_key(&meta, FIELD_KEYS, "field"));
+                    errors.push(unknown_key(&meta, FIELD_KEYS, FIELD_KEY_SYNONYMS, "field"));
                     skip_value(&meta)?;
                 }
                 Ok(())
@@ -401,11 +357,12 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
 
 fn unknown_strategy(lit: &LitStr) -> syn::Error {
     let name = lit.value();
-    let message = match nearest(&name, STRATEGIES) {
+    let names = strategy::names();
+    let message = match nearest(&name, &names, &strategy::synonyms()) {
         Some(near) => format!("unknown merge strategy `{name}`: did you mean `{near}`?"),
         None => format!(
             "unknown merge strategy `{name}`: expected one of {}, or use `with = \"path::to::fn\"`",
-            backticked(STRATEGIES)
+            backticked(&names)
         ),
     };
     syn::Error::new(lit.span(), message)
@@ -460,7 +417,7 @@ fn nearest_case(name: &str) -> Option<&'static str> {
     };
     let folded: Vec<String> = RenameRule::NAMES.iter().map(|known| fold(known)).collect();
     let folded_refs: Vec<&str> = folded.iter().map(String::as_str).collect();
-    let near = nearest(&fold(name), &folded_refs)?;
+    let near = nearest(&fold(name), &folded_refs, &[])?;
     let index = folded_refs.iter().position(|known| *known == near)?;
     Some(RenameRule::NAMES[index])
 }

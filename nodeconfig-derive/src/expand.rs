@@ -1,15 +1,14 @@
 //! Generates `impl DeepMerge`: a prepare phase that runs every fallible step while reading
 //! `self` only, and an apply phase that moves the incoming values in.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
-use syn::{DeriveInput, Ident, Member, parse_quote};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{DeriveInput, Ident, parse_quote};
 
 use crate::ast::{Enum, Field, Input, Struct, Variant};
-use crate::attr::Strategy;
 use crate::errors::Errors;
-use crate::{fallback, generics, layer, trace, ty, valid};
+use crate::field::{apply_field, has_prepare, in_apply_order, needs_prepare, prepare_field};
+use crate::{fallback, generics, layer, trace, valid};
 
 /// The whole derive as a plain function, so that tests can snapshot its output.
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
@@ -54,7 +53,7 @@ fn default_crate() -> syn::Path {
 /// The bodies of the generated methods, each the whole content of its block.
 pub(crate) struct Bodies {
     pub(crate) prepare: TokenStream,
-    pub(crate) prepare_new: TokenStream,
+    pub(crate) check_new: TokenStream,
     pub(crate) apply: TokenStream,
     pub(crate) trace: TokenStream,
 }
@@ -71,7 +70,7 @@ pub(crate) fn impl_deep_merge(
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let Bodies {
         prepare,
-        prepare_new,
+        check_new,
         apply,
         trace,
     } = bodies;
@@ -88,8 +87,8 @@ pub(crate) fn impl_deep_merge(
                 #prepare
             }
 
-            fn prepare_new(__incoming: &mut Self) -> ::core::result::Result<(), #krate::MergeError> {
-                #prepare_new
+            fn check_new(__incoming: &mut Self) -> ::core::result::Result<(), #krate::MergeError> {
+                #check_new
             }
 
             #[inline]
@@ -139,7 +138,7 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
             krate,
         )
     });
-    let prepare_new = data.fields.iter().filter_map(|field| {
+    let check_new = data.fields.iter().filter_map(|field| {
         let member = &field.member;
         prepare_field(field, None, &quote!(&mut __incoming.#member), &[], krate)
     });
@@ -171,8 +170,8 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
             let _ = __incoming;
             ::core::result::Result::Ok(())
         },
-        prepare_new: quote! {
-            #(#prepare_new)*
+        check_new: quote! {
+            #(#check_new)*
             let _ = __incoming;
             ::core::result::Result::Ok(())
         },
@@ -211,21 +210,21 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
     let prepare_rest = (prepare_arms.len() < variant_count || variant_count > 1).then(|| {
         quote! {
             (_, __new) => {
-                return <Self as #krate::DeepMerge>::prepare_new(__new);
+                return <Self as #krate::DeepMerge>::check_new(__new);
             }
         }
     });
-    let prepare_new_arms: Vec<TokenStream> = data
+    let check_new_arms: Vec<TokenStream> = data
         .variants
         .iter()
-        .filter_map(|variant| prepare_new_arm(variant, krate))
+        .filter_map(|variant| check_new_arm(variant, krate))
         .collect();
-    let prepare_new_rest = (prepare_new_arms.len() < variant_count).then(|| quote!(_ => {}));
-    let prepare_new = (!prepare_new_arms.is_empty()).then(|| {
+    let check_new_rest = (check_new_arms.len() < variant_count).then(|| quote!(_ => {}));
+    let check_new = (!check_new_arms.is_empty()).then(|| {
         quote! {
             match __incoming {
-                #(#prepare_new_arms)*
-                #prepare_new_rest
+                #(#check_new_arms)*
+                #check_new_rest
             }
         }
     });
@@ -263,8 +262,8 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
             #prepare
             ::core::result::Result::Ok(())
         },
-        prepare_new: quote! {
-            #prepare_new
+        check_new: quote! {
+            #check_new
             ::core::result::Result::Ok(())
         },
         apply,
@@ -303,14 +302,14 @@ fn prepare_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
     if statements.is_empty() {
         return None;
     }
-    let existing = variant_pattern(variant, "existing", prepare_field_used);
-    let incoming = variant_pattern(variant, "incoming", prepare_field_used);
+    let existing = variant.pattern("existing", has_prepare);
+    let incoming = variant.pattern("incoming", has_prepare);
     Some(quote!((#existing, #incoming) => { #(#statements)* }))
 }
 
 /// `Self::V { a: __incoming_0, .. } => { ... }`: a variant with something to prepare, arriving
 /// where nothing was.
-fn prepare_new_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
+fn check_new_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
     let segments: Vec<&str> = variant.segment.iter().map(String::as_str).collect();
     let statements: Vec<TokenStream> = variant
         .fields
@@ -324,7 +323,7 @@ fn prepare_new_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> 
     if statements.is_empty() {
         return None;
     }
-    let incoming = variant_pattern(variant, "incoming", prepare_field_used);
+    let incoming = variant.pattern("incoming", has_prepare);
     Some(quote!(#incoming => { #(#statements)* }))
 }
 
@@ -347,34 +346,9 @@ fn apply_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
         )
     });
     let used = |field: &Field| field.attrs.skip.is_none();
-    let existing = variant_pattern(variant, "existing", used);
-    let incoming = variant_pattern(variant, "incoming", used);
+    let existing = variant.pattern("existing", used);
+    let incoming = variant.pattern("incoming", used);
     Some(quote!((#existing, #incoming) => { #(#statements)* }))
-}
-
-pub(crate) fn variant_pattern(
-    variant: &Variant,
-    side: &str,
-    used: impl Fn(&Field) -> bool,
-) -> TokenStream {
-    let ident = variant.ident;
-    let bindings = variant.fields.iter().enumerate().map(|(index, field)| {
-        let binding = if used(field) {
-            let name = format_ident!("__{}_{}", side, index);
-            quote!(#name)
-        } else {
-            quote!(_)
-        };
-        match &field.member {
-            Member::Named(name) => quote!(#name: #binding),
-            Member::Unnamed(_) => binding,
-        }
-    });
-    match variant.fields.first().map(|field| &field.member) {
-        Some(Member::Named(_)) => quote!(Self::#ident { #(#bindings),* }),
-        Some(Member::Unnamed(_)) => quote!(Self::#ident(#(#bindings),*)),
-        None => quote!(Self::#ident),
-    }
 }
 
 /// The binding a field's incoming value gets when `Self` is destructured.
@@ -384,230 +358,5 @@ fn binding(field: &Field, side: &str, index: usize) -> TokenStream {
     } else {
         let name = format_ident!("__{}_{}", side, index);
         quote!(#name)
-    }
-}
-
-/// Every token of `tokens` at `span`, so that an error about the whole expression (a call's
-/// "required by a bound introduced by this call") points there and nowhere else.
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut token| {
-            if let proc_macro2::TokenTree::Group(group) = &token {
-                let mut respanned =
-                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
-                respanned.set_span(span);
-                token = proc_macro2::TokenTree::Group(respanned);
-            } else {
-                token.set_span(span);
-            }
-            token
-        })
-        .collect()
-}
-
-/// `with` fields merge first, so that a failing `with` function leaves the rest of its struct
-/// as it was (see the crate docs on atomicity).
-pub(crate) fn in_apply_order<'f, 'a>(
-    fields: &'f [Field<'a>],
-) -> impl Iterator<Item = (usize, &'f Field<'a>)> {
-    let with = fields
-        .iter()
-        .enumerate()
-        .filter(|(_, field)| field.attrs.with.is_some());
-    let rest = fields
-        .iter()
-        .enumerate()
-        .filter(|(_, field)| field.attrs.with.is_none());
-    with.chain(rest)
-}
-
-/// `NEEDS_PREPARE`: whether any field has a prepare step that does something.
-pub(crate) fn needs_prepare<'f, 'a: 'f>(
-    fields: impl Iterator<Item = &'f Field<'a>>,
-    krate: &syn::Path,
-) -> TokenStream {
-    let terms: Vec<TokenStream> = fields
-        .filter(|field| prepare_field_used(field))
-        .map(|field| {
-            let (trait_path, _, _, _) =
-                trait_call(field, krate).expect("checked by prepare_field_used");
-            let ty = field.ty;
-            quote_spanned!(ty.span()=> <#ty as #trait_path>::NEEDS_PREPARE)
-        })
-        .collect();
-    if terms.is_empty() {
-        quote!(false)
-    } else {
-        quote!(#(#terms)||*)
-    }
-}
-
-fn prepare_field_used(field: &Field) -> bool {
-    field.attrs.skip.is_none()
-        && field.attrs.with.is_none()
-        && matches!(
-            field.attrs.strategy.as_ref().map(|strategy| strategy.value),
-            None | Some(
-                Strategy::JsonDeep | Strategy::MergePatch | Strategy::TomlDeep | Strategy::Keyed
-            )
-        )
-}
-
-/// For fields merged through a trait with a prepare phase: the trait, its prepare method, its
-/// merge method, and its prepare method for a value with nothing before it.
-fn trait_call(field: &Field, krate: &syn::Path) -> Option<(TokenStream, Ident, Ident, Ident)> {
-    let span = Span::call_site();
-    match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
-        None => Some((
-            quote!(#krate::DeepMerge),
-            Ident::new("prepare_merge", span),
-            Ident::new("apply_merge", span),
-            Ident::new("prepare_new", span),
-        )),
-        Some(Strategy::JsonDeep) if crate::list_key::applies(field) => Some((
-            quote!(#krate::strategy::json::JsonKeyed),
-            Ident::new("prepare_json_keyed", span),
-            Ident::new("json_keyed", span),
-            Ident::new("prepare_new_json_keyed", span),
-        )),
-        Some(Strategy::MergePatch) if crate::list_key::applies(field) => Some((
-            quote!(#krate::strategy::json::MergePatchKeyed),
-            Ident::new("prepare_merge_patch_keyed", span),
-            Ident::new("patch_keyed", span),
-            Ident::new("prepare_new_merge_patch_keyed", span),
-        )),
-        Some(Strategy::JsonDeep) => Some((
-            quote!(#krate::strategy::JsonDeep),
-            Ident::new("prepare_json_deep", span),
-            Ident::new("json_deep", span),
-            Ident::new("prepare_new_json_deep", span),
-        )),
-        Some(Strategy::MergePatch) => Some((
-            quote!(#krate::strategy::MergePatch),
-            Ident::new("prepare_merge_patch", span),
-            Ident::new("merge_patch", span),
-            Ident::new("prepare_new_merge_patch", span),
-        )),
-        Some(Strategy::TomlDeep) => Some((
-            quote!(#krate::strategy::TomlDeep),
-            Ident::new("prepare_toml_deep", span),
-            Ident::new("toml_deep", span),
-            Ident::new("prepare_new_toml_deep", span),
-        )),
-        Some(Strategy::Keyed) => Some((
-            quote!(#krate::strategy::Keyed),
-            Ident::new("prepare_keyed", span),
-            Ident::new("apply_keyed", span),
-            Ident::new("prepare_new_keyed", span),
-        )),
-        Some(Strategy::Append | Strategy::Replace | Strategy::Keep | Strategy::Union) => None,
-    }
-}
-
-/// `.at("field").at("Variant")`: the path segments an error gains on its way out.
-fn at_segments(field: &Field, outer: &[&str]) -> TokenStream {
-    let segments = field
-        .segment
-        .iter()
-        .map(String::as_str)
-        .chain(outer.iter().copied());
-    quote!(#(.at(#segments))*)
-}
-
-/// The prepare step of one field: against the existing value, or, when `existing` is `None`,
-/// for a value that arrives where nothing was (its documents must still parse).
-pub(crate) fn prepare_field(
-    field: &Field,
-    existing: Option<&TokenStream>,
-    incoming: &TokenStream,
-    outer: &[&str],
-    krate: &syn::Path,
-) -> Option<TokenStream> {
-    if !prepare_field_used(field) {
-        return None;
-    }
-    let (trait_path, prepare, _, prepare_new) = trait_call(field, krate)?;
-    let ty = field.ty;
-    let at = at_segments(field, outer);
-    let key = crate::keyed::key_argument(field, krate);
-    let call = match existing {
-        Some(existing) => {
-            quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare(#existing, #incoming #key))
-        }
-        None => quote_spanned!(ty.span()=> <#ty as #trait_path>::#prepare_new(#incoming #key)),
-    };
-    Some(quote! {
-        if <#ty as #trait_path>::NEEDS_PREPARE {
-            if let ::core::result::Result::Err(__error) = #call {
-                return ::core::result::Result::Err(__error #at);
-            }
-        }
-    })
-}
-
-pub(crate) fn apply_field(
-    field: &Field,
-    existing: &TokenStream,
-    incoming: &TokenStream,
-    outer: &[&str],
-    krate: &syn::Path,
-) -> TokenStream {
-    let ty = field.ty;
-    let at = at_segments(field, outer);
-    if field.attrs.skip.is_some() {
-        return TokenStream::new();
-    }
-    if let Some(with) = &field.attrs.with {
-        let path = &with.value;
-        // Called through a trait whose message shows the expected signature, at the path; the
-        // coercion to a pointer of any two arguments lets the trait, not the coercion, judge.
-        let function = quote_spanned! {path.span()=>
-            let __merge_with: fn(_, _) -> _ = #path;
-        };
-        let call = respan(
-            quote! {
-                #krate::__private::WithFunction::<'_, #ty>::call(__merge_with, __with_existing, __with_incoming)
-            },
-            path.span(),
-        );
-        return quote! {
-            #function
-            let (__with_existing, __with_incoming) = (#existing, #incoming);
-            if let ::core::result::Result::Err(__error) = #call {
-                return ::core::result::Result::Err(__error #at);
-            }
-        };
-    }
-    let is_option = ty::option_inner(ty).is_some();
-    match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
-        Some(Strategy::Replace) if is_option => {
-            quote!(#krate::strategy::replace_option(#existing, #incoming);)
-        }
-        Some(Strategy::Replace) => quote!(#krate::strategy::replace(#existing, #incoming);),
-        Some(Strategy::Keep) if is_option => {
-            quote!(#krate::strategy::keep_option(#existing, #incoming);)
-        }
-        Some(Strategy::Keep) => quote!(#krate::strategy::keep(#existing, #incoming);),
-        Some(Strategy::Append) => quote_spanned! {ty.span()=>
-            <#ty as #krate::strategy::Append>::append_items(#existing, #incoming);
-        },
-        Some(Strategy::Union) => quote_spanned! {ty.span()=>
-            <#ty as #krate::strategy::Union>::union_items(#existing, #incoming);
-        },
-        Some(Strategy::Keyed) => crate::keyed::apply(field, existing, incoming, &at, krate),
-        Some(Strategy::JsonDeep | Strategy::MergePatch | Strategy::TomlDeep) => {
-            let (trait_path, _, merge, _) = trait_call(field, krate).expect("a document strategy");
-            let keys = crate::keyed::key_argument(field, krate);
-            quote_spanned!(ty.span()=> <#ty as #trait_path>::#merge(#existing, #incoming #keys);)
-        }
-        None => {
-            let call = quote_spanned!(ty.span()=> <#ty as #krate::DeepMerge>::apply_merge(#existing, #incoming));
-            quote! {
-                if let ::core::result::Result::Err(__error) = #call {
-                    return ::core::result::Result::Err(__error #at);
-                }
-            }
-        }
     }
 }

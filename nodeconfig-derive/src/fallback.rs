@@ -3,13 +3,14 @@
 //! the fields whose attributes are fine, so that their type errors come in the same compile as
 //! the attribute errors instead of a second wave after those are fixed.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::ast::{Field, Input};
-use crate::attr::Strategy;
+use crate::field;
+use crate::strategy::{self, Argument};
 
 pub(crate) fn expand(
     input: &DeriveInput,
@@ -83,18 +84,13 @@ fn type_check(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
     if field.attrs.skip.is_some() {
         return None;
     }
-    let function = match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
-        None => quote!(#krate::DeepMerge>::apply_merge),
-        Some(Strategy::Append) => quote!(#krate::strategy::Append>::append_items),
-        Some(Strategy::Union) => quote!(#krate::strategy::Union>::union_items),
-        Some(Strategy::JsonDeep) => quote!(#krate::strategy::JsonDeep>::json_deep),
-        Some(Strategy::MergePatch) if crate::list_key::applies(field) => {
-            quote!(#krate::strategy::json::MergePatchKeyed>::patch_keyed)
-        }
-        Some(Strategy::MergePatch) => quote!(#krate::strategy::MergePatch>::merge_patch),
-        Some(Strategy::TomlDeep) => quote!(#krate::strategy::TomlDeep>::toml_deep),
-        // `keyed` names its key fields in the call; its own checks (valid.rs) already ran.
-        Some(Strategy::Replace | Strategy::Keep | Strategy::Keyed) => return None,
+    // `keyed` names its key fields in the call (its method is generic over their number); its
+    // own checks (valid.rs) already ran. A `list_key` field names its keyed trait's method.
+    let merge = match field::merge_trait(field) {
+        Some(merge) if merge.argument != Argument::ItemKey => merge,
+        _ => return None,
     };
-    Some(quote_spanned!(ty.span()=> let _ = <#ty as #function;))
+    let trait_path = merge.path(krate, Span::call_site());
+    let method = strategy::ident(merge.apply);
+    Some(quote_spanned!(ty.span()=> let _ = <#ty as #trait_path>::#method;))
 }

@@ -2,12 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::{Generics, Type, WhereClause, WherePredicate, parse_quote};
 
 use crate::ast::Field;
-use crate::attr::{ContainerAttrs, Strategy};
+use crate::attr::ContainerAttrs;
+use crate::field;
+use crate::strategy::Argument;
 
 /// The where-clause: the input's own predicates, plus either the user's `bound` or, for each
 /// field whose merge goes through a trait and whose type mentions a type parameter, that trait.
@@ -51,31 +53,14 @@ pub(crate) fn where_clause<'a>(
     (!clause.predicates.is_empty()).then_some(clause)
 }
 
-/// The trait a field's merge calls, if any (`replace`, `keep`, `skip` and `with` need none).
+/// The trait a field's merge calls, if any (`replace`, `keep`, `skip` and `with` need none);
+/// a `keyed` list's names its item, so that the projection `Item` normalizes under the bound.
 fn field_bound(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
-    let attrs = &field.attrs;
-    if attrs.skip.is_some() || attrs.with.is_some() {
-        return None;
-    }
-    match attrs.strategy.as_ref().map(|strategy| strategy.value) {
-        None => Some(quote!(#krate::DeepMerge)),
-        Some(Strategy::Append) => Some(quote!(#krate::strategy::Append)),
-        Some(Strategy::Union) => Some(quote!(#krate::strategy::Union)),
-        Some(Strategy::JsonDeep) if crate::list_key::applies(field) => {
-            Some(quote!(#krate::strategy::json::JsonKeyed))
-        }
-        Some(Strategy::MergePatch) if crate::list_key::applies(field) => {
-            Some(quote!(#krate::strategy::json::MergePatchKeyed))
-        }
-        Some(Strategy::JsonDeep) => Some(quote!(#krate::strategy::JsonDeep)),
-        Some(Strategy::MergePatch) => Some(quote!(#krate::strategy::MergePatch)),
-        Some(Strategy::TomlDeep) => Some(quote!(#krate::strategy::TomlDeep)),
-        // With the item named, the projection `Item` normalizes under the bound.
-        Some(Strategy::Keyed) => match crate::ty::list_item(field.ty) {
-            Some(item) => Some(quote!(#krate::strategy::Keyed<Item = #item>)),
-            None => Some(quote!(#krate::strategy::Keyed)),
-        },
-        Some(Strategy::Replace | Strategy::Keep) => None,
+    let merge = field::merge_trait(field)?;
+    let path = merge.path(krate, Span::call_site());
+    match (merge.argument, crate::ty::list_item(field.ty)) {
+        (Argument::ItemKey, Some(item)) => Some(quote!(#path<Item = #item>)),
+        _ => Some(path),
     }
 }
 

@@ -1,23 +1,13 @@
 //! "Did you mean": the nearest known name for a misspelt key or strategy.
 
-/// Words people reach for when they mean one of our strategies.
-const SYNONYMS: &[(&str, &str)] = &[
-    ("json", "json_deep"),
-    ("toml", "toml_deep"),
-    ("concat", "append"),
-    ("extend", "append"),
-    ("push", "append"),
-    ("override", "replace"),
-    ("overwrite", "replace"),
-    ("last", "replace"),
-    ("first", "keep"),
-    ("preserve", "keep"),
-    ("ignore", "skip"),
-];
-
 /// The known name closest to `unknown`, if any is close enough to be a plausible typo or
-/// synonym.
-pub(crate) fn nearest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+/// synonym. `synonyms` are `(word, name)` pairs: an unknown name containing `word` means `name`
+/// (the strategies' come from the strategy table).
+pub(crate) fn nearest<'a>(
+    unknown: &str,
+    known: &[&'a str],
+    synonyms: &[(&str, &str)],
+) -> Option<&'a str> {
     let lowered = unknown.to_ascii_lowercase().replace('-', "_");
     if let Some(&exact) = known.iter().find(|name| **name == lowered) {
         return Some(exact);
@@ -29,7 +19,7 @@ pub(crate) fn nearest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .filter(|(distance, name)| *distance <= name.len().max(lowered.len()) / 3)
         .map(|(_, name)| name);
     by_distance.or_else(|| {
-        SYNONYMS
+        synonyms
             .iter()
             .find(|(word, target)| lowered.contains(word) && known.contains(target))
             .and_then(|(_, target)| known.iter().copied().find(|name| name == target))
@@ -53,16 +43,18 @@ fn levenshtein(from: &str, to: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::nearest;
-
-    const STRATEGIES: &[&str] = &["replace", "keep", "append", "json_deep", "toml_deep"];
+    use crate::strategy;
 
     #[test]
     fn typos_and_synonyms_find_the_strategy() {
-        assert_eq!(nearest("json_merge", STRATEGIES), Some("json_deep"));
-        assert_eq!(nearest("apend", STRATEGIES), Some("append"));
-        assert_eq!(nearest("Replace", STRATEGIES), Some("replace"));
-        assert_eq!(nearest("toml-deep", STRATEGIES), Some("toml_deep"));
-        assert_eq!(nearest("extend", STRATEGIES), Some("append"));
-        assert_eq!(nearest("zzzzzz", STRATEGIES), None);
+        let names = strategy::names();
+        let synonyms = strategy::synonyms();
+        let nearest = |unknown| nearest(unknown, &names, &synonyms);
+        assert_eq!(nearest("json_merge"), Some("json_deep"));
+        assert_eq!(nearest("apend"), Some("append"));
+        assert_eq!(nearest("Replace"), Some("replace"));
+        assert_eq!(nearest("toml-deep"), Some("toml_deep"));
+        assert_eq!(nearest("extend"), Some("append"));
+        assert_eq!(nearest("zzzzzz"), None);
     }
 }

@@ -1,13 +1,14 @@
 //! Generates `DeepMerge::trace_merge`: a read-only walk that records what each field's merge
 //! would set, for `nodeconfig_core::trace::merge_all_traced`.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
 use syn::spanned::Spanned;
 
 use crate::ast::{Enum, Field};
-use crate::attr::Strategy;
-use crate::expand::variant_pattern;
+use crate::field::{argument, merge_trait};
+use crate::strategy::{self, Merge};
 use crate::ty;
 
 /// The enum's trace: the same variant traces field by field against the existing one; another
@@ -23,8 +24,8 @@ pub(crate) fn trace_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         if variant.fields.is_empty() {
             return quote!((_, Self::#ident) => __tracer.set("replace"),);
         }
-        let existing = variant_pattern(variant, "existing", used);
-        let incoming = variant_pattern(variant, "incoming", used);
+        let existing = variant.pattern("existing", used);
+        let incoming = variant.pattern("incoming", used);
         let fields = |same: bool| {
             variant
                 .fields
@@ -85,8 +86,7 @@ pub(crate) fn trace_field(
         return TokenStream::new();
     }
     let ty = field.ty;
-    let strategies = quote!(#krate::trace::strategies);
-    let is_option = ty::option_inner(ty).is_some();
+    let strategies = quote!(#krate::__private::trace);
     let record = if field.attrs.with.is_some() {
         // Resolved here, where the field's type is concrete: `KnownEmptiness` when the type can
         // be empty, the `UnknownEmptiness` fallback otherwise.
@@ -95,48 +95,32 @@ pub(crate) fn trace_field(
             use #strategies::{KnownEmptiness as _, UnknownEmptiness as _};
             #strategies::with((&#strategies::WithProbe(#incoming)).is_unset(), __tracer);
         }}
+    } else if let Some(strategy) = &field.attrs.strategy
+        && let Merge::Function { plain, option } = &strategy.value.def().merge
+    {
+        let function = if ty::option_inner(ty).is_some() {
+            option
+        } else {
+            plain
+        };
+        let name = strategy::ident(function.trace);
+        let existing = function.trace_existing.then_some(existing).into_iter();
+        let incoming = function.trace_incoming.then_some(incoming).into_iter();
+        quote!(#strategies::#name(#(#existing,)* #(#incoming,)* __tracer);)
     } else {
-        match field.attrs.strategy.as_ref().map(|strategy| strategy.value) {
-            None => {
-                quote!(<#ty as #krate::DeepMerge>::trace_merge(#existing, #incoming, __tracer);)
-            }
-            Some(Strategy::Replace) if is_option => {
-                quote!(#strategies::replace_option(#incoming, __tracer);)
-            }
-            Some(Strategy::Replace) => quote!(#strategies::replace(__tracer);),
-            Some(Strategy::Keep) if is_option => {
-                quote!(#strategies::keep_option(#existing, #incoming, __tracer);)
-            }
-            Some(Strategy::Keep) => quote!(#strategies::keep(#existing, __tracer);),
-            Some(Strategy::Append) => {
-                // Only the trait path carries the field's span: a wrong type then gives the
-                // same error as the merge itself (deduplicated), and the closure stays the
-                // macro's own code, out of clippy's sight.
-                let count =
-                    quote_spanned!(ty.span()=> <#ty as #krate::strategy::Append>::item_count);
-                quote! {
-                    #strategies::append(#existing.map(|__list| #count(__list)), #count(#incoming), __tracer);
-                }
-            }
-            Some(Strategy::Union) => quote_spanned! {ty.span()=>
-                <#ty as #krate::strategy::Union>::trace_union(#existing, #incoming, __tracer);
-            },
-            Some(Strategy::Keyed) => crate::keyed::trace(field, existing, incoming, krate),
-            Some(Strategy::JsonDeep) if crate::list_key::applies(field) => {
-                crate::list_key::trace(field, existing, incoming, krate)
-            }
-            Some(Strategy::MergePatch) if crate::list_key::applies(field) => {
-                crate::list_key::trace_patch(field, existing, incoming, krate)
-            }
-            Some(Strategy::JsonDeep) => quote_spanned! {ty.span()=>
-                <#ty as #krate::strategy::JsonDeep>::trace_json_deep(#existing, #incoming, __tracer);
-            },
-            Some(Strategy::MergePatch) => quote_spanned! {ty.span()=>
-                <#ty as #krate::strategy::MergePatch>::trace_merge_patch(#existing, #incoming, __tracer);
-            },
-            Some(Strategy::TomlDeep) => quote_spanned! {ty.span()=>
-                <#ty as #krate::strategy::TomlDeep>::trace_toml_deep(#existing, #incoming, __tracer);
-            },
+        let merge = merge_trait(field).expect("a field that is not skipped nor `with` has a trait");
+        // A field without a strategy traces at the derive: a type without `DeepMerge` is
+        // reported once, at its merge; a strategy's trace is at the field, like its merge.
+        let span = if field.attrs.strategy.is_none() {
+            Span::call_site()
+        } else {
+            ty.span()
+        };
+        let trait_path = merge.path(krate, span);
+        let method = Ident::new(merge.trace, span);
+        let key = argument(field, merge, krate);
+        quote_spanned! {span=>
+            <#ty as #trait_path>::#method(#existing, #incoming #key, __tracer);
         }
     };
     match &field.segment {

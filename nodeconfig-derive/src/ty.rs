@@ -34,20 +34,6 @@ pub(crate) enum Shape {
 }
 
 impl Shape {
-    /// The strategies that fit a field of this shape.
-    pub(crate) fn fitting_strategies(self) -> &'static [&'static str] {
-        match self {
-            Shape::List => &["append", "replace", "keep"],
-            Shape::Set => &["union", "replace", "keep"],
-            Shape::Heap | Shape::MapOfUnmergeable | Shape::BoxedDocument => &["replace", "keep"],
-            Shape::Json => &["json_deep", "merge_patch", "replace", "keep"],
-            Shape::Toml => &["toml_deep", "replace", "keep"],
-            Shape::Document => &["json_deep", "merge_patch", "toml_deep", "replace", "keep"],
-            Shape::Text => &["toml_deep", "replace", "keep"],
-            Shape::Scalar | Shape::Unknown => &["replace", "keep"],
-        }
-    }
-
     /// How to fix a field of this shape that has no strategy, in rustc's voice.
     pub(crate) fn advice(self) -> &'static str {
         match self {
@@ -212,7 +198,8 @@ pub(crate) fn shape(ty: &Type) -> Shape {
         ("BTreeMap" | "HashMap" | "IndexMap", _, [key, value]) => {
             match (is_string(key), shape(value)) {
                 (true, Shape::Json | Shape::Document) => Shape::Json,
-                (_, value) if value.lacks_default_merge() => value_in_map(value),
+                // A map whose values lack a default merge lacks one too: replace or keep it.
+                (_, value) if value.lacks_default_merge() => Shape::MapOfUnmergeable,
                 _ => Shape::Unknown,
             }
         }
@@ -220,11 +207,6 @@ pub(crate) fn shape(ty: &Type) -> Shape {
         (scalar, _, []) if is_scalar(scalar) => Shape::Scalar,
         _ => Shape::Unknown,
     }
-}
-
-/// A map whose values lack a default merge lacks one too: it can only be replaced or kept.
-fn value_in_map(_value: Shape) -> Shape {
-    Shape::MapOfUnmergeable
 }
 
 fn is_string(ty: &Type) -> bool {

@@ -1,8 +1,8 @@
 //! Rules that span several attributes or need the field's type: one function per rule.
 
 use crate::ast::{Field, Input};
-use crate::attr::Strategy;
 use crate::errors::Errors;
+use crate::strategy::{self, Fits};
 use crate::ty::{self, Shape};
 
 /// Checks every field; returns, in field order (variant by variant for an enum), whether each
@@ -63,43 +63,24 @@ fn strategy_fits_type(field: &Field, errors: &mut Errors) {
         return;
     };
     let shape = ty::shape(field.ty);
-    let fits = match strategy.value {
-        Strategy::Replace | Strategy::Keep => true,
-        Strategy::Append | Strategy::Keyed => matches!(shape, Shape::List | Shape::Unknown),
-        Strategy::Union => matches!(shape, Shape::Set | Shape::Unknown),
-        Strategy::JsonDeep | Strategy::MergePatch => {
-            matches!(shape, Shape::Json | Shape::Document | Shape::Unknown)
-        }
-        Strategy::TomlDeep => {
-            matches!(
-                shape,
-                Shape::Toml | Shape::Document | Shape::Text | Shape::Unknown
-            )
-        }
-    };
-    if !fits {
-        let name = strategy.value.name();
+    let def = strategy.value.def();
+    if def.fits(shape) {
+        return;
+    }
+    if let Fits::Shapes { takes, .. } = def.fits {
+        let name = def.name;
         let ty = ty::display(field.ty);
-        let accepted = match strategy.value {
-            Strategy::Append => "`Vec<T>` and `VecDeque<T>`",
-            Strategy::Union => "`BTreeSet<T>`, `HashSet<T>` and `IndexSet<T>`",
-            Strategy::Keyed => "`Vec<T>` and `VecDeque<T>` of records",
-            Strategy::JsonDeep | Strategy::MergePatch => {
-                "`serde_json::Value`, `serde_json::Map` and string-keyed maps of JSON values"
-            }
-            _ => "`String` (TOML text), `toml::Table` and `toml::Value`",
-        };
         // `toml_deep` fits a `String` only if it holds a TOML document: say so, rather than
         // offering it to someone who wanted to append to a name.
         let instead = match shape {
             Shape::Text => {
                 "`replace` or `keep` (or `toml_deep` if it holds a TOML document)".to_owned()
             }
-            _ => or_list(shape.fitting_strategies()),
+            _ => or_list(&strategy::fitting(shape)),
         };
         errors.push(syn::Error::new(
             strategy.span,
-            format!("strategy `{name}` cannot merge `{ty}`: it takes {accepted}; use {instead}"),
+            format!("strategy `{name}` cannot merge `{ty}`: it takes {takes}; use {instead}"),
         ));
     }
 }

@@ -112,7 +112,7 @@ mod by_hand {
 
     fn containerd(existing: &mut ContainerdOptions, incoming: ContainerdOptions) {
         // Prepared (parsed and merged) by `node_config` before anything changed.
-        existing.config.toml_deep(incoming.config);
+        existing.config.apply_toml_deep(incoming.config);
         existing
             .base_runtime_spec
             .json_deep(incoming.base_runtime_spec);

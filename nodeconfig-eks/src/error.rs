@@ -19,8 +19,6 @@ pub enum ErrorKind {
     Schema,
     /// Merging two layers failed (a TOML document that does not parse, for instance).
     Merge,
-    /// The merged NodeConfig fails nodeadm's checks.
-    Invalid,
     /// Rendering or writing the output files failed.
     Render,
 }

@@ -123,12 +123,14 @@
 pub mod containerd;
 pub mod explain;
 pub mod install;
+mod merge;
 pub mod model;
 pub mod read;
 pub mod render;
 pub mod validate;
 
 mod error;
+mod files;
 mod kubelet;
 mod limits;
 mod numbers;
@@ -136,50 +138,11 @@ mod source;
 
 pub use crate::error::{Error, ErrorKind};
 pub use crate::limits::Limits;
-pub use crate::read::{Layer, Warning};
+pub use crate::merge::{Layer, merge_layers, merge_layers_traced};
+pub use crate::read::Warning;
 pub use crate::source::Source;
 
 use crate::model::NodeConfig;
-use nodeconfig_core::merge_all;
-
-/// Merges layers in order, later layers winning; no layers give an empty NodeConfig.
-///
-/// A failed merge names the layer being merged in and the field path.
-///
-/// ```
-/// use nodeconfig_eks::{Layer, Source, merge_layers, model::NodeConfig};
-///
-/// let earlier: NodeConfig = serde_json::from_value(serde_json::json!(
-///     {"spec": {"cluster": {"name": "a", "enableOutpost": true}}}))?;
-/// let later: NodeConfig = serde_json::from_value(serde_json::json!(
-///     {"spec": {"cluster": {"enableOutpost": false}}}))?;
-/// let merged = merge_layers([
-///     Layer { source: Source::file("a.yaml"), config: earlier },
-///     Layer { source: Source::file("b.yaml"), config: later },
-/// ])?;
-/// let cluster = merged.spec.unwrap().cluster.unwrap();
-/// assert_eq!(cluster.name.as_deref(), Some("a"));
-/// assert_eq!(cluster.enable_outpost, Some(false));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn merge_layers(layers: impl IntoIterator<Item = Layer>) -> Result<NodeConfig, Error> {
-    // The error names the failing layer by its index in the input (`MergeError::layer`).
-    let mut sources = Vec::new();
-    let configs = layers.into_iter().map(|layer| {
-        sources.push(layer.source);
-        layer.config
-    });
-    merge_all(configs).map_err(|error| merge_error(&error, &sources))
-}
-
-/// A merge error as the CLI reports it: the failing layer's source, the field path, the cause.
-fn merge_error(error: &nodeconfig_core::MergeError, sources: &[Source]) -> Error {
-    let failed = Error::new(ErrorKind::Merge, error.message()).at_path(error.path());
-    match error.layer().and_then(|layer| sources.get(layer)) {
-        Some(source) => failed.in_source(source.clone()),
-        None => failed,
-    }
-}
 
 /// The NodeConfig as YAML, absent fields left out.
 ///

@@ -15,34 +15,13 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_BASE_RUNTIME_SPEC: &str = include_str!("../defaults/base-runtime-spec.json");
 pub use crate::containerd::{DEFAULT_CONTAINERD_2_CONFIG, DEFAULT_CONTAINERD_CONFIG};
 
-/// Where containerd reads its base runtime spec, relative to the root.
-pub const BASE_RUNTIME_SPEC_PATH: &str = "etc/containerd/base-runtime-spec.json";
-/// containerd's config file, relative to the root.
-pub const CONTAINERD_CONFIG_PATH: &str = "etc/containerd/config.toml";
-/// kubelet's config drop-in, relative to the root.
-pub const KUBELET_DROP_IN_PATH: &str = "etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf";
-/// The environment file kubelet's unit reads its extra flags from, relative to the root.
-pub const KUBELET_ENVIRONMENT_PATH: &str = "etc/eks/kubelet/environment";
-
-/// Every file [`render`] writes, relative to the root.
-pub const RENDERED_PATHS: [&str; 4] = [
-    BASE_RUNTIME_SPEC_PATH,
-    CONTAINERD_CONFIG_PATH,
-    KUBELET_DROP_IN_PATH,
-    KUBELET_ENVIRONMENT_PATH,
-];
+pub use crate::files::{
+    BASE_RUNTIME_SPEC_PATH, CONTAINERD_CONFIG_PATH, KUBELET_DROP_IN_PATH, KUBELET_ENVIRONMENT_PATH,
+    RENDERED_PATHS, RenderedFile,
+};
 
 /// The variable of [`KUBELET_ENVIRONMENT_PATH`] that holds `kubelet.flags`.
 pub const KUBELET_ARGS_VARIABLE: &str = "NODEADM_KUBELET_ARGS";
-
-/// One file to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedFile {
-    /// Relative to the root (`etc/containerd/config.toml`).
-    pub path: &'static str,
-    /// The complete contents.
-    pub contents: String,
-}
 
 /// Renders the four files from a merged NodeConfig, in memory, for nodeadm's default containerd
 /// (1.x, config version 2): [`render_for`] with [`ContainerdVersion::default`].
@@ -115,7 +94,8 @@ pub fn render_for(
 
     let mut containerd_config = version.default_config().to_owned();
     if let Some(user) = containerd.config {
-        merge_toml(&mut containerd_config, user)
+        // `toml_deep` from nodeconfig-core, both phases.
+        TomlDeep::merge_toml(&mut containerd_config, user)
             .map_err(|error| merge_error(error, "spec.containerd.config"))?;
     }
 
@@ -157,13 +137,6 @@ fn merge_json(
     keys: &ListKeys,
 ) -> Result<(), MergeError> {
     existing.merge_json_keyed(incoming, keys)
-}
-
-/// `toml_deep` from nodeconfig-core, both phases.
-fn merge_toml(existing: &mut String, mut incoming: String) -> Result<(), MergeError> {
-    existing.prepare_toml_deep(&mut incoming)?;
-    existing.toml_deep(incoming);
-    Ok(())
 }
 
 fn merge_error(error: MergeError, path: &str) -> Error {

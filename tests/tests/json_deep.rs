@@ -465,11 +465,11 @@ where
     assert!(<T as JsonDeep>::NEEDS_PREPARE);
     assert!(<Option<T> as JsonDeep>::NEEDS_PREPARE);
     let mut landing = Some(convert(PATCH));
-    <Option<T> as JsonDeep>::prepare_new_json_deep(&mut landing).expect("never fails");
+    <Option<T> as JsonDeep>::check_new_json_deep(&mut landing).expect("never fails");
     assert_eq!(
         landing,
         Some(convert(PATCH_ALONE)),
-        "prepare_new strips nulls"
+        "check_new strips nulls"
     );
 }
 

@@ -5,7 +5,7 @@
 //! most order-keeping config loaders promise).
 
 use super::maps::{prepare_entries, trace_entries};
-use crate::error::segment_for_key;
+use crate::at::segment_for_key;
 use crate::trace::Tracer;
 use crate::{DeepMerge, MergeError};
 use indexmap::{IndexMap, map::Entry};
@@ -25,7 +25,7 @@ where
         prepare_entries(incoming.iter_mut(), |key| self.get(key))
     }
 
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
         prepare_entries(incoming.iter_mut(), |_| None)
     }
 

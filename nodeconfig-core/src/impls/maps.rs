@@ -1,6 +1,6 @@
 //! The std maps: union of keys; a key present on both sides merges its values.
 
-use crate::error::segment_for_key;
+use crate::at::segment_for_key;
 use crate::trace::Tracer;
 use crate::{DeepMerge, MergeError};
 use std::collections::{BTreeMap, HashMap, btree_map, hash_map};
@@ -18,7 +18,7 @@ where
         prepare_entries(incoming.iter_mut(), |key| self.get(key))
     }
 
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
         prepare_entries(incoming.iter_mut(), |_| None)
     }
 
@@ -60,7 +60,7 @@ where
         prepare_entries(incoming.iter_mut(), |key| self.get(key))
     }
 
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
         prepare_entries(incoming.iter_mut(), |_| None)
     }
 
@@ -110,7 +110,7 @@ where
     for (key, incoming_value) in incoming {
         let prepared = match existing(key) {
             Some(existing_value) => existing_value.prepare_merge(incoming_value),
-            None => V::prepare_new(incoming_value),
+            None => V::check_new(incoming_value),
         };
         prepared.map_err(|error| error.at(&segment_for_key(key)))?;
     }

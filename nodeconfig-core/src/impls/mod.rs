@@ -23,13 +23,13 @@ impl<T: DeepMerge> DeepMerge for Option<T> {
     fn prepare_merge(&self, incoming: &mut Self) -> Result<(), MergeError> {
         match (self, incoming) {
             (Some(existing), Some(incoming)) => existing.prepare_merge(incoming),
-            (None, Some(incoming)) => T::prepare_new(incoming),
+            (None, Some(incoming)) => T::check_new(incoming),
             (_, None) => Ok(()),
         }
     }
 
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
-        incoming.as_mut().map_or(Ok(()), T::prepare_new)
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
+        incoming.as_mut().map_or(Ok(()), T::check_new)
     }
 
     #[inline]
@@ -61,8 +61,8 @@ impl<T: DeepMerge> DeepMerge for Box<T> {
         (**self).prepare_merge(&mut **incoming)
     }
 
-    fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
-        T::prepare_new(&mut **incoming)
+    fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
+        T::check_new(&mut **incoming)
     }
 
     #[inline]

@@ -18,8 +18,8 @@ macro_rules! pointer_impls {
                 (**self).prepare_merge($pointer::make_mut(incoming))
             }
 
-            fn prepare_new(incoming: &mut Self) -> Result<(), MergeError> {
-                T::prepare_new($pointer::make_mut(incoming))
+            fn check_new(incoming: &mut Self) -> Result<(), MergeError> {
+                T::check_new($pointer::make_mut(incoming))
             }
 
             fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {

@@ -1,5 +1,7 @@
 //! `strategy = "append"`: earlier items, then later items.
 
+use crate::__private::trace as strategies;
+use crate::trace::Tracer;
 use std::collections::{LinkedList, VecDeque};
 
 /// Lists that `strategy = "append"` can merge: the earlier items, then the later ones.
@@ -27,6 +29,18 @@ pub trait Append {
 
     /// How many items the list holds (`None` holds none), for tracing which layer added which.
     fn item_count(&self) -> usize;
+
+    /// Records each later item as a leaf of its own (`flags[3]`), so that the provenance of
+    /// [`merge_all_traced`](crate::trace::merge_all_traced) says which layer added which item.
+    /// Generated code calls it; the default fits every list.
+    #[doc(hidden)]
+    fn trace_append(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
+        strategies::append(
+            existing.map(Self::item_count),
+            incoming.item_count(),
+            tracer,
+        );
+    }
 }
 
 impl<T> Append for Vec<T> {

@@ -105,7 +105,7 @@ pub trait Keyed: Sized {
 
     /// The fallible phase for a list with nothing before it: duplicate keys, and each item
     /// prepared as a new value.
-    fn prepare_new_keyed<const N: usize>(
+    fn check_new_keyed<const N: usize>(
         incoming: &mut Self,
         key: &ItemKey<Self::Item, N>,
     ) -> Result<(), MergeError>;
@@ -153,7 +153,7 @@ macro_rules! keyed_lists {
                 list::prepare(self, incoming, key)
             }
 
-            fn prepare_new_keyed<const N: usize>(
+            fn check_new_keyed<const N: usize>(
                 incoming: &mut Self,
                 key: &ItemKey<T, N>,
             ) -> Result<(), MergeError> {
@@ -192,18 +192,18 @@ impl<L: Keyed> Keyed for Option<L> {
     ) -> Result<(), MergeError> {
         match (self, incoming) {
             (Some(existing), Some(incoming)) => existing.prepare_keyed(incoming, key),
-            (None, Some(incoming)) => L::prepare_new_keyed(incoming, key),
+            (None, Some(incoming)) => L::check_new_keyed(incoming, key),
             (_, None) => Ok(()),
         }
     }
 
-    fn prepare_new_keyed<const N: usize>(
+    fn check_new_keyed<const N: usize>(
         incoming: &mut Self,
         key: &ItemKey<Self::Item, N>,
     ) -> Result<(), MergeError> {
         incoming
             .as_mut()
-            .map_or(Ok(()), |incoming| L::prepare_new_keyed(incoming, key))
+            .map_or(Ok(()), |incoming| L::check_new_keyed(incoming, key))
     }
 
     fn apply_keyed<const N: usize>(

@@ -4,7 +4,7 @@
 //! | --- | --- | --- |
 //! | `replace` | any `T` | later replaces (for `Option`, only a later `Some` replaces) |
 //! | `keep` | any `T` | earlier wins (for `Option`, a later value only fills `None`) |
-//! | `append` | `Vec<T>`, `VecDeque<T>` | earlier items, then later items |
+//! | `append` | `Vec<T>`, `VecDeque<T>`, `LinkedList<T>` | earlier items, then later items |
 //! | `union` | `BTreeSet<T>`, `HashSet<T>`, `IndexSet<T>` (feature `indexmap`) | earlier items, then later items not already present |
 //! | `keyed` | `Vec<T>`, `VecDeque<T>` with `T: DeepMerge` | items with the same key merge, new keys append ([`keyed`]) |
 //! | `json_deep` | `serde_json::Value`, `Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value>` | RFC 7396 merge patch, the later value being the patch; a final document, no `null` survives |

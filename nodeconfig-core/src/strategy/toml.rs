@@ -111,7 +111,7 @@ use crate::trace::documents::TomlLeaves;
 /// [`toml::Value`], and `Option` of each. See the [module docs](self) for the semantics.
 ///
 /// The derive calls [`prepare_toml_deep`](Self::prepare_toml_deep) for every field first and
-/// [`toml_deep`](Self::toml_deep) once all have succeeded; call
+/// [`apply_toml_deep`](Self::apply_toml_deep) once all have succeeded; call
 /// [`merge_toml`](Self::merge_toml) to do both.
 ///
 /// ```
@@ -161,7 +161,8 @@ pub trait TomlDeep: Sized {
         Ok(())
     }
 
-    /// Merges the prepared `incoming` into `self`; it cannot fail.
+    /// The apply phase: merges the prepared `incoming` into `self`; it cannot fail. Outside
+    /// the derive, call [`merge_toml`](Self::merge_toml), which runs both phases.
     ///
     /// For text, `incoming` must have gone through
     /// [`prepare_toml_deep`](Self::prepare_toml_deep) with the same `self`: this step only
@@ -171,15 +172,15 @@ pub trait TomlDeep: Sized {
     /// use nodeconfig_core::strategy::TomlDeep;
     ///
     /// let mut existing = toml::Value::from(1);
-    /// existing.toml_deep(toml::Value::from("one"));
+    /// existing.apply_toml_deep(toml::Value::from("one"));
     /// assert_eq!(existing.as_str(), Some("one"));
     /// ```
-    fn toml_deep(&mut self, incoming: Self);
+    fn apply_toml_deep(&mut self, incoming: Self);
 
     /// The fallible phase for a document with nothing before it (a new map key, an earlier
     /// `None` around the field): TOML text must still parse. Parsed tables have nothing to
     /// check, so the default does nothing.
-    fn prepare_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
         let _ = incoming;
         Ok(())
     }
@@ -208,7 +209,7 @@ pub trait TomlDeep: Sized {
         if Self::NEEDS_PREPARE {
             self.prepare_toml_deep(&mut incoming)?;
         }
-        self.toml_deep(incoming);
+        self.apply_toml_deep(incoming);
         Ok(())
     }
 }
@@ -217,7 +218,7 @@ pub trait TomlDeep: Sized {
 impl TomlDeep for String {
     const NEEDS_PREPARE: bool = true;
 
-    fn prepare_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
         document::check(incoming, crate::Side::Incoming)
     }
 
@@ -228,7 +229,7 @@ impl TomlDeep for String {
         Ok(())
     }
 
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         // Prepare keeps the earlier document by leaving a blank `incoming`, and never does so
         // for an earlier `""`.
         if self.is_empty() || !document::is_blank(&incoming) {
@@ -242,7 +243,7 @@ impl TomlDeep for String {
 }
 
 impl TomlDeep for ::toml::Table {
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         merge_parsed_tables(self, incoming);
     }
 
@@ -252,7 +253,7 @@ impl TomlDeep for ::toml::Table {
 }
 
 impl TomlDeep for ::toml::Value {
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         match (self, incoming) {
             (::toml::Value::Table(existing), ::toml::Value::Table(incoming)) => {
                 merge_parsed_tables(existing, incoming);
@@ -271,10 +272,10 @@ impl TomlDeep for ::toml::Value {
 impl TomlDeep for Option<String> {
     const NEEDS_PREPARE: bool = true;
 
-    fn prepare_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new_toml_deep(incoming: &mut Self) -> Result<(), MergeError> {
         incoming
             .as_mut()
-            .map_or(Ok(()), String::prepare_new_toml_deep)
+            .map_or(Ok(()), String::check_new_toml_deep)
     }
 
     fn prepare_toml_deep(&self, incoming: &mut Self) -> Result<(), MergeError> {
@@ -285,7 +286,7 @@ impl TomlDeep for Option<String> {
         }
     }
 
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
 
@@ -298,7 +299,7 @@ impl TomlDeep for Option<String> {
 
 /// A later `None` keeps the earlier table; an earlier `None` takes the later one.
 impl TomlDeep for Option<::toml::Table> {
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
 
@@ -311,7 +312,7 @@ impl TomlDeep for Option<::toml::Table> {
 
 /// A later `None` keeps the earlier value; an earlier `None` takes the later one.
 impl TomlDeep for Option<::toml::Value> {
-    fn toml_deep(&mut self, incoming: Self) {
+    fn apply_toml_deep(&mut self, incoming: Self) {
         merge_options(self, incoming);
     }
 
@@ -325,7 +326,7 @@ impl TomlDeep for Option<::toml::Value> {
 fn merge_options<T: TomlDeep>(existing: &mut Option<T>, incoming: Option<T>) {
     match (existing, incoming) {
         (_, None) => {}
-        (Some(existing), Some(incoming)) => existing.toml_deep(incoming),
+        (Some(existing), Some(incoming)) => existing.apply_toml_deep(incoming),
         (existing @ None, incoming) => *existing = incoming,
     }
 }

@@ -3,7 +3,7 @@
 //! The set counterpart of `append`: a later layer adds items and never removes one, so a tag or
 //! feature gate named by any layer is in the result once.
 
-use crate::error::segment_for_key;
+use crate::at::segment_for_key;
 use crate::trace::Tracer;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Debug;

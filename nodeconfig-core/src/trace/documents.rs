@@ -2,7 +2,7 @@
 //! are paths of their own (`baseRuntimeSpec.process.rlimits`), not one opaque field.
 
 use super::Tracer;
-use crate::__private::segment_for_key;
+use crate::at::segment_for_key;
 
 /// How a JSON document's leaves are recorded: the strategy named, and whether a `null` member
 /// is a deletion wherever it is (`merge_patch` keeps it in the merged patch) or only where it

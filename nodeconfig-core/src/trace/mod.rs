@@ -80,18 +80,8 @@ impl Tracer {
         }
     }
 
-    /// The index of the layer being traced (0 for the first).
-    pub fn layer(&self) -> usize {
-        self.layer
-    }
-
-    /// The current path, dotted from the merge root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
     /// Descends into a field name, map key or `[index]`; a key that is not a plain name should
-    /// come through [`segment_for_key`](crate::__private::segment_for_key).
+    /// come through [`Segment::Key`](crate::Segment::Key).
     pub fn enter(&mut self, segment: &str) -> PathMark {
         let mark = PathMark(self.path.len());
         if !self.path.is_empty() && !segment.starts_with('[') {
@@ -153,143 +143,23 @@ where
 {
     let mut sources = Vec::new();
     let mut events = Vec::new();
-    let mut merged: Option<T> = None;
-    for (layer, (source, value)) in layers.into_iter().enumerate() {
-        let mut tracer = Tracer::new(layer);
-        T::trace_merge(merged.as_ref(), &value, &mut tracer);
-        let result = match &mut merged {
-            Some(merged) => merged.deep_merge(value),
-            None => {
-                let mut first = value;
-                let checked = if T::NEEDS_PREPARE {
-                    T::prepare_new(&mut first)
-                } else {
-                    Ok(())
-                };
-                merged = Some(first);
-                checked
-            }
-        };
-        // The error names the layer twice: its index, and the source the caller gave with it.
-        result.map_err(|error| error.in_layer(layer).with_layer_source(&source))?;
+    // Each source is kept as its layer is taken, so the failing layer's is the last one.
+    let values = layers.into_iter().map(|(source, value)| {
         sources.push(source);
+        value
+    });
+    let merged = crate::fold(values, |layer, merged, value| {
+        let mut tracer = Tracer::new(layer);
+        T::trace_merge(merged, value, &mut tracer);
         events.append(&mut tracer.events);
-    }
+    });
+    // The error names the layer twice: its index, and the source the caller gave with it.
+    let merged = merged.map_err(|error| match sources.last() {
+        Some(source) => error.with_layer_source(source),
+        None => error,
+    })?;
     Ok((
         merged.unwrap_or_default(),
         Provenance::from_events(sources, events),
     ))
-}
-
-/// What generated code calls for `replace`, `keep`, `append` and `with` fields.
-#[doc(hidden)]
-pub mod strategies {
-    use super::Tracer;
-
-    pub fn replace(tracer: &mut Tracer) {
-        tracer.set("replace");
-    }
-
-    pub fn replace_option<T>(incoming: &Option<T>, tracer: &mut Tracer) {
-        if incoming.is_some() {
-            tracer.set("replace");
-        }
-    }
-
-    pub fn keep<T>(existing: Option<&T>, tracer: &mut Tracer) {
-        if existing.is_none() {
-            tracer.set("keep");
-        }
-    }
-
-    pub fn keep_option<T>(existing: Option<&Option<T>>, incoming: &Option<T>, tracer: &mut Tracer) {
-        if existing.is_none_or(Option::is_none) && incoming.is_some() {
-            tracer.set("keep");
-        }
-    }
-
-    /// A `with` field is credited to a layer unless that layer's value is empty (`None`, an
-    /// empty collection or string): what a `with` function does is unknown, but a layer that
-    /// gives it nothing sets nothing. `unset` comes from [`WithProbe`]'s `is_unset`.
-    pub fn with(unset: bool, tracer: &mut Tracer) {
-        if !unset {
-            tracer.set("with");
-        }
-    }
-
-    /// `(&WithProbe(&value)).is_unset()`: true for an empty value of a type that
-    /// [`Emptiness`] knows, false for any other type (method resolution picks the
-    /// [`KnownEmptiness`] impl when it applies, else falls back to [`UnknownEmptiness`]).
-    pub struct WithProbe<'a, T>(pub &'a T);
-
-    /// The impl picked for types whose emptiness is known.
-    pub trait KnownEmptiness {
-        fn is_unset(&self) -> bool;
-    }
-
-    impl<T: Emptiness> KnownEmptiness for WithProbe<'_, T> {
-        fn is_unset(&self) -> bool {
-            self.0.is_empty_value()
-        }
-    }
-
-    /// The fallback: a value of a type with no notion of empty always counts as set.
-    pub trait UnknownEmptiness {
-        fn is_unset(&self) -> bool;
-    }
-
-    impl<T> UnknownEmptiness for &WithProbe<'_, T> {
-        fn is_unset(&self) -> bool {
-            false
-        }
-    }
-
-    /// Values that can be empty: a layer that gives one sets nothing.
-    pub trait Emptiness {
-        fn is_empty_value(&self) -> bool;
-    }
-
-    impl<T> Emptiness for Option<T> {
-        fn is_empty_value(&self) -> bool {
-            self.is_none()
-        }
-    }
-
-    macro_rules! emptiness_by_is_empty {
-        ($([$($generics:tt)*] $ty:ty),* $(,)?) => {$(
-            impl<$($generics)*> Emptiness for $ty {
-                fn is_empty_value(&self) -> bool {
-                    self.is_empty()
-                }
-            }
-        )*};
-    }
-
-    emptiness_by_is_empty! {
-        [] String,
-        [T] Vec<T>,
-        [T] std::collections::VecDeque<T>,
-        [T] std::collections::LinkedList<T>,
-        [T] std::collections::BTreeSet<T>,
-        [T, S] std::collections::HashSet<T, S>,
-        [K, V] std::collections::BTreeMap<K, V>,
-        [K, V, S] std::collections::HashMap<K, V, S>,
-    }
-
-    #[cfg(feature = "indexmap")]
-    emptiness_by_is_empty! {
-        [T, S] indexmap::IndexSet<T, S>,
-        [K, V, S] indexmap::IndexMap<K, V, S>,
-    }
-
-    /// Each appended item is a leaf of its own, `flags[3]`, so that the provenance says which
-    /// layer contributed which item.
-    pub fn append(existing_items: Option<usize>, incoming_items: usize, tracer: &mut Tracer) {
-        let start = existing_items.unwrap_or(0);
-        for index in start..start + incoming_items {
-            let mark = tracer.enter(&format!("[{index}]"));
-            tracer.set("append");
-            tracer.leave(mark);
-        }
-    }
 }

@@ -9,6 +9,7 @@ use syn::Ident;
 use super::{Kind, LayerField, layer_where_clause};
 use crate::ast::{Field, Struct};
 use crate::expand::{self, Bodies};
+use crate::field;
 use crate::generics;
 
 /// How the layer merges one field.
@@ -71,7 +72,7 @@ pub(super) fn impl_deep_merge(
             Route::Whole => &wholes[index],
             _ => &inner[index],
         });
-    let needs_prepare = expand::needs_prepare(prepared, krate);
+    let needs_prepare = field::needs_prepare(prepared, krate);
 
     let prepare = fields
         .iter()
@@ -81,40 +82,37 @@ pub(super) fn impl_deep_merge(
             let member = &field.field.member;
             let (existing, incoming) = (quote!(&self.#member), quote!(&mut __incoming.#member));
             match route(field) {
-                Route::Whole => {
-                    expand::prepare_field(whole, Some(&existing), &incoming, &[], krate)
-                }
+                Route::Whole => field::prepare_field(whole, Some(&existing), &incoming, &[], krate),
                 Route::Setting => prepare(field, inner, &existing, &incoming, krate),
                 Route::With | Route::Skip => None,
             }
         });
-    let prepare_new =
-        fields
-            .iter()
-            .zip(&inner)
-            .zip(&wholes)
-            .filter_map(|((field, inner), whole)| {
-                let member = &field.field.member;
-                let incoming = quote!(&mut __incoming.#member);
-                match route(field) {
-                    Route::Whole => expand::prepare_field(whole, None, &incoming, &[], krate),
-                    Route::Setting => prepare_new(field, inner, &incoming, krate),
-                    Route::With | Route::Skip => None,
-                }
-            });
+    let check_new = fields
+        .iter()
+        .zip(&inner)
+        .zip(&wholes)
+        .filter_map(|((field, inner), whole)| {
+            let member = &field.field.member;
+            let incoming = quote!(&mut __incoming.#member);
+            match route(field) {
+                Route::Whole => field::prepare_field(whole, None, &incoming, &[], krate),
+                Route::Setting => check_new(field, inner, &incoming, krate),
+                Route::With | Route::Skip => None,
+            }
+        });
     let bindings = fields.iter().map(|field| {
         let member = &field.field.member;
         let binding = incoming(field);
         quote!(#member: #binding)
     });
-    let apply = expand::in_apply_order(&inner).map(|(index, inner)| {
+    let apply = field::in_apply_order(&inner).map(|(index, inner)| {
         let field = &fields[index];
         let member = &field.field.member;
         let existing = quote!(&mut self.#member);
         match route(field) {
             Route::Whole => {
                 let incoming = incoming(field);
-                expand::apply_field(&wholes[index], &existing, &quote!(#incoming), &[], krate)
+                field::apply_field(&wholes[index], &existing, &quote!(#incoming), &[], krate)
             }
             Route::Setting | Route::With | Route::Skip => {
                 apply(field, inner, &wholes[index], &existing, krate)
@@ -145,8 +143,8 @@ pub(super) fn impl_deep_merge(
             let _ = __incoming;
             ::core::result::Result::Ok(())
         },
-        prepare_new: quote! {
-            #(#prepare_new)*
+        check_new: quote! {
+            #(#check_new)*
             let _ = __incoming;
             ::core::result::Result::Ok(())
         },
@@ -197,14 +195,14 @@ fn prepare(
     let incoming_binding = format_ident!("__incoming_{}", field.index);
     let set = set_pattern(field, &incoming_binding, krate);
     let existing_set = set_pattern(field, &existing_binding, krate);
-    let into_existing = expand::prepare_field(
+    let into_existing = field::prepare_field(
         inner,
         Some(&quote!(#existing_binding)),
         &quote!(#incoming_binding),
         &[],
         krate,
     )?;
-    let into_nothing = expand::prepare_field(inner, None, &quote!(#incoming_binding), &[], krate)?;
+    let into_nothing = field::prepare_field(inner, None, &quote!(#incoming_binding), &[], krate)?;
     Some(quote! {
         match (#existing, #incoming) {
             (#existing_set, #set) => { #into_existing }
@@ -214,7 +212,7 @@ fn prepare(
     })
 }
 
-fn prepare_new(
+fn check_new(
     field: &LayerField,
     inner: &Field,
     incoming: &TokenStream,
@@ -222,7 +220,7 @@ fn prepare_new(
 ) -> Option<TokenStream> {
     let binding = format_ident!("__incoming_{}", field.index);
     let set = set_pattern(field, &binding, krate);
-    let check = expand::prepare_field(inner, None, &quote!(#binding), &[], krate)?;
+    let check = field::prepare_field(inner, None, &quote!(#binding), &[], krate)?;
     Some(quote! {
         if let #set = #incoming {
             #check
@@ -258,7 +256,7 @@ fn apply(
     let existing_binding = format_ident!("__existing_{}", field.index);
     let set = set_pattern(field, &incoming, krate);
     let existing_set = set_pattern(field, &existing_binding, krate);
-    let merge = expand::apply_field(
+    let merge = field::apply_field(
         inner,
         &quote!(#existing_binding),
         &quote!(#incoming),
@@ -282,7 +280,7 @@ fn apply(
     // whether an earlier layer set and then unset the field.
     let inner_ty = &field.inner;
     let fresh = format_ident!("__fresh_{}", field.index);
-    let into_nothing = expand::apply_field(
+    let into_nothing = field::apply_field(
         optional,
         &quote!(&mut #fresh),
         &quote!(::core::option::Option::Some(#incoming)),

@@ -35,11 +35,12 @@
 mod lookup;
 mod table;
 
+pub use crate::merge::merge_layers_traced;
 pub use table::to_text;
 
 use crate::model::NodeConfig;
-use crate::{Error, ErrorKind, Layer, Source};
-use nodeconfig_core::trace::{Provenance, merge_all_traced};
+use crate::{Error, ErrorKind, Source};
+use nodeconfig_core::trace::Provenance;
 use serde_json::{Map, Value, json};
 
 /// One leaf of the merged NodeConfig and where it came from.
@@ -61,20 +62,6 @@ pub struct Entry {
     /// The earlier layers whose values at this path (or around or inside it) it replaced, in
     /// merge order.
     pub overrides: Vec<Source>,
-}
-
-/// [`merge_layers`](crate::merge_layers), plus which layer set each leaf of the result.
-///
-/// The merged value is the same as `merge_layers` gives, and a failed merge is reported the
-/// same way (the failing layer's source and the field path).
-pub fn merge_layers_traced(
-    layers: impl IntoIterator<Item = Layer>,
-) -> Result<(NodeConfig, Provenance<Source>), Error> {
-    // The error names the failing layer by index; its source is the one we gave with it.
-    let layers: Vec<Layer> = layers.into_iter().collect();
-    let sources: Vec<Source> = layers.iter().map(|layer| layer.source.clone()).collect();
-    let traced = layers.into_iter().map(|layer| (layer.source, layer.config));
-    merge_all_traced(traced).map_err(|error| crate::merge_error(&error, &sources))
 }
 
 /// Pairs every leaf of `provenance` with its value in `merged`, in path order.

@@ -39,7 +39,7 @@ mod confine;
 mod journal;
 mod transaction;
 
-use crate::render::RenderedFile;
+use crate::files::RenderedFile;
 use crate::{Error, ErrorKind};
 use confine::Root;
 pub use journal::STATE_DIRECTORY;
@@ -138,7 +138,7 @@ pub fn install_with_failpoint(
 /// ```
 pub fn recover(root: &Path) -> Result<Recovery, Error> {
     let (root, state_dir, _lock) = open_locked(root)?;
-    let paths = crate::render::RENDERED_PATHS;
+    let paths = crate::files::RENDERED_PATHS;
     transaction::recover(&root, &state_dir, &paths).map_err(|error| {
         render_error(format_args!(
             "cannot recover an interrupted render: {error}"

@@ -3,7 +3,7 @@
 use super::confine::{self, Parent, Root};
 use super::journal::{self, Entry, Journal, State};
 use super::{FILE_MODE, Failpoint, Recovery};
-use crate::render::RenderedFile;
+use crate::files::RenderedFile;
 use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 use std::io::{self, Write};
 use std::os::fd::OwnedFd;

@@ -10,7 +10,7 @@
 //!   below are keyed where named);
 //! - `containerd.baseRuntimeSpec`, `kubelet.config`: RFC 7396 merge patches, merged into one
 //!   patch that keeps deletions (`merge_patch`): a `null` survives the merge, whatever the
-//!   other layers hold, and deletes the key when [`render`](crate::render::render) applies the
+//!   other layers hold, and deletes the key when `nodeconfig render` applies the
 //!   merged patch onto nodeadm's defaults, as nodeadm applies each document's patch;
 //! - keyed lists inside them ([`BASE_RUNTIME_SPEC_KEYS`], [`KUBELET_CONFIG_KEYS`]):
 //!   `process.rlimits` by `type`, `mounts` by `destination`, `linux.namespaces` by `type`, and

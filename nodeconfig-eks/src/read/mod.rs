@@ -13,8 +13,7 @@ mod mime;
 mod scan;
 mod unique;
 
-use crate::model::NodeConfig;
-use crate::{Error, ErrorKind, Limits, Source};
+use crate::{Error, ErrorKind, Layer, Limits, Source};
 use std::fmt::{self, Display};
 use std::fs;
 use std::io::Read;
@@ -47,15 +46,6 @@ impl Input {
             Input::Path(arg.into())
         }
     }
-}
-
-/// One NodeConfig document and where it came from; layers merge in order, later winning.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Layer {
-    /// Where the document was read.
-    pub source: Source,
-    /// The document, empty values already read as unset.
-    pub config: NodeConfig,
 }
 
 /// Something worth telling that does not stop the merge: an unknown field, for instance.

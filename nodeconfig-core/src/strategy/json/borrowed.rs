@@ -3,8 +3,9 @@
 use serde_json::{Map, Value, map};
 use std::mem;
 
+use super::RECURSION_BUDGET;
 use super::discard::{Discarded, has_children};
-use super::merge::{RECURSION_BUDGET, remove_in_order};
+use super::merge::remove_in_order;
 
 /// Applies `patch` to `target` as an RFC 7396 merge patch, borrowing the patch: the signature
 /// and result of `json_patch::merge`, and the same result as

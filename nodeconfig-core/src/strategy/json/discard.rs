@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::merge::RECURSION_BUDGET;
+use super::RECURSION_BUDGET;
 
 /// Drops the values a merge replaces or deletes without recursing: serde_json's own drop
 /// recurses once per level of nesting, which a deep enough value would turn into a stack

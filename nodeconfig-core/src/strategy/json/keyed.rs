@@ -104,7 +104,7 @@ pub trait JsonKeyed: Sized {
 
     /// The fallible phase for a document with nothing before it; it also resolves the
     /// document's directives in place, since such a document lands as it is.
-    fn prepare_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError>;
+    fn check_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError>;
 
     /// The moving phase, after [`prepare_json_keyed`](Self::prepare_json_keyed).
     fn json_keyed(&mut self, incoming: Self, keys: &ListKeys);
@@ -132,7 +132,7 @@ impl JsonKeyed for Value {
         check::value(Some(self), incoming, keys, &mut Cursor::default())
     }
 
-    fn prepare_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
+    fn check_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
         check::value(None, incoming, keys, &mut Cursor::default())?;
         let mut landed = Value::Null;
         apply::value(
@@ -171,9 +171,9 @@ impl JsonKeyed for Map<String, Value> {
         check::object(Some(self), incoming, keys, &mut Cursor::default())
     }
 
-    fn prepare_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
+    fn check_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
         as_value(incoming, |incoming| {
-            Value::prepare_new_json_keyed(incoming, keys)
+            Value::check_new_json_keyed(incoming, keys)
         })
     }
 
@@ -210,15 +210,15 @@ impl<T: JsonKeyed + Default> JsonKeyed for Option<T> {
     fn prepare_json_keyed(&self, incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
         match (self, incoming) {
             (Some(existing), Some(incoming)) => existing.prepare_json_keyed(incoming, keys),
-            (None, Some(incoming)) => T::prepare_new_json_keyed(incoming, keys),
+            (None, Some(incoming)) => T::check_new_json_keyed(incoming, keys),
             (_, None) => Ok(()),
         }
     }
 
-    fn prepare_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
+    fn check_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
         incoming
             .as_mut()
-            .map_or(Ok(()), |incoming| T::prepare_new_json_keyed(incoming, keys))
+            .map_or(Ok(()), |incoming| T::check_new_json_keyed(incoming, keys))
     }
 
     fn json_keyed(&mut self, incoming: Self, keys: &ListKeys) {

@@ -6,7 +6,7 @@ use std::mem;
 use std::sync::OnceLock;
 
 use super::discard::Discarded;
-use super::drop_nulls;
+use super::{RECURSION_BUDGET, drop_nulls};
 
 /// One object being merged: the existing object (taken out of its parent while its patch is
 /// applied) and what is left of the patch.
@@ -28,14 +28,6 @@ pub(super) fn merge_object(existing: &mut Map<String, Value>, mut patch: Map<Str
     let mut discarded = Discarded::default();
     merge_nested(existing, patch, 0, &mut discarded);
 }
-
-/// How many levels the merge (and the dismantling of what it discards) recurses before it
-/// switches to an explicit stack: enough for every document seen in practice, and a few KiB of
-/// stack (the unit tests run 100,000 levels on a 64 KiB thread; in a debug build with
-/// `preserve_order`, 32 levels come close to 64 KiB, so the test at the bottom of the budget
-/// uses 128 KiB). Recursion holds a `&mut` into the child, so each patch member costs one
-/// lookup; the explicit stack has to take a child out and put it back.
-pub(super) const RECURSION_BUDGET: usize = 32;
 
 /// Merges `patch` into `existing`, recursing into nested objects up to [`RECURSION_BUDGET`]
 /// levels and continuing with [`merge_iteratively`] below that.

@@ -127,10 +127,10 @@ pub trait MergePatch: Sized {
     /// ```
     /// use nodeconfig_core::strategy::MergePatch;
     /// let mut patch = serde_json::json!({"a": null});
-    /// assert!(serde_json::Value::prepare_new_merge_patch(&mut patch).is_ok());
+    /// assert!(serde_json::Value::check_new_merge_patch(&mut patch).is_ok());
     /// assert_eq!(patch["a"], serde_json::Value::Null); // deletions are kept
     /// ```
-    fn prepare_new_merge_patch(incoming: &mut Self) -> Result<(), MergeError> {
+    fn check_new_merge_patch(incoming: &mut Self) -> Result<(), MergeError> {
         let _ = incoming;
         Ok(())
     }
@@ -260,7 +260,7 @@ impl<T: MergePatch> MergePatch for Option<T> {
     fn prepare_merge_patch(&self, incoming: &mut Self) -> Result<(), MergeError> {
         match (self, incoming) {
             (Some(existing), Some(incoming)) => existing.prepare_merge_patch(incoming),
-            (None, Some(incoming)) => T::prepare_new_merge_patch(incoming),
+            (None, Some(incoming)) => T::check_new_merge_patch(incoming),
             (_, None) => Ok(()),
         }
     }
@@ -273,8 +273,8 @@ impl<T: MergePatch> MergePatch for Option<T> {
         }
     }
 
-    fn prepare_new_merge_patch(incoming: &mut Self) -> Result<(), MergeError> {
-        incoming.as_mut().map_or(Ok(()), T::prepare_new_merge_patch)
+    fn check_new_merge_patch(incoming: &mut Self) -> Result<(), MergeError> {
+        incoming.as_mut().map_or(Ok(()), T::check_new_merge_patch)
     }
 
     fn trace_merge_patch(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {

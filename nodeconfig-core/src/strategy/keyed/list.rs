@@ -107,7 +107,7 @@ pub(super) fn prepare<T: DeepMerge, L: List<T>, const N: usize>(
         let item = incoming.item_mut(position);
         let result = match matched {
             Some(earlier) => existing.item(earlier).prepare_merge(item),
-            None => T::prepare_new(item),
+            None => T::check_new(item),
         };
         if let Err(error) = result {
             return Err(error.at(&key.segment(incoming.item(position))));

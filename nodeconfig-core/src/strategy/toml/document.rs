@@ -4,7 +4,7 @@ use toml::de::DeTable;
 
 use super::spans::check_numbers;
 use super::splice::Splicer;
-use crate::{MergeError, Side};
+use crate::{MergeError, ParseLocation, Side};
 
 /// What [`merge`] decided; only [`Merged::Text`] holds new text.
 pub(super) enum Merged {
@@ -78,7 +78,7 @@ fn parse(text: &str, side: Side) -> Result<DeTable<'_>, MergeError> {
 fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {
     let (line, column) = line_column(text, offset);
     let reason = message.split_whitespace().collect::<Vec<_>>().join(" ");
-    MergeError::parse(side, "TOML", line, column, reason)
+    MergeError::parse(ParseLocation { side, line, column }, "TOML", reason)
 }
 
 /// The 1-based line and column (in characters) of byte `offset` in `text`.

@@ -15,7 +15,7 @@ mod tree;
 use toml_edit::{DocumentMut, TomlError};
 
 use super::document::{is_blank, line_column};
-use crate::{MergeError, Side};
+use crate::{MergeError, ParseLocation, Side};
 use tree::{Source, Target, merge_tables};
 
 /// Merges `incoming` into `existing` the way toml_edit's tree does; the same fast paths
@@ -74,7 +74,7 @@ fn parse_error(side: Side, text: &str, error: &TomlError) -> MergeError {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    MergeError::parse(side, "TOML", line, column, reason)
+    MergeError::parse(ParseLocation { side, line, column }, "TOML", reason)
 }
 
 /// toml_edit ends every line it writes with `\n` and every document with a newline, and drops

@@ -99,14 +99,11 @@ pub trait MergePatchKeyed: Sized {
     ///
     /// let keys = ListKeys::new(&[("mounts", &["destination"])]);
     /// let mut patch = json!({"mounts": [{"destination": "/a", "$patch": "delete"}]});
-    /// Value::prepare_new_merge_patch_keyed(&mut patch, &keys)?;
+    /// Value::check_new_merge_patch_keyed(&mut patch, &keys)?;
     /// assert_eq!(patch["mounts"][0]["$patch"], "delete");
     /// # Ok::<(), nodeconfig_core::MergeError>(())
     /// ```
-    fn prepare_new_merge_patch_keyed(
-        incoming: &mut Self,
-        keys: &ListKeys,
-    ) -> Result<(), MergeError>;
+    fn check_new_merge_patch_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError>;
 
     /// The moving phase, after [`prepare_merge_patch_keyed`](Self::prepare_merge_patch_keyed).
     ///
@@ -159,10 +156,7 @@ impl MergePatchKeyed for Value {
         check::value(Some(self), incoming, keys, &mut Cursor::default())
     }
 
-    fn prepare_new_merge_patch_keyed(
-        incoming: &mut Self,
-        keys: &ListKeys,
-    ) -> Result<(), MergeError> {
+    fn check_new_merge_patch_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
         check::value(None, incoming, keys, &mut Cursor::default())
     }
 
@@ -190,10 +184,7 @@ impl MergePatchKeyed for Map<String, Value> {
         check::object(Some(self), incoming, keys, &mut Cursor::default())
     }
 
-    fn prepare_new_merge_patch_keyed(
-        incoming: &mut Self,
-        keys: &ListKeys,
-    ) -> Result<(), MergeError> {
+    fn check_new_merge_patch_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
         check::object(None, incoming, keys, &mut Cursor::default())
     }
 
@@ -229,17 +220,14 @@ impl<T: MergePatchKeyed> MergePatchKeyed for Option<T> {
     ) -> Result<(), MergeError> {
         match (self, incoming) {
             (Some(existing), Some(incoming)) => existing.prepare_merge_patch_keyed(incoming, keys),
-            (None, Some(incoming)) => T::prepare_new_merge_patch_keyed(incoming, keys),
+            (None, Some(incoming)) => T::check_new_merge_patch_keyed(incoming, keys),
             (_, None) => Ok(()),
         }
     }
 
-    fn prepare_new_merge_patch_keyed(
-        incoming: &mut Self,
-        keys: &ListKeys,
-    ) -> Result<(), MergeError> {
+    fn check_new_merge_patch_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
         incoming.as_mut().map_or(Ok(()), |incoming| {
-            T::prepare_new_merge_patch_keyed(incoming, keys)
+            T::check_new_merge_patch_keyed(incoming, keys)
         })
     }
 

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 use std::hash::{Hash, Hasher};
 
-use crate::__private::segment_for_key;
 use crate::MergeError;
+use crate::at::segment_for_key;
 
 /// How deep a document under `list_key` may nest: the keyed walk recurses, and a bound keeps a
 /// hostile document from overflowing the stack (a clear error instead).

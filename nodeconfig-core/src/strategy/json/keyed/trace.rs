@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::check::is_marker;
 use super::rules::{Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive};
-use crate::__private::segment_for_key;
+use crate::at::segment_for_key;
 use crate::trace::Tracer;
 
 /// How a strategy's trace reads its documents.
