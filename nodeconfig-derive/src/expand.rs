@@ -58,6 +58,40 @@ pub(crate) struct Bodies {
     pub(crate) trace: TokenStream,
 }
 
+impl Bodies {
+    /// The bodies of a struct's impl (its own or its layer's): each field's prepare, check and
+    /// trace step in turn, and the apply steps after binding the incoming fields by name.
+    pub(crate) fn of_struct(
+        prepare: impl Iterator<Item = TokenStream>,
+        check_new: impl Iterator<Item = TokenStream>,
+        bindings: impl Iterator<Item = TokenStream>,
+        apply: impl Iterator<Item = TokenStream>,
+        trace: impl Iterator<Item = TokenStream>,
+    ) -> Self {
+        Bodies {
+            prepare: quote! {
+                #(#prepare)*
+                let _ = __incoming;
+                ::core::result::Result::Ok(())
+            },
+            check_new: quote! {
+                #(#check_new)*
+                let _ = __incoming;
+                ::core::result::Result::Ok(())
+            },
+            apply: quote! {
+                let Self { #(#bindings),* } = __incoming;
+                #(#apply)*
+                ::core::result::Result::Ok(())
+            },
+            trace: quote! {
+                #(#trace)*
+                let _ = (__existing, __incoming, __tracer);
+            },
+        }
+    }
+}
+
 /// `impl DeepMerge`: the signatures, shared by structs and enums; the bodies are theirs.
 pub(crate) fn impl_deep_merge(
     ident: &Ident,
@@ -164,27 +198,7 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
         trace::trace_field(field, &existing, &quote!(&__incoming.#member), krate)
     });
 
-    let bodies = Bodies {
-        prepare: quote! {
-            #(#prepare)*
-            let _ = __incoming;
-            ::core::result::Result::Ok(())
-        },
-        check_new: quote! {
-            #(#check_new)*
-            let _ = __incoming;
-            ::core::result::Result::Ok(())
-        },
-        apply: quote! {
-            let Self { #(#bindings),* } = __incoming;
-            #(#apply)*
-            ::core::result::Result::Ok(())
-        },
-        trace: quote! {
-            #(#trace)*
-            let _ = (__existing, __incoming, __tracer);
-        },
-    };
+    let bodies = Bodies::of_struct(prepare, check_new, bindings, apply, trace);
     impl_deep_merge(
         data.ident,
         data.generics,

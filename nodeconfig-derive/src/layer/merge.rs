@@ -137,27 +137,7 @@ pub(super) fn impl_deep_merge(
             }
         });
 
-    let bodies = Bodies {
-        prepare: quote! {
-            #(#prepare)*
-            let _ = __incoming;
-            ::core::result::Result::Ok(())
-        },
-        check_new: quote! {
-            #(#check_new)*
-            let _ = __incoming;
-            ::core::result::Result::Ok(())
-        },
-        apply: quote! {
-            let Self { #(#bindings),* } = __incoming;
-            #(#apply)*
-            ::core::result::Result::Ok(())
-        },
-        trace: quote! {
-            #(#trace)*
-            let _ = (__existing, __incoming, __tracer);
-        },
-    };
+    let bodies = Bodies::of_struct(prepare, check_new, bindings, apply, trace);
     expand::impl_deep_merge(
         name,
         data.generics,
