@@ -316,3 +316,23 @@ fn provenance_names_items_by_key_and_keeps_deletions() {
         assert_eq!(origin.layer, 1);
     }
 }
+
+/// A replaced item is kept in one form (resolved: no `null` member) however the layers are
+/// grouped; CI found `(a ∘ b) ∘ c` keeping `{"x": null}` where `a ∘ (b ∘ c)` dropped it.
+#[test]
+fn a_replaced_item_has_one_form_whatever_the_grouping() {
+    let layers = [
+        json!({"process": {"rlimits": [{"type": "CORE", "$patch": "delete"}]}}),
+        json!({"process": {"rlimits": [{"type": "CORE", "$patch": "replace"}]}}),
+        json!({"process": {"rlimits": [{"type": "CORE", "extra": {"x": null}, "$patch": "replace"}]}}),
+    ];
+    let left = merged(&layers).expect("a patch");
+    let mut right = layers[0].clone();
+    right
+        .merge_patch_keyed(merged(&layers[1..]).expect("a patch"), &KEYS)
+        .expect("merged patches merge");
+    let expected =
+        json!({"process": {"rlimits": [{"type": "CORE", "extra": {}, "$patch": "replace"}]}});
+    assert_eq!(left, expected);
+    assert_eq!(right, expected);
+}

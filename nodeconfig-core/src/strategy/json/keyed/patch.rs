@@ -28,9 +28,20 @@ pub(super) fn value(earlier: &mut Value, later: Value, keys: &ListKeys, cursor: 
 /// value the later object lands on as on nothing, so the merged patch is that result, resolved,
 /// with `"$patch": "replace"`.
 fn object(earlier: &mut Value, later: Map<String, Value>, keys: &ListKeys, cursor: &mut Cursor) {
-    if directive(&later).unwrap_or(Directive::None) != Directive::None {
-        *earlier = Value::Object(later);
-        return;
+    match directive(&later).unwrap_or(Directive::None) {
+        Directive::None => {}
+        Directive::Delete => {
+            *earlier = Value::Object(later);
+            return;
+        }
+        // Kept in its resolved form (no `null` member, no inner directive), the form a
+        // replaced item takes wherever it is merged, so the result does not depend on how the
+        // layers are grouped.
+        Directive::Replace => {
+            let resolved = resolve(Value::Null, Value::Object(later), keys, cursor);
+            *earlier = replace_marked(resolved);
+            return;
+        }
     }
     match earlier {
         Value::Object(target)
@@ -80,7 +91,8 @@ fn list(
             .any(|item| item.as_object().is_some_and(is_marker))
     };
     if is_marked(&items) {
-        *earlier = Value::Array(items);
+        let resolved = resolve(Value::Null, Value::Array(items), keys, cursor);
+        *earlier = replace_marked(resolved);
         return;
     }
     if let Value::Array(list) = earlier
