@@ -210,7 +210,7 @@ fn apply_with(
 
 /// Every token of `tokens` at `span`, so that an error about the whole expression (a call's
 /// "required by a bound introduced by this call") points there and nowhere else.
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+pub(crate) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
     tokens
         .into_iter()
         .map(|mut token| {
