@@ -42,6 +42,9 @@ pub(crate) struct Field<'a> {
     /// The field's segment in error paths (serde-visible), or `None` when the field is not a
     /// level of its own (flattened, or the only field of a newtype).
     pub(crate) segment: Option<String>,
+    /// The field's number among all fields of the input (every variant's, for an enum): it
+    /// names what the derive defines once per field, such as a `keyed` field's `ItemKey`.
+    pub(crate) ordinal: usize,
 }
 
 impl<'a> Input<'a> {
@@ -60,11 +63,15 @@ impl<'a> Input<'a> {
                 }))
             }
             Data::Enum(data) => {
-                let variants = data
+                let mut variants: Vec<Variant> = data
                     .variants
                     .iter()
                     .map(|variant| Variant::from_syn(variant, &attrs, errors))
                     .collect();
+                let fields = variants.iter_mut().flat_map(|variant| &mut variant.fields);
+                for (ordinal, field) in fields.enumerate() {
+                    field.ordinal = ordinal;
+                }
                 Some(Input::Enum(Enum {
                     ident: &input.ident,
                     generics: &input.generics,
@@ -179,6 +186,7 @@ impl<'a> Field<'a> {
                     ty: &field.ty,
                     attrs,
                     segment,
+                    ordinal: index,
                 }
             })
             .collect()

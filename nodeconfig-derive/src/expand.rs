@@ -8,7 +8,7 @@ use syn::{DeriveInput, Ident, parse_quote};
 use crate::ast::{Enum, Field, Input, Struct, Variant};
 use crate::errors::Errors;
 use crate::field::{apply_field, has_prepare, in_apply_order, needs_prepare, prepare_field};
-use crate::{fallback, generics, layer, trace, valid};
+use crate::{fallback, generics, keyed, layer, trace, valid};
 
 /// The whole derive as a plain function, so that tests can snapshot its output.
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
@@ -199,14 +199,23 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
     });
 
     let bodies = Bodies::of_struct(prepare, check_new, bindings, apply, trace);
-    impl_deep_merge(
+    let mut expanded = impl_deep_merge(
         data.ident,
         data.generics,
         where_clause,
         &needs_prepare,
         krate,
         &bodies,
-    )
+    );
+    expanded.extend(keyed::key_impls(
+        data.ident,
+        data.generics,
+        data.attrs.bound.as_ref().map(|bound| &bound.value[..]),
+        data.fields.iter(),
+        &keyed::KeySource::Own,
+        krate,
+    ));
+    expanded
 }
 
 fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
@@ -283,14 +292,23 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         apply,
         trace: trace::trace_enum(data, krate),
     };
-    impl_deep_merge(
+    let mut expanded = impl_deep_merge(
         data.ident,
         data.generics,
         where_clause,
         &needs_prepare,
         krate,
         &bodies,
-    )
+    );
+    expanded.extend(keyed::key_impls(
+        data.ident,
+        data.generics,
+        data.attrs.bound.as_ref().map(|bound| &bound.value[..]),
+        data.variants.iter().flat_map(|variant| &variant.fields),
+        &keyed::KeySource::Own,
+        krate,
+    ));
+    expanded
 }
 
 /// `(Self::V { a: __existing_0, .. }, Self::V { a: __incoming_0, .. }) => { ... }` for a

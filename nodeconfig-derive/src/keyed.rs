@@ -32,11 +32,86 @@ pub(crate) fn check(field: &Field, errors: &mut Errors) {
     }
 }
 
-/// `&ItemKey::<Item, N>::new(["port", "protocol"], |item| [key_part(&item.port), ...])`, each
+/// The `ItemKey` argument of a `keyed` field's calls: the constant its `FieldKey` impl
+/// ([`key_impl`]) defines once, read by every phase.
+pub(crate) fn item_key(field: &Field, krate: &syn::Path) -> TokenStream {
+    let ordinal = field.ordinal;
+    let count = field
+        .attrs
+        .key
+        .as_ref()
+        .map_or(0, |key| key.value.names.len());
+    quote!(&<Self as #krate::__private::FieldKey<#ordinal, #count>>::KEY)
+}
+
+/// How a `keyed` field's key is defined, once per field: its own `ItemKey` (on the derived
+/// type), or the one of the type a layer type belongs to.
+pub(crate) enum KeySource<'a> {
+    Own,
+    Of(&'a TokenStream),
+}
+
+/// `impl FieldKey<ordinal, N> for Type` for each `keyed` field of `fields`: the field accesses
+/// of the key are written (and type-checked) here only, so a wrong key is one error.
+pub(crate) fn key_impls<'f, 'a: 'f>(
+    ident: &Ident,
+    generics: &syn::Generics,
+    bound: Option<&[syn::WherePredicate]>,
+    fields: impl Iterator<Item = &'f Field<'a>>,
+    source: &KeySource,
+    krate: &syn::Path,
+) -> TokenStream {
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let mut clause = generics
+        .where_clause
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(where));
+    clause
+        .predicates
+        .extend(bound.into_iter().flatten().cloned());
+    let impls = fields.filter(|field| field.attrs.key.is_some() && is_keyed(field)).map(|field| {
+        let ordinal = field.ordinal;
+        let count = field.attrs.key.as_ref().map_or(0, |key| key.value.names.len());
+        let (item, key) = match source {
+            KeySource::Own => (item_type(field, krate), new_key(field, krate)),
+            KeySource::Of(owner) => (
+                quote!(<#owner as #krate::__private::FieldKey<#ordinal, #count>>::Item),
+                quote!(<#owner as #krate::__private::FieldKey<#ordinal, #count>>::KEY),
+            ),
+        };
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #krate::__private::FieldKey<#ordinal, #count> for #ident #ty_generics #clause {
+                type Item = #item;
+                const KEY: #krate::strategy::ItemKey<Self::Item, #count> = #key;
+            }
+        }
+    });
+    quote!(#(#impls)*)
+}
+
+fn is_keyed(field: &Field) -> bool {
+    field
+        .attrs
+        .strategy
+        .as_ref()
+        .is_some_and(|strategy| strategy.value == Strategy::Keyed)
+}
+
+/// Named as written when the derive can see it: in a generic impl, the inferred bound
+/// `Vec<Item<T>>: Keyed` would keep the projection from normalizing to the item type.
+fn item_type(field: &Field, krate: &syn::Path) -> TokenStream {
+    let ty = field.ty;
+    match crate::ty::list_item(ty) {
+        Some(item) => quote!(#item),
+        None => quote_spanned!(ty.span()=> <#ty as #krate::strategy::Keyed>::Item),
+    }
+}
+
+/// `ItemKey::<Item, N>::new(["port", "protocol"], |item| [key_part(&item.port), ...])`, each
 /// part spanned on its key's token: an unknown field or a key type that is not a `ListKey`
 /// is an error there.
-pub(crate) fn item_key(field: &Field, krate: &syn::Path) -> TokenStream {
-    let ty = field.ty;
+fn new_key(field: &Field, krate: &syn::Path) -> TokenStream {
     let (keys, quoted) = field.attrs.key.as_ref().map_or((&[][..], false), |key| {
         (&key.value.names[..], key.value.quoted)
     });
@@ -59,13 +134,8 @@ pub(crate) fn item_key(field: &Field, krate: &syn::Path) -> TokenStream {
         }}
     });
     let count = keys.len();
-    // Named as written when the derive can see it: in a generic impl, the inferred bound
-    // `Vec<Item<T>>: Keyed` would keep the projection from normalizing to the item type.
-    let item = match crate::ty::list_item(ty) {
-        Some(item) => quote!(#item),
-        None => quote_spanned!(ty.span()=> <#ty as #krate::strategy::Keyed>::Item),
-    };
+    let item = item_type(field, krate);
     quote! {
-        &#krate::strategy::ItemKey::<#item, #count>::new([#(#names),*], |#binding| [#(#parts),*])
+        #krate::strategy::ItemKey::<#item, #count>::new([#(#names),*], |#binding| [#(#parts),*])
     }
 }

@@ -3,9 +3,10 @@
 
 use nodeconfig_core::trace::merge_all_traced;
 use nodeconfig_core::{DeepMerge, MergeError, merge_all};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
-#[derive(DeepMerge, Debug, Clone, PartialEq, Default)]
+#[derive(DeepMerge, Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 struct Listener {
     name: String,
     port: Option<u16>,
@@ -13,14 +14,14 @@ struct Listener {
     hosts: Vec<String>,
 }
 
-#[derive(DeepMerge, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(DeepMerge, Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 enum Protocol {
     #[default]
     Tcp,
     Udp,
 }
 
-#[derive(DeepMerge, Debug, Clone, PartialEq, Default)]
+#[derive(DeepMerge, Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ServicePort {
     port: u16,
@@ -327,4 +328,88 @@ fn provenance_of_a_compound_key() {
         .get("ports[port=443,protocol=Udp].targetPort")
         .unwrap();
     assert_eq!(origin.strategy, "replace");
+}
+
+/// Keyed fields in several variants of an enum, and in a struct with a layer type: each field's
+/// key is defined once (per field of the derived type) and read by every phase, the layer's
+/// merge included.
+#[derive(DeepMerge, Debug, Clone, PartialEq)]
+enum Routing {
+    Static {
+        #[merge(strategy = "keyed", key = "name")]
+        listeners: Vec<Listener>,
+    },
+    Balanced(
+        u8,
+        #[merge(strategy = "keyed", key(port, protocol))] Vec<ServicePort>,
+    ),
+}
+
+#[derive(DeepMerge, Debug, Clone, PartialEq)]
+#[merge(layer = "EdgeLayer")]
+struct Edge {
+    #[merge(strategy = "keyed", key = "name", default)]
+    listeners: Vec<Listener>,
+    #[merge(strategy = "keyed", key(port, protocol), default)]
+    ports: Vec<ServicePort>,
+}
+
+#[test]
+fn keyed_fields_in_enum_variants_use_their_own_keys() {
+    let mut routing = Routing::Balanced(1, vec![service_port(80, Protocol::Tcp, Some(8080))]);
+    routing
+        .deep_merge(Routing::Balanced(
+            2,
+            vec![
+                service_port(80, Protocol::Tcp, Some(9090)),
+                service_port(80, Protocol::Udp, None),
+            ],
+        ))
+        .expect("the variants merge");
+    assert_eq!(
+        routing,
+        Routing::Balanced(
+            2,
+            vec![
+                service_port(80, Protocol::Tcp, Some(9090)),
+                service_port(80, Protocol::Udp, None),
+            ]
+        )
+    );
+    let mut routing = Routing::Static {
+        listeners: vec![listener("api", Some(80))],
+    };
+    let error = routing
+        .deep_merge(Routing::Static {
+            listeners: vec![listener("web", None), listener("web", Some(1))],
+        })
+        .expect_err("a key twice in one layer");
+    assert!(error.path().starts_with("Static.listeners"), "{error}");
+    assert!(error.to_string().contains("name=web"), "{error}");
+}
+
+#[test]
+fn keyed_fields_of_a_layer_type_merge_by_key() {
+    use nodeconfig_core::Layered;
+    let layers = [
+        EdgeLayer {
+            listeners: Some(vec![listener("api", Some(80)), listener("web", Some(81))]),
+            ..EdgeLayer::default()
+        },
+        EdgeLayer {
+            listeners: Some(vec![listener("web", Some(90)), listener("admin", None)]),
+            ports: Some(vec![service_port(443, Protocol::Tcp, None)]),
+        },
+    ];
+    let merged: EdgeLayer = merge_all(layers).expect("the layers merge");
+    let edge = Edge::from_layer(merged).expect("every field has a default");
+    assert_eq!(
+        edge.listeners,
+        [
+            listener("api", Some(80)),
+            listener("web", Some(90)),
+            listener("admin", None)
+        ]
+    );
+    assert_eq!(edge.ports, [service_port(443, Protocol::Tcp, None)]);
 }

@@ -11,6 +11,7 @@ use crate::ast::{Field, Struct};
 use crate::expand::{self, Bodies};
 use crate::field;
 use crate::generics;
+use crate::keyed;
 
 /// How the layer merges one field.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -138,14 +139,29 @@ pub(super) fn impl_deep_merge(
         });
 
     let bodies = Bodies::of_struct(prepare, check_new, bindings, apply, trace);
-    expand::impl_deep_merge(
+    let mut expanded = expand::impl_deep_merge(
         name,
         data.generics,
         where_clause,
         &needs_prepare,
         krate,
         &bodies,
-    )
+    );
+    // A keyed field's key is the one the struct's own impl defines.
+    let owner = {
+        let ident = data.ident;
+        let (_, ty_generics, _) = data.generics.split_for_impl();
+        quote!(#ident #ty_generics)
+    };
+    expanded.extend(keyed::key_impls(
+        name,
+        data.generics,
+        data.attrs.bound.as_ref().map(|bound| &bound.value[..]),
+        data.fields.iter(),
+        &keyed::KeySource::Of(&owner),
+        krate,
+    ));
+    expanded
 }
 
 fn incoming(field: &LayerField) -> Ident {

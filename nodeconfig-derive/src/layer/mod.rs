@@ -79,6 +79,7 @@ impl LayerField<'_, '_> {
             ty: &self.inner,
             attrs: self.field.attrs.clone(),
             segment: self.field.segment.clone(),
+            ordinal: self.field.ordinal,
         }
     }
 
