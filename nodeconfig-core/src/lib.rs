@@ -259,8 +259,8 @@ pub trait DeepMerge: Sized {
     /// assert_eq!(gates, BTreeMap::from([("A".to_string(), true), ("B".to_string(), false)]));
     /// # Ok::<(), nodeconfig_core::MergeError>(())
     /// ```
-    fn deep_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
-        let mut incoming = incoming;
+    #[inline]
+    fn deep_merge(&mut self, mut incoming: Self) -> Result<(), MergeError> {
         if Self::NEEDS_PREPARE {
             self.prepare_merge(&mut incoming)?;
         }

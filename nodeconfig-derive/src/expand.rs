@@ -60,11 +60,13 @@ pub(crate) struct Bodies {
 
 impl Bodies {
     /// The bodies of a struct's impl (its own or its layer's): each field's prepare, check and
-    /// trace step in turn, and the apply steps after binding the incoming fields by name.
+    /// trace step in turn, and the apply steps, after binding the incoming fields by name when
+    /// `bindings` are given (a struct's own impl moves each `__incoming.field` into its call
+    /// instead: a large field then goes to the call without a copy into a binding).
     pub(crate) fn of_struct(
         prepare: impl Iterator<Item = TokenStream>,
         check_new: impl Iterator<Item = TokenStream>,
-        bindings: impl Iterator<Item = TokenStream>,
+        bindings: Option<Vec<TokenStream>>,
         apply: impl Iterator<Item = TokenStream>,
         trace: impl Iterator<Item = TokenStream>,
     ) -> Self {
@@ -79,10 +81,14 @@ impl Bodies {
                 let _ = __incoming;
                 ::core::result::Result::Ok(())
             },
-            apply: quote! {
-                let Self { #(#bindings),* } = __incoming;
-                #(#apply)*
-                ::core::result::Result::Ok(())
+            apply: {
+                let destructure =
+                    bindings.map(|bindings| quote!(let Self { #(#bindings),* } = __incoming;));
+                quote! {
+                    #destructure
+                    #(#apply)*
+                    ::core::result::Result::Ok(())
+                }
             },
             trace: quote! {
                 #(#trace)*
@@ -176,18 +182,12 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
         let member = &field.member;
         prepare_field(field, None, &quote!(&mut __incoming.#member), &[], krate)
     });
-    let bindings = data.fields.iter().enumerate().map(|(index, field)| {
+    let apply = in_apply_order(&data.fields).map(|(_, field)| {
         let member = &field.member;
-        let binding = binding(field, "incoming", index);
-        quote!(#member: #binding)
-    });
-    let apply = in_apply_order(&data.fields).map(|(index, field)| {
-        let member = &field.member;
-        let incoming = format_ident!("__incoming_{}", index);
         apply_field(
             field,
             &quote!(&mut self.#member),
-            &quote!(#incoming),
+            &quote!(__incoming.#member),
             &[],
             krate,
         )
@@ -198,7 +198,7 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
         trace::trace_field(field, &existing, &quote!(&__incoming.#member), krate)
     });
 
-    let bodies = Bodies::of_struct(prepare, check_new, bindings, apply, trace);
+    let bodies = Bodies::of_struct(prepare, check_new, None, apply, trace);
     let mut expanded = impl_deep_merge(
         data.ident,
         data.generics,
@@ -381,14 +381,4 @@ fn apply_arm(variant: &Variant, krate: &syn::Path) -> Option<TokenStream> {
     let existing = variant.pattern("existing", used);
     let incoming = variant.pattern("incoming", used);
     Some(quote!((#existing, #incoming) => { #(#statements)* }))
-}
-
-/// The binding a field's incoming value gets when `Self` is destructured.
-fn binding(field: &Field, side: &str, index: usize) -> TokenStream {
-    if field.attrs.skip.is_some() {
-        quote!(_)
-    } else {
-        let name = format_ident!("__{}_{}", side, index);
-        quote!(#name)
-    }
 }

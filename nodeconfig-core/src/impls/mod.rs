@@ -34,15 +34,17 @@ impl<T: DeepMerge> DeepMerge for Option<T> {
 
     #[inline]
     fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
-        let Some(incoming) = incoming else {
-            return Ok(());
-        };
+        // The whole `Option` moves into an empty slot, and the value inside moves straight
+        // into the call: unwrapping into a local and wrapping again copies a large `T`.
         match self {
-            Some(existing) => existing.apply_merge(incoming),
             None => {
-                *self = Some(incoming);
+                *self = incoming;
                 Ok(())
             }
+            Some(existing) => match incoming {
+                Some(incoming) => existing.apply_merge(incoming),
+                None => Ok(()),
+            },
         }
     }
 

@@ -138,7 +138,7 @@ pub(super) fn impl_deep_merge(
             }
         });
 
-    let bodies = Bodies::of_struct(prepare, check_new, bindings, apply, trace);
+    let bodies = Bodies::of_struct(prepare, check_new, Some(bindings.collect()), apply, trace);
     let mut expanded = expand::impl_deep_merge(
         name,
         data.generics,
