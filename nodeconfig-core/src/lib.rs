@@ -88,6 +88,7 @@ mod with;
 pub use crate::at::{Segment, apply_at, check_new, merge_at, prepare_at};
 pub use crate::error::{MergeError, ParseLocation, Side};
 pub use crate::layer::{Layered, Setting};
+pub use crate::trace::Strategy;
 
 /// `#[derive(DeepMerge)]`: generates [`DeepMerge`] for a struct or enum, field by field.
 ///
@@ -350,7 +351,7 @@ pub trait DeepMerge: Sized {
     #[doc(hidden)]
     fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut trace::Tracer) {
         let _ = (existing, incoming);
-        tracer.set("custom");
+        tracer.set(Strategy::Custom);
     }
 }
 

@@ -4,7 +4,7 @@
 //! feature gate named by any layer is in the result once.
 
 use crate::at::segment_for_key;
-use crate::trace::Tracer;
+use crate::trace::{Strategy, Tracer};
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Debug;
 use std::hash::{BuildHasher, Hash};
@@ -63,7 +63,7 @@ fn trace_new_items<'a, T: Debug + 'a>(
 ) {
     for item in items.filter(|item| !present(item)) {
         let mark = tracer.enter(&segment_for_key(item));
-        tracer.set("union");
+        tracer.set(Strategy::Union);
         tracer.leave(mark);
     }
 }

@@ -1,7 +1,7 @@
 //! Tracing inside documents: the leaves of a `json_deep` patch and of a `toml_deep` document
 //! are paths of their own (`baseRuntimeSpec.process.rlimits`), not one opaque field.
 
-use super::Tracer;
+use super::{Strategy, Tracer};
 use crate::at::segment_for_key;
 
 /// How a JSON document's leaves are recorded: the strategy named, and whether a `null` member
@@ -10,7 +10,7 @@ use crate::at::segment_for_key;
 #[cfg(feature = "json")]
 #[derive(Clone, Copy)]
 pub(crate) struct LeafMode {
-    pub(crate) strategy: &'static str,
+    pub(crate) strategy: Strategy,
     pub(crate) deletions_kept: bool,
 }
 
@@ -24,7 +24,7 @@ pub(crate) trait JsonLeaves {
 
     fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
         let mode = LeafMode {
-            strategy: "json_deep",
+            strategy: Strategy::JsonDeep,
             deletions_kept: false,
         };
         Self::record_as(existing, incoming, tracer, mode);
@@ -181,11 +181,11 @@ pub(crate) trait TomlLeaves {
 
 #[cfg(feature = "toml")]
 mod toml_walk {
-    use super::{TomlLeaves, Tracer, segment_for_key};
+    use super::{Strategy, TomlLeaves, Tracer, segment_for_key};
     use crate::trace::PathMark;
     use toml::{Table, Value};
 
-    const STRATEGY: &str = "toml_deep";
+    const STRATEGY: Strategy = Strategy::TomlDeep;
 
     /// Every leaf of `incoming`, with a stack of frames instead of recursion (as for JSON).
     fn table(incoming: &Table, tracer: &mut Tracer) {

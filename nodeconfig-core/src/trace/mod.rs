@@ -37,8 +37,10 @@
 #[cfg(any(feature = "json", feature = "toml"))]
 pub(crate) mod documents;
 mod provenance;
+mod strategy;
 
 pub use provenance::{Origin, Provenance};
+pub use strategy::Strategy;
 
 use crate::{DeepMerge, MergeError};
 use std::fmt::Display;
@@ -61,7 +63,7 @@ pub struct Tracer {
 pub(crate) struct Event {
     pub(crate) path: String,
     pub(crate) layer: usize,
-    pub(crate) strategy: &'static str,
+    pub(crate) strategy: Strategy,
     pub(crate) deleted: bool,
 }
 
@@ -97,16 +99,16 @@ impl Tracer {
     }
 
     /// Records that this layer sets the value at the current path, with `strategy`.
-    pub fn set(&mut self, strategy: &'static str) {
+    pub fn set(&mut self, strategy: Strategy) {
         self.record(strategy, false);
     }
 
     /// Records that this layer deletes the value at the current path (a JSON `null`).
-    pub fn delete(&mut self, strategy: &'static str) {
+    pub fn delete(&mut self, strategy: Strategy) {
         self.record(strategy, true);
     }
 
-    fn record(&mut self, strategy: &'static str, deleted: bool) {
+    fn record(&mut self, strategy: Strategy, deleted: bool) {
         self.events.push(Event {
             path: self.path.clone(),
             layer: self.layer,

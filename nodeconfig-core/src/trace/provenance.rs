@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Event;
+use super::{Event, Strategy};
 
 /// Which layer set each leaf of a merged value; built by
 /// [`merge_all_traced`](super::merge_all_traced).
@@ -17,9 +17,9 @@ pub struct Provenance<S> {
 pub struct Origin {
     /// The index of the layer that last set (or deleted) it; see [`Provenance::source`].
     pub layer: usize,
-    /// The strategy that applied: `replace`, `keep`, `append`, `json_deep`, `toml_deep`,
-    /// `with`, or `custom` for a hand-written `DeepMerge` impl.
-    pub strategy: &'static str,
+    /// The strategy that applied ([`Strategy::name`] gives `replace`, `keep`, `append`,
+    /// `json_deep`, `toml_deep`, `with`, ..., or `custom` for a hand-written `DeepMerge` impl).
+    pub strategy: Strategy,
     /// The layer deleted the value (a `null` in a `json_deep` document).
     pub deleted: bool,
     /// The earlier layers whose values at this path (or inside it, or around it) it replaced, in
@@ -140,13 +140,13 @@ fn is_boundary(byte: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Event, Provenance};
+    use super::{Event, Provenance, Strategy};
 
     fn event(path: &str, layer: usize, deleted: bool) -> Event {
         Event {
             path: path.to_owned(),
             layer,
-            strategy: "replace",
+            strategy: Strategy::Replace,
             deleted,
         }
     }

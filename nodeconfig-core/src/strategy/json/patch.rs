@@ -2,8 +2,8 @@
 //! that keeps its deletions (the rules are on [`MergePatch`]).
 
 use crate::MergeError;
-use crate::trace::Tracer;
 use crate::trace::documents::{JsonLeaves, LeafMode};
+use crate::trace::{Strategy, Tracer};
 use serde_json::{Map, Value, map};
 use std::collections::{BTreeMap, HashMap, btree_map, hash_map};
 use std::hash::BuildHasher;
@@ -12,7 +12,7 @@ use std::mem;
 use super::discard::Discarded;
 
 /// The strategy name tracing reports.
-const STRATEGY: &str = "merge_patch";
+const STRATEGY: Strategy = Strategy::MergePatch;
 
 /// `strategy = "merge_patch"`: the layers are RFC 7396 merge patches that will be applied
 /// later, onto a base the layers do not contain, and the merged value is itself such a patch.

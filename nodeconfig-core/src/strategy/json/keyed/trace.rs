@@ -8,13 +8,13 @@ use std::collections::HashMap;
 use super::check::is_marker;
 use super::rules::{Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive};
 use crate::at::segment_for_key;
-use crate::trace::Tracer;
+use crate::trace::{Strategy, Tracer};
 
 /// How a strategy's trace reads its documents.
 #[derive(Clone, Copy)]
 pub(super) struct Mode {
     /// The strategy name recorded.
-    pub(super) strategy: &'static str,
+    pub(super) strategy: Strategy,
     /// Whether a `null` member is a deletion even where no earlier layer had the key: a patch
     /// that keeps its deletions (`merge_patch`) deletes from the base it is applied onto.
     pub(super) deletions_kept: bool,
@@ -22,13 +22,13 @@ pub(super) struct Mode {
 
 /// `json_deep` with `list_key`: a final document.
 pub(super) const DOCUMENT: Mode = Mode {
-    strategy: "json_deep",
+    strategy: Strategy::JsonDeep,
     deletions_kept: false,
 };
 
 /// `merge_patch` with `list_key`: a patch that keeps its deletions.
 pub(super) const PATCH: Mode = Mode {
-    strategy: "merge_patch",
+    strategy: Strategy::MergePatch,
     deletions_kept: true,
 };
 
