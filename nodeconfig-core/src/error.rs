@@ -1,6 +1,9 @@
 //! [`MergeError`]: what failed, and where in the merged value.
 
 use std::fmt::{self, Debug, Display};
+use std::sync::OnceLock;
+
+use crate::path::{Path, Segment};
 
 /// Why a merge failed, and the path from the merge root to the failing value.
 ///
@@ -21,7 +24,10 @@ pub struct MergeError {
 }
 
 struct Repr {
-    path: String,
+    path: Path,
+    /// `path` written out, on first use: an error's path is built segment by segment on its way
+    /// out of the merge, and only read at the end.
+    text: OnceLock<String>,
     message: String,
     location: Option<ParseLocation>,
     layer: Option<usize>,
@@ -122,7 +128,8 @@ impl MergeError {
     pub fn custom(message: impl Display) -> Self {
         MergeError {
             repr: Box::new(Repr {
-                path: String::new(),
+                path: Path::new(),
+                text: OnceLock::new(),
                 message: message.to_string(),
                 location: None,
                 layer: None,
@@ -157,21 +164,46 @@ impl MergeError {
     }
 
     /// Prepends one path segment: the merge calls it with each field name (or map key) on the
-    /// way out of the failing value, so the path reads from the root down.
+    /// way out of the failing value, so the path reads from the root down. A `&'static str` is
+    /// a field name; see [`Segment`] for the others.
     ///
     /// ```
-    /// use nodeconfig_core::MergeError;
+    /// use nodeconfig_core::{MergeError, Segment};
     ///
-    /// let error = MergeError::custom("bad").at("config").at("containerd");
-    /// assert_eq!(error.path(), "containerd.config");
+    /// let error = MergeError::custom("bad").at("config").at(Segment::key(&"a.b")).at("containerd");
+    /// assert_eq!(error.path(), r#"containerd["a.b"].config"#);
     /// ```
     #[must_use]
-    pub fn at(mut self, segment: &str) -> Self {
-        prepend(&mut self.repr.path, segment);
-        for path in &mut self.repr.missing {
-            prepend(path, segment);
+    pub fn at(mut self, segment: impl Into<Segment>) -> Self {
+        let segment = segment.into();
+        if !self.repr.missing.is_empty() {
+            let text = segment.to_string();
+            for path in &mut self.repr.missing {
+                prepend(path, &text);
+            }
         }
+        self.repr.path.prepend([segment]);
+        self.repr.text = OnceLock::new();
         self
+    }
+
+    /// Prepends a whole path (`outer`, root first): [`at`](Self::at) for each of its segments,
+    /// innermost first.
+    ///
+    /// ```
+    /// use nodeconfig_core::{MergeError, Path, Segment};
+    ///
+    /// let outer = Path::from_iter([Segment::field("spec"), Segment::Index(2)]);
+    /// let error = MergeError::custom("bad").at("name").at_path(&outer);
+    /// assert_eq!(error.path(), "spec[2].name");
+    /// ```
+    #[must_use]
+    pub fn at_path(self, outer: &Path) -> Self {
+        outer
+            .segments()
+            .iter()
+            .rev()
+            .fold(self, |error, segment| error.at(segment.clone()))
     }
 
     /// Required settings that no layer set, for [`Layered::from_layer`](crate::Layered): every
@@ -196,7 +228,10 @@ impl MergeError {
             "required setting missing from every layer; set it in a layer, or give the field \
              `#[merge(default)]`",
         );
-        error.repr.path = missing.first().cloned().unwrap_or_default();
+        error.repr.path = missing
+            .first()
+            .map(|first| Path::from_iter([Segment::from(first.clone())]))
+            .unwrap_or_default();
         error.repr.missing = missing;
         error
     }
@@ -220,7 +255,21 @@ impl MergeError {
     /// assert_eq!(MergeError::custom("bad").at("a").path(), "a");
     /// ```
     pub fn path(&self) -> &str {
-        &self.repr.path
+        self.repr.text.get_or_init(|| self.repr.path.to_string())
+    }
+
+    /// The path from the merge root to the failing value, segment by segment: what
+    /// [`path`](Self::path) writes out, for a program that walks it (see [`Segment`]).
+    ///
+    /// ```
+    /// use nodeconfig_core::{Key, MergeError, Segment};
+    ///
+    /// let error = MergeError::custom("bad").at(Segment::key(&"a.b")).at("labels");
+    /// assert_eq!(error.segments(), [Segment::field("labels"), Segment::Key(Key::from("a.b"))]);
+    /// assert_eq!(error.path(), r#"labels["a.b"]"#);
+    /// ```
+    pub fn segments(&self) -> &[Segment] {
+        self.repr.path.segments()
     }
 
     /// The cause, without the path.
@@ -324,10 +373,10 @@ impl Display for MergeError {
         if let Some(source) = &self.repr.layer_source {
             write!(f, "{source}: ")?;
         }
-        if self.repr.path.is_empty() {
+        if self.path().is_empty() {
             f.write_str(&self.repr.message)?;
         } else {
-            write!(f, "{}: {}", self.repr.path, self.repr.message)?;
+            write!(f, "{}: {}", self.path(), self.repr.message)?;
         }
         if let [_, others @ ..] = self.repr.missing.as_slice()
             && !others.is_empty()
@@ -341,7 +390,7 @@ impl Display for MergeError {
 impl Debug for MergeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MergeError")
-            .field("path", &self.repr.path)
+            .field("path", &self.path())
             .field("message", &self.repr.message)
             .field("location", &self.repr.location)
             .field("layer", &self.repr.layer)

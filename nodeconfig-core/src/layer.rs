@@ -250,11 +250,15 @@ pub mod private {
         }
 
         /// A nested field's build result: its missing fields are noted under `segment`.
-        pub fn nested<T>(&mut self, built: Result<T, MergeError>, segment: &[&str]) -> Option<T> {
+        pub fn nested<T>(
+            &mut self,
+            built: Result<T, MergeError>,
+            segment: &[&'static str],
+        ) -> Option<T> {
             match built {
                 Ok(value) => Some(value),
                 Err(error) => {
-                    let error = segment.iter().rev().fold(error, |error, s| error.at(s));
+                    let error = segment.iter().rev().fold(error, |error, s| error.at(*s));
                     if error.missing().is_empty() {
                         self.other.get_or_insert(error);
                     } else {

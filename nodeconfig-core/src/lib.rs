@@ -81,13 +81,15 @@ mod at;
 mod error;
 mod impls;
 mod layer;
+mod path;
 pub mod strategy;
 pub mod trace;
 mod with;
 
-pub use crate::at::{Segment, apply_at, check_new, merge_at, prepare_at};
+pub use crate::at::{apply_at, check_new, merge_at, prepare_at};
 pub use crate::error::{MergeError, ParseLocation, Side};
 pub use crate::layer::{Layered, Setting};
+pub use crate::path::{Key, Path, Segment};
 pub use crate::trace::Strategy;
 
 /// `#[derive(DeepMerge)]`: generates [`DeepMerge`] for a struct or enum, field by field.

@@ -47,7 +47,7 @@ pub(crate) fn trace_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         let other = fields(false);
         let (enter, leave) = match &variant.segment {
             Some(segment) => (
-                quote!(let __variant_mark = __tracer.enter(#segment);),
+                quote!(let __variant_mark = __tracer.enter(#krate::Segment::variant(#segment));),
                 quote!(__tracer.leave(__variant_mark);),
             ),
             None => (TokenStream::new(), TokenStream::new()),

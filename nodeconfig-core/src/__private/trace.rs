@@ -104,7 +104,7 @@ emptiness_by_is_empty! {
 pub fn append(existing_items: Option<usize>, incoming_items: usize, tracer: &mut Tracer) {
     let start = existing_items.unwrap_or(0);
     for index in start..start + incoming_items {
-        let mark = tracer.enter(&format!("[{index}]"));
+        let mark = tracer.enter(index);
         tracer.set(Strategy::Append);
         tracer.leave(mark);
     }

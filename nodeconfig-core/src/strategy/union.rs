@@ -3,7 +3,7 @@
 //! The set counterpart of `append`: a later layer adds items and never removes one, so a tag or
 //! feature gate named by any layer is in the result once.
 
-use crate::at::segment_for_key;
+use crate::path::{Segment, segment_for_key};
 use crate::trace::{Strategy, Tracer};
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Debug;
@@ -62,7 +62,7 @@ fn trace_new_items<'a, T: Debug + 'a>(
     tracer: &mut Tracer,
 ) {
     for item in items.filter(|item| !present(item)) {
-        let mark = tracer.enter(&segment_for_key(item));
+        let mark = tracer.enter(Segment::key(item));
         tracer.set(Strategy::Union);
         tracer.leave(mark);
     }

@@ -2,7 +2,12 @@
 //! are paths of their own (`baseRuntimeSpec.process.rlimits`), not one opaque field.
 
 use super::{Strategy, Tracer};
-use crate::at::segment_for_key;
+use crate::path::{Key, Segment};
+
+/// The segment of a document's key (a JSON member, a TOML key).
+fn key_segment(key: &str) -> Segment {
+    Segment::Key(Key::from(key))
+}
 
 /// How a JSON document's leaves are recorded: the strategy named, and whether a `null` member
 /// is a deletion wherever it is (`merge_patch` keeps it in the merged patch) or only where it
@@ -33,7 +38,7 @@ pub(crate) trait JsonLeaves {
 
 #[cfg(feature = "json")]
 mod json {
-    use super::{JsonLeaves, LeafMode, Tracer, segment_for_key};
+    use super::{JsonLeaves, LeafMode, Tracer, key_segment};
     use crate::trace::PathMark;
     use serde_json::{Map, Value};
     use std::collections::{BTreeMap, HashMap};
@@ -47,7 +52,7 @@ mod json {
         mode: LeafMode,
     ) {
         for (key, value) in patch {
-            let mark = tracer.enter(&segment_for_key(key));
+            let mark = tracer.enter(key_segment(key));
             let before = existing(key);
             match value {
                 Value::Null => {
@@ -89,7 +94,7 @@ mod json {
                 continue;
             };
             let before = target.and_then(|object| object.get(key));
-            let mark = tracer.enter(&segment_for_key(key));
+            let mark = tracer.enter(key_segment(key));
             match value {
                 Value::Object(inner) => {
                     frames.push((before.and_then(Value::as_object), inner.iter(), Some(mark)));
@@ -181,7 +186,7 @@ pub(crate) trait TomlLeaves {
 
 #[cfg(feature = "toml")]
 mod toml_walk {
-    use super::{Strategy, TomlLeaves, Tracer, segment_for_key};
+    use super::{Strategy, TomlLeaves, Tracer, key_segment};
     use crate::trace::PathMark;
     use toml::{Table, Value};
 
@@ -198,7 +203,7 @@ mod toml_walk {
                 }
                 continue;
             };
-            let mark = tracer.enter(&segment_for_key(key));
+            let mark = tracer.enter(key_segment(key));
             match value {
                 Value::Table(inner) => frames.push((inner.iter(), Some(mark))),
                 _ => {

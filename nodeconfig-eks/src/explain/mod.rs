@@ -80,7 +80,7 @@ pub fn explain(merged: &NodeConfig, provenance: &Provenance<Source>) -> Result<V
             value: if origin.deleted {
                 None
             } else {
-                lookup::segments(path).and_then(|segments| lookup.value_at(&segments))
+                lookup.value_at(origin.segments())
             },
             source: provenance.source(origin.layer).clone(),
             layer: origin.layer,

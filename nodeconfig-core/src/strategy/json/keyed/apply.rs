@@ -90,7 +90,7 @@ fn members(
 fn list(
     mut earlier: Vec<Value>,
     items: Vec<Value>,
-    members: &[&str],
+    members: &[&'static str],
     keys: &ListKeys,
     cursor: &mut Cursor,
 ) -> Vec<Value> {
@@ -131,7 +131,7 @@ fn list(
             continue;
         }
         let segment = JsonKey::of(&object, members).map(|key| key.segment(members));
-        let mark = cursor.enter_item(segment.as_deref().unwrap_or_default());
+        let mark = cursor.enter_item(segment);
         let delete = directive(&object) == Ok(Directive::Delete);
         match (matched, delete) {
             (Some(position), true) => deleted[position] = true,

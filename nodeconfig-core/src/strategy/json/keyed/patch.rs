@@ -81,7 +81,7 @@ fn members(
 fn list(
     earlier: &mut Value,
     items: Vec<Value>,
-    members: &[&str],
+    members: &[&'static str],
     keys: &ListKeys,
     cursor: &mut Cursor,
 ) {
@@ -110,7 +110,7 @@ fn list(
 fn merge_items(
     earlier: &mut Vec<Value>,
     items: Vec<Value>,
-    members: &[&str],
+    members: &[&'static str],
     keys: &ListKeys,
     cursor: &mut Cursor,
 ) {
@@ -136,7 +136,7 @@ fn merge_items(
             continue;
         };
         let segment = JsonKey::of(&object, members).map(|key| key.segment(members));
-        let mark = cursor.enter_item(segment.as_deref().unwrap_or_default());
+        let mark = cursor.enter_item(segment);
         let deletes = directive(&object) == Ok(Directive::Delete);
         match position {
             Some(at) if is_delete(&earlier[at]) && !deletes => {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use std::hash::{Hash, Hasher};
 
 use crate::MergeError;
-use crate::at::segment_for_key;
+use crate::path::{Key, Path, Segment};
 
 /// How deep a document under `list_key` may nest: the keyed walk recurses, and a bound keeps a
 /// hostile document from overflowing the stack (a clear error instead).
@@ -19,7 +19,7 @@ pub(super) const DIRECTIVE: &str = "$patch";
 #[derive(Default)]
 pub(super) struct Cursor {
     names: Vec<String>,
-    pub(super) path: String,
+    pub(super) path: Path,
 }
 
 /// Where the cursor was before an `enter`.
@@ -33,18 +33,18 @@ impl Cursor {
 
     pub(super) fn enter_member(&mut self, key: &str) -> Mark {
         let mark = Mark(self.names.len(), self.path.len());
-        if !self.path.is_empty() {
-            self.path.push('.');
-        }
-        self.path.push_str(&segment_for_key(&key));
+        self.path.push(Segment::Key(Key::from(key)));
         self.names.push(key.to_owned());
         mark
     }
 
-    /// An item of a list: `[type=RLIMIT_NOFILE]` or `[3]`; no name for `list_key` matching.
-    pub(super) fn enter_item(&mut self, segment: &str) -> Mark {
+    /// An item of a list: `[type=RLIMIT_NOFILE]` or `[3]` (`None`: an item without its key,
+    /// which adds no segment); no name for `list_key` matching.
+    pub(super) fn enter_item(&mut self, segment: Option<Segment>) -> Mark {
         let mark = Mark(self.names.len(), self.path.len());
-        self.path.push_str(segment);
+        if let Some(segment) = segment {
+            self.path.push(segment);
+        }
         mark
     }
 
@@ -55,12 +55,7 @@ impl Cursor {
 
     /// An error at the cursor's path.
     pub(super) fn error(&self, message: impl std::fmt::Display) -> MergeError {
-        let error = MergeError::custom(message);
-        if self.path.is_empty() {
-            error
-        } else {
-            error.at(&self.path)
-        }
+        MergeError::custom(message).at_path(&self.path)
     }
 
     /// The key members of the list at the cursor, if a `list_key` names it.
@@ -181,7 +176,7 @@ pub(super) struct JsonKey<'v>(Vec<&'v Value>);
 
 impl<'v> JsonKey<'v> {
     /// `None` when a key member is missing.
-    pub(super) fn of(object: &'v Map<String, Value>, members: &[&str]) -> Option<Self> {
+    pub(super) fn of(object: &'v Map<String, Value>, members: &[&'static str]) -> Option<Self> {
         members
             .iter()
             .map(|member| object.get(*member))
@@ -190,14 +185,15 @@ impl<'v> JsonKey<'v> {
     }
 
     /// `[type=RLIMIT_NOFILE]`, `[key=gpu,effect=NoSchedule]`.
-    pub(super) fn segment(&self, members: &[&str]) -> String {
-        crate::strategy::keyed::segment(members.iter().zip(&self.0).map(|(name, value)| {
-            let text = match value {
-                Value::String(text) => format!("{text:?}"),
-                other => other.to_string(),
+    pub(super) fn segment(&self, members: &[&'static str]) -> Segment {
+        let members = members.iter().zip(&self.0).map(|(name, value)| {
+            let value = match value {
+                Value::String(text) => Key::Str(text.clone()),
+                other => Key::Other(other.to_string()),
             };
-            (*name, text)
-        }))
+            ((*name).into(), value)
+        });
+        Segment::Item(members.collect())
     }
 }
 
@@ -215,7 +211,7 @@ impl Hash for JsonKey<'_> {
 }
 
 /// The missing-member message for item `index` of the keyed list at the cursor.
-pub(super) fn missing_key(index: usize, members: &[&str]) -> String {
+pub(super) fn missing_key(index: usize, members: &[&'static str]) -> String {
     let names: Vec<String> = members.iter().map(|name| format!("`{name}`")).collect();
     format!(
         "item {index} of this keyed list lacks its key ({}): every item, `\"$patch\": \"delete\"` ones included, needs the key members named by `list_key`",

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::check::is_marker;
 use super::rules::{Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive};
-use crate::at::segment_for_key;
+use crate::path::{Key, Segment};
 use crate::trace::{Strategy, Tracer};
 
 /// How a strategy's trace reads its documents.
@@ -91,7 +91,7 @@ fn members(
         }
         let before = existing.and_then(|object| object.get(key));
         let mark = cursor.enter_member(key);
-        let traced = tracer.enter(&segment_for_key(key));
+        let traced = tracer.enter(Segment::Key(Key::from(key.as_str())));
         if patch.is_null() {
             if before.is_some() || mode.deletions_kept {
                 tracer.delete(mode.strategy);
@@ -107,7 +107,7 @@ fn members(
 fn list(
     existing: Option<&Vec<Value>>,
     items: &[Value],
-    names: &[&str],
+    names: &[&'static str],
     keys: &ListKeys,
     cursor: &mut Cursor,
     tracer: &mut Tracer,
@@ -144,8 +144,8 @@ fn list(
             .get(&key)
             .and_then(|&at| existing.map(|list| &list[at]));
         let segment = key.segment(names);
-        let mark = cursor.enter_item(&segment);
-        let traced = tracer.enter(&segment);
+        let mark = cursor.enter_item(Some(segment.clone()));
+        let traced = tracer.enter(segment);
         value(matched, item, keys, cursor, tracer, mode);
         tracer.leave(traced);
         cursor.leave(mark);
