@@ -15,11 +15,14 @@ pub(super) const MAX_DEPTH: usize = 128;
 pub(super) const DIRECTIVE: &str = "$patch";
 
 /// Where the walk is: the object members it went through (what `list_key` paths name; list
-/// items are transparent), and the path for errors and provenance, items named by key.
+/// items are transparent), and the items between them, for the path of an error (items named
+/// by key). The path itself is only built for an error.
 #[derive(Default)]
 pub(super) struct Cursor {
     names: Vec<String>,
-    pub(super) path: Path,
+    /// The path's steps in order: `None` for a member (the next of `names`), the segment of an
+    /// item.
+    steps: Vec<Option<Segment>>,
 }
 
 /// Where the cursor was before an `enter`.
@@ -32,30 +35,43 @@ impl Cursor {
     }
 
     pub(super) fn enter_member(&mut self, key: &str) -> Mark {
-        let mark = Mark(self.names.len(), self.path.len());
-        self.path.push(Segment::Key(Key::from(key)));
+        let mark = Mark(self.names.len(), self.steps.len());
+        self.steps.push(None);
         self.names.push(key.to_owned());
         mark
     }
 
-    /// An item of a list: `[type=RLIMIT_NOFILE]` or `[3]` (`None`: an item without its key,
-    /// which adds no segment); no name for `list_key` matching.
-    pub(super) fn enter_item(&mut self, segment: Option<Segment>) -> Mark {
-        let mark = Mark(self.names.len(), self.path.len());
-        if let Some(segment) = segment {
-            self.path.push(segment);
-        }
+    /// An item of a list: `[type=RLIMIT_NOFILE]` or `[3]`; no name for `list_key` matching.
+    pub(super) fn enter_item(&mut self, segment: Segment) -> Mark {
+        let mark = Mark(self.names.len(), self.steps.len());
+        self.steps.push(Some(segment));
         mark
     }
 
     pub(super) fn leave(&mut self, mark: Mark) {
         self.names.truncate(mark.0);
-        self.path.truncate(mark.1);
+        self.steps.truncate(mark.1);
+    }
+
+    /// Whether the walk is at the document's root.
+    pub(super) fn at_root(&self) -> bool {
+        self.steps.is_empty()
     }
 
     /// An error at the cursor's path.
     pub(super) fn error(&self, message: impl std::fmt::Display) -> MergeError {
-        MergeError::custom(message).at_path(&self.path)
+        let mut names = self.names.iter();
+        let path: Path = self
+            .steps
+            .iter()
+            .filter_map(|step| match step {
+                None => names
+                    .next()
+                    .map(|name| Segment::Key(Key::from(name.as_str()))),
+                Some(item) => Some(item.clone()),
+            })
+            .collect();
+        MergeError::custom(message).at_path(&path)
     }
 
     /// The key members of the list at the cursor, if a `list_key` names it.

@@ -144,7 +144,7 @@ fn list(
             .get(&key)
             .and_then(|&at| existing.map(|list| &list[at]));
         let segment = key.segment(names);
-        let mark = cursor.enter_item(Some(segment.clone()));
+        let mark = cursor.enter_item(segment.clone());
         let traced = tracer.enter(segment);
         value(matched, item, keys, cursor, tracer, mode);
         tracer.leave(traced);
