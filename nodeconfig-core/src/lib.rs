@@ -50,10 +50,17 @@
 //! # Provenance
 //!
 //! [`trace::merge_all_traced`] merges like [`merge_all`] and also says, for every leaf of the
-//! result, which layer set it, with which strategy, and which earlier layers it replaced: keys
-//! inside `json_deep` and `toml_deep` documents and each `append`ed item included. It is a
-//! separate read-only walk ([`DeepMerge::trace_merge`]); [`DeepMerge::deep_merge`] does not pay
-//! for it.
+//! result, which layer set it, with which strategy ([`Strategy`]), and which earlier layers it
+//! replaced: keys inside `json_deep` and `toml_deep` documents and each `append`ed item included.
+//! It is a separate read-only walk ([`DeepMerge::trace_merge`]); [`DeepMerge::deep_merge`] does
+//! not pay for it.
+//!
+//! # Paths
+//!
+//! An error and each leaf of the provenance name where they are twice: as dotted text
+//! ([`MergeError::path`], the keys of [`trace::Provenance`]) for people, and as a [`Path`] of
+//! [`Segment`]s ([`MergeError::segments`], [`trace::Origin::segments`]) for programs, with map
+//! keys as they are ([`Key`]). The text is the segments' `Display`.
 //!
 //! # Layer types
 //!
