@@ -32,7 +32,9 @@ struct Repr {
     location: Option<ParseLocation>,
     layer: Option<usize>,
     layer_source: Option<String>,
-    /// For a layer missing required settings: the paths of all of them (the first is `path`).
+    /// For a layer missing required settings: the paths of all of them (the first is `path`),
+    /// as segments and written out.
+    missing_paths: Vec<Path>,
     missing: Vec<String>,
 }
 
@@ -134,6 +136,7 @@ impl MergeError {
                 location: None,
                 layer: None,
                 layer_source: None,
+                missing_paths: Vec::new(),
                 missing: Vec::new(),
             }),
         }
@@ -176,11 +179,14 @@ impl MergeError {
     #[must_use]
     pub fn at(mut self, segment: impl Into<Segment>) -> Self {
         let segment = segment.into();
-        if !self.repr.missing.is_empty() {
-            let text = segment.to_string();
-            for path in &mut self.repr.missing {
-                prepend(path, &text);
-            }
+        let Repr {
+            missing_paths,
+            missing,
+            ..
+        } = &mut *self.repr;
+        for (path, text) in missing_paths.iter_mut().zip(missing) {
+            path.prepend([segment.clone()]);
+            *text = path.to_string();
         }
         self.repr.path.prepend([segment]);
         self.repr.text = OnceLock::new();
@@ -223,17 +229,36 @@ impl MergeError {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let missing: Vec<String> = paths.into_iter().map(Into::into).collect();
+        let paths = paths
+            .into_iter()
+            .map(|path| Path::from_iter([Segment::from(path.into())]));
+        MergeError::from_missing(paths.collect())
+    }
+
+    /// [`missing_settings`](Self::missing_settings) with each path as segments (a nested
+    /// layer's missing settings keep theirs).
+    pub(crate) fn from_missing(missing_paths: Vec<Path>) -> Self {
         let mut error = MergeError::custom(
             "required setting missing from every layer; set it in a layer, or give the field \
              `#[merge(default)]`",
         );
-        error.repr.path = missing
-            .first()
-            .map(|first| Path::from_iter([Segment::from(first.clone())]))
-            .unwrap_or_default();
-        error.repr.missing = missing;
+        error.repr.path = missing_paths.first().cloned().unwrap_or_default();
+        error.repr.missing = missing_paths.iter().map(Path::to_string).collect();
+        error.repr.missing_paths = missing_paths;
         error
+    }
+
+    /// The paths of [`missing`](Self::missing), as segments: a nested layer's settings keep
+    /// each of theirs.
+    ///
+    /// ```
+    /// use nodeconfig_core::{MergeError, Segment};
+    ///
+    /// let error = MergeError::missing_settings(["host"]).at("server");
+    /// assert_eq!(error.missing_paths()[0].segments(), [Segment::field("server"), Segment::field("host")]);
+    /// ```
+    pub fn missing_paths(&self) -> &[Path] {
+        &self.repr.missing_paths
     }
 
     /// For an error from [`Layered::from_layer`](crate::Layered): the paths of all required
@@ -401,15 +426,3 @@ impl Debug for MergeError {
 }
 
 impl std::error::Error for MergeError {}
-
-/// Puts `segment` in front of a dotted `path` (`[0]` segments attach without a dot).
-fn prepend(path: &mut String, segment: &str) {
-    if path.is_empty() {
-        path.push_str(segment);
-    } else if path.starts_with('[') {
-        path.insert_str(0, segment);
-    } else {
-        path.insert(0, '.');
-        path.insert_str(0, segment);
-    }
-}

@@ -242,3 +242,46 @@ fn provenance_gives_the_same_segments_as_errors() {
         );
     }
 }
+
+#[test]
+fn an_error_stays_one_pointer_wide_with_its_path() {
+    // The hot path returns `Result<(), MergeError>`: the path lives behind the error's box.
+    assert_eq!(
+        std::mem::size_of::<Result<(), MergeError>>(),
+        std::mem::size_of::<usize>()
+    );
+    fn thread_safe<T: Send + Sync + 'static>() {}
+    thread_safe::<MergeError>();
+    thread_safe::<Path>();
+}
+
+#[derive(DeepMerge, Debug)]
+#[merge(layer = "LimitsLayer")]
+#[serde(rename_all = "camelCase")]
+struct Limits {
+    max_connections: u32,
+}
+
+#[derive(DeepMerge, Debug)]
+#[merge(layer = "ServerLayer")]
+struct Server {
+    host: String,
+    #[merge(nested)]
+    limits: Limits,
+}
+
+#[test]
+fn missing_settings_keep_the_segments_of_nested_layers() {
+    use nodeconfig_core::Layered;
+    let error = Server::from_layer(ServerLayer::default()).unwrap_err();
+    assert_eq!(error.missing(), ["host", "limits.maxConnections"]);
+    assert_eq!(error.segments(), [Segment::field("host")]);
+    let nested: Vec<&[Segment]> = error.missing_paths().iter().map(Path::segments).collect();
+    assert_eq!(
+        nested,
+        [
+            &[Segment::field("host")][..],
+            &[Segment::field("limits"), Segment::field("maxConnections")][..],
+        ]
+    );
+}
