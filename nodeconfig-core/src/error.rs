@@ -177,20 +177,8 @@ impl MergeError {
     /// assert_eq!(error.path(), r#"containerd["a.b"].config"#);
     /// ```
     #[must_use]
-    pub fn at(mut self, segment: impl Into<Segment>) -> Self {
-        let segment = segment.into();
-        let Repr {
-            missing_paths,
-            missing,
-            ..
-        } = &mut *self.repr;
-        for (path, text) in missing_paths.iter_mut().zip(missing) {
-            path.prepend([segment.clone()]);
-            *text = path.to_string();
-        }
-        self.repr.path.prepend([segment]);
-        self.repr.text = OnceLock::new();
-        self
+    pub fn at(self, segment: impl Into<Segment>) -> Self {
+        self.prepended(&[segment.into()])
     }
 
     /// Prepends a whole path (`outer`, root first): [`at`](Self::at) for each of its segments,
@@ -205,11 +193,26 @@ impl MergeError {
     /// ```
     #[must_use]
     pub fn at_path(self, outer: &Path) -> Self {
-        outer
-            .segments()
-            .iter()
-            .rev()
-            .fold(self, |error, segment| error.at(segment.clone()))
+        self.prepended(outer.segments())
+    }
+
+    /// The error with `outer` in front of its path and of each missing setting's path.
+    fn prepended(mut self, outer: &[Segment]) -> Self {
+        if outer.is_empty() {
+            return self;
+        }
+        let Repr {
+            missing_paths,
+            missing,
+            ..
+        } = &mut *self.repr;
+        for (path, text) in missing_paths.iter_mut().zip(missing) {
+            path.prepend(outer.iter().cloned());
+            *text = path.to_string();
+        }
+        self.repr.path.prepend(outer.iter().cloned());
+        self.repr.text = OnceLock::new();
+        self
     }
 
     /// Required settings that no layer set, for [`Layered::from_layer`](crate::Layered): every
