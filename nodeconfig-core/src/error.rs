@@ -177,6 +177,7 @@ impl MergeError {
     /// assert_eq!(error.path(), r#"containerd["a.b"].config"#);
     /// ```
     #[must_use]
+    #[cold]
     pub fn at(self, segment: impl Into<Segment>) -> Self {
         self.prepended(&[segment.into()])
     }
@@ -196,7 +197,11 @@ impl MergeError {
         self.prepended(outer.segments())
     }
 
-    /// The error with `outer` in front of its path and of each missing setting's path.
+    /// The error with `outer` in front of its path and of each missing setting's path. Cold
+    /// and never inlined: it runs only on the way out of a failed merge, and the code of the
+    /// `Ok` path around its callers stays as small as it was when paths were strings.
+    #[cold]
+    #[inline(never)]
     fn prepended(mut self, outer: &[Segment]) -> Self {
         if outer.is_empty() {
             return self;
