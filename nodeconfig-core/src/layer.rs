@@ -197,7 +197,7 @@ impl<T: DeepMerge> DeepMerge for Setting<T> {
     fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
         match incoming {
             Setting::Absent => {}
-            Setting::Unset => tracer.delete(crate::trace::Strategy::Unset),
+            Setting::Unset => tracer.delete(crate::trace::Strategy::UNSET),
             Setting::Set(incoming) => {
                 T::trace_merge(existing.and_then(Setting::as_option), incoming, tracer);
             }

@@ -360,7 +360,7 @@ pub trait DeepMerge: Sized {
     #[doc(hidden)]
     fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut trace::Tracer) {
         let _ = (existing, incoming);
-        tracer.set(Strategy::Custom);
+        tracer.set(Strategy::CUSTOM);
     }
 }
 

@@ -179,7 +179,7 @@ fn a_layer_that_gives_a_with_field_nothing_is_not_credited() {
     let origin = provenance.get("tags").unwrap();
     assert_eq!(
         (provenance.source(origin.layer), origin.strategy),
-        (&"a", nodeconfig_core::Strategy::With)
+        (&"a", nodeconfig_core::Strategy::WITH)
     );
     assert!(origin.replaced.is_empty());
     let labels = provenance.get("labels").unwrap();

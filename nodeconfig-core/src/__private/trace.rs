@@ -4,24 +4,24 @@
 use crate::trace::{Strategy, Tracer};
 
 pub fn replace(tracer: &mut Tracer) {
-    tracer.set(Strategy::Replace);
+    tracer.set(Strategy::REPLACE);
 }
 
 pub fn replace_option<T>(incoming: &Option<T>, tracer: &mut Tracer) {
     if incoming.is_some() {
-        tracer.set(Strategy::Replace);
+        tracer.set(Strategy::REPLACE);
     }
 }
 
 pub fn keep<T>(existing: Option<&T>, tracer: &mut Tracer) {
     if existing.is_none() {
-        tracer.set(Strategy::Keep);
+        tracer.set(Strategy::KEEP);
     }
 }
 
 pub fn keep_option<T>(existing: Option<&Option<T>>, incoming: &Option<T>, tracer: &mut Tracer) {
     if existing.is_none_or(Option::is_none) && incoming.is_some() {
-        tracer.set(Strategy::Keep);
+        tracer.set(Strategy::KEEP);
     }
 }
 
@@ -30,7 +30,7 @@ pub fn keep_option<T>(existing: Option<&Option<T>>, incoming: &Option<T>, tracer
 /// gives it nothing sets nothing. `unset` comes from [`WithProbe`]'s `is_unset`.
 pub fn with(unset: bool, tracer: &mut Tracer) {
     if !unset {
-        tracer.set(Strategy::With);
+        tracer.set(Strategy::WITH);
     }
 }
 
@@ -105,7 +105,7 @@ pub fn append(existing_items: Option<usize>, incoming_items: usize, tracer: &mut
     let start = existing_items.unwrap_or(0);
     for index in start..start + incoming_items {
         let mark = tracer.enter(index);
-        tracer.set(Strategy::Append);
+        tracer.set(Strategy::APPEND);
         tracer.leave(mark);
     }
 }

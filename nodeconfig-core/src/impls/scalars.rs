@@ -23,7 +23,7 @@ macro_rules! replace_impls {
             }
 
             fn trace_merge(_: Option<&Self>, _: &Self, tracer: &mut Tracer) {
-                tracer.set(Strategy::Replace);
+                tracer.set(Strategy::REPLACE);
             }
         }
     )*};
@@ -63,7 +63,7 @@ macro_rules! tuple_impls {
             }
 
             fn trace_merge(_: Option<&Self>, _: &Self, tracer: &mut Tracer) {
-                tracer.set(Strategy::Replace);
+                tracer.set(Strategy::REPLACE);
             }
         }
     )*};

@@ -63,7 +63,7 @@ fn trace_new_items<'a, T: Debug + 'a>(
 ) {
     for item in items.filter(|item| !present(item)) {
         let mark = tracer.enter(Segment::key(item));
-        tracer.set(Strategy::Union);
+        tracer.set(Strategy::UNION);
         tracer.leave(mark);
     }
 }

@@ -29,7 +29,7 @@ pub(crate) trait JsonLeaves {
 
     fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
         let mode = LeafMode {
-            strategy: Strategy::JsonDeep,
+            strategy: Strategy::JSON_DEEP,
             deletions_kept: false,
         };
         Self::record_as(existing, incoming, tracer, mode);
@@ -190,7 +190,7 @@ mod toml_walk {
     use crate::trace::PathMark;
     use toml::{Table, Value};
 
-    const STRATEGY: Strategy = Strategy::TomlDeep;
+    const STRATEGY: Strategy = Strategy::TOML_DEEP;
 
     /// Every leaf of `incoming`, with a stack of frames instead of recursion (as for JSON).
     fn table(incoming: &Table, tracer: &mut Tracer) {

@@ -69,7 +69,7 @@ use std::fmt::{Display, Write as _};
 ///     fn trace_merge(_: Option<&Self>, _: &Self, tracer: &mut Tracer) {
 ///         for part in ["first", "second"] {
 ///             let mark = tracer.enter(part);
-///             tracer.set(Strategy::Replace);
+///             tracer.set(Strategy::REPLACE);
 ///             tracer.leave(mark);
 ///         }
 ///     }
@@ -77,7 +77,7 @@ use std::fmt::{Display, Write as _};
 ///
 /// let (_, provenance) = merge_all_traced([("a", Pair(1, 2))])?;
 /// let second = provenance.get("second").unwrap();
-/// assert_eq!(second.strategy, Strategy::Replace);
+/// assert_eq!(second.strategy, Strategy::REPLACE);
 /// assert_eq!(second.segments(), [Segment::field("second")]);
 /// # Ok::<(), MergeError>(())
 /// ```

@@ -178,7 +178,7 @@ mod tests {
             path: Path::from_iter(path.split('.').map(|name| Segment::from(name.to_owned()))),
             text: path.to_owned(),
             layer,
-            strategy: Strategy::Replace,
+            strategy: Strategy::REPLACE,
             deleted,
         }
     }

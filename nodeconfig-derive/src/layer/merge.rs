@@ -333,7 +333,7 @@ fn trace(field: &LayerField, inner: &Field, krate: &syn::Path) -> TokenStream {
         quote! {
             #krate::Setting::Unset => {
                 let __mark = __tracer.enter(#segment);
-                __tracer.delete(#krate::Strategy::Unset);
+                __tracer.delete(#krate::Strategy::UNSET);
                 __tracer.leave(__mark);
             }
         }

@@ -31,7 +31,7 @@ const TITLE: &str =
 ///     value: Some(serde_json::json!(42)),
 ///     source: Source::file("ud.mime").with_part(2),
 ///     layer: 1,
-///     strategy: Strategy::MergePatch,
+///     strategy: Strategy::MERGE_PATCH,
 ///     deleted: false,
 ///     overrides: vec![Source::file("ud.mime").with_part(1)],
 /// };

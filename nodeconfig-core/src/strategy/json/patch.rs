@@ -12,7 +12,7 @@ use std::mem;
 use super::discard::Discarded;
 
 /// The strategy name tracing reports.
-const STRATEGY: Strategy = Strategy::MergePatch;
+const STRATEGY: Strategy = Strategy::MERGE_PATCH;
 
 /// `strategy = "merge_patch"`: the layers are RFC 7396 merge patches that will be applied
 /// later, onto a base the layers do not contain, and the merged value is itself such a patch.

@@ -22,13 +22,13 @@ pub(super) struct Mode {
 
 /// `json_deep` with `list_key`: a final document.
 pub(super) const DOCUMENT: Mode = Mode {
-    strategy: Strategy::JsonDeep,
+    strategy: Strategy::JSON_DEEP,
     deletions_kept: false,
 };
 
 /// `merge_patch` with `list_key`: a patch that keeps its deletions.
 pub(super) const PATCH: Mode = Mode {
-    strategy: Strategy::MergePatch,
+    strategy: Strategy::MERGE_PATCH,
     deletions_kept: true,
 };
 
