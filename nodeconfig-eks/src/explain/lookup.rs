@@ -190,57 +190,23 @@ mod tests {
             {"key": 7, "effect": "NoExecute", "n": 4},
         ]});
         let mut lookup = Lookup::new(&merged);
-        let mut at = |list: [&'static str; 2], members: &[(&'static str, Key)], leaf| {
-            let path = [field(list[0]), field(list[1]), item(members), field(leaf)];
-            lookup.value_at(if list[0].is_empty() {
-                &path[1..]
-            } else {
-                &path
-            })
+        let rlimit = |name: &str| {
+            let by_type = item(&[("type", Key::from(name))]);
+            [field("process"), field("rlimits"), by_type, field("soft")]
         };
-        let string = |text: &str| Key::from(text);
-        assert_eq!(
-            at(
-                ["process", "rlimits"],
-                &[("type", string("RLIMIT_NPROC"))],
-                "soft"
-            ),
-            Some(json!(2))
-        );
-        assert_eq!(
-            at(
-                ["", "taints"],
-                &[("key", string("a,b")), ("effect", string("No Schedule"))],
-                "n"
-            ),
-            Some(json!(3))
-        );
-        let seven = Key::Other("7".into());
-        assert_eq!(
-            at(
-                ["", "taints"],
-                &[("key", seven), ("effect", string("NoExecute"))],
-                "n"
-            ),
-            Some(json!(4))
-        );
-        assert_eq!(
-            at(
-                ["", "taints"],
-                &[("key", string("7")), ("effect", string("NoExecute"))],
-                "n"
-            ),
-            None,
-            "a string key does not name a number"
-        );
-        assert_eq!(
-            at(
-                ["process", "rlimits"],
-                &[("type", string("RLIMIT_CORE"))],
-                "soft"
-            ),
-            None
-        );
+        let taint = |key: Key, effect: &str| {
+            let by_key = item(&[("key", key), ("effect", Key::from(effect))]);
+            [field("taints"), by_key, field("n")]
+        };
+        assert_eq!(lookup.value_at(&rlimit("RLIMIT_NPROC")), Some(json!(2)));
+        assert_eq!(lookup.value_at(&rlimit("RLIMIT_CORE")), None);
+        let comma = taint(Key::from("a,b"), "No Schedule");
+        assert_eq!(lookup.value_at(&comma), Some(json!(3)));
+        let seven = taint(Key::Other("7".into()), "NoExecute");
+        assert_eq!(lookup.value_at(&seven), Some(json!(4)));
+        // A string key does not name a number.
+        let seven_text = taint(Key::from("7"), "NoExecute");
+        assert_eq!(lookup.value_at(&seven_text), None);
     }
 
     #[test]
