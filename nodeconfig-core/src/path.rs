@@ -1,11 +1,11 @@
 //! [`Path`]: where a value sits in a merged value, as a list of [`Segment`]s: field names, map
 //! keys, list indexes, keyed-list items and enum variants.
 //!
-//! [`MergeError::segments`](crate::MergeError::segments) and
-//! [`Origin::segments`](crate::trace::Origin::segments) give the path structured, so a program
-//! walks it without reading the text back; `Display` writes the dotted text that
-//! [`MergeError::path`](crate::MergeError::path) returns (`spec.containerd.config`,
-//! `flags[1]`, `labels["node.kubernetes.io/role"]`, `listeners[name=api]`).
+//! [`MergeError::segments`](crate::MergeError::segments) and `trace::Origin::segments` give
+//! the path structured, so a program walks it without reading the text back; `Display` writes
+//! the dotted text that [`MergeError::path`](crate::MergeError::path) returns
+//! (`spec.containerd.config`, `flags[1]`, `labels["node.kubernetes.io/role"]`,
+//! `listeners[name=api]`).
 
 use std::borrow::Cow;
 use std::fmt::{self, Debug, Display, Write as _};
