@@ -18,11 +18,11 @@ pub fn json_deep(data: &[u8]) {
     let expected = reference_merge(target.clone(), patch.clone());
 
     let mut merged = target.clone();
-    merged.json_deep(patch.clone());
+    merged.apply_json_deep(patch.clone());
     assert_eq!(merged.to_string(), expected.to_string(), "Value");
 
     let mut twice = merged.clone();
-    twice.json_deep(patch.clone());
+    twice.apply_json_deep(patch.clone());
     assert_eq!(twice.to_string(), merged.to_string(), "applied twice");
 
     let mut borrowed = target.clone();
@@ -36,24 +36,24 @@ pub fn json_deep(data: &[u8]) {
     );
 
     let mut optional = Some(target.clone());
-    optional.json_deep(Some(patch.clone()));
+    optional.apply_json_deep(Some(patch.clone()));
     // A whole-document `null` deletes an optional document: no `null` survives there either.
     let expected_optional = (!expected.is_null()).then_some(&expected);
     assert_eq!(optional.as_ref(), expected_optional, "Option<Value>");
 
     if let (Value::Object(target), Value::Object(patch)) = (target, patch) {
         let mut map = target.clone();
-        map.json_deep(patch.clone());
+        map.apply_json_deep(patch.clone());
         assert_eq!(Value::Object(map), expected, "Map");
 
         let mut btree: std::collections::BTreeMap<String, Value> =
             target.clone().into_iter().collect();
-        btree.json_deep(patch.clone().into_iter().collect());
+        btree.apply_json_deep(patch.clone().into_iter().collect());
         let btree: Map<String, Value> = btree.into_iter().collect();
         assert_eq!(Value::Object(btree), expected, "BTreeMap");
 
         let mut hash: std::collections::HashMap<String, Value> = target.into_iter().collect();
-        hash.json_deep(patch.into_iter().collect());
+        hash.apply_json_deep(patch.into_iter().collect());
         let hash: Map<String, Value> = hash.into_iter().collect();
         assert_eq!(Value::Object(hash), expected, "HashMap");
     }

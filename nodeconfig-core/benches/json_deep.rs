@@ -30,7 +30,7 @@ fn compare(criterion: &mut Criterion, name: &str, existing: &Value, patch: &Valu
         bencher.iter_batched(
             || (existing.clone(), patch.clone()),
             |(mut existing, patch)| {
-                existing.json_deep(black_box(patch));
+                existing.apply_json_deep(black_box(patch));
                 existing
             },
             BatchSize::LargeInput,
@@ -86,7 +86,7 @@ fn compare(criterion: &mut Criterion, name: &str, existing: &Value, patch: &Valu
 /// The contestants must agree before they are timed.
 fn same_result(existing: &Value, patch: &Value) {
     let mut ours = existing.clone();
-    ours.json_deep(patch.clone());
+    ours.apply_json_deep(patch.clone());
     let mut borrowed = existing.clone();
     merge_json_ref(&mut borrowed, patch);
     let mut theirs = existing.clone();

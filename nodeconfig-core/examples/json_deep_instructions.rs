@@ -28,14 +28,14 @@ use std::hint::black_box;
 #[inline(never)]
 fn count_json_deep(documents: &mut [Value], patches: Vec<Value>) {
     for (document, patch) in documents.iter_mut().zip(patches) {
-        document.json_deep(black_box(patch));
+        document.apply_json_deep(black_box(patch));
     }
 }
 
 #[inline(never)]
 fn count_merge_patch(documents: &mut [Value], patches: Vec<Value>) {
     for (document, patch) in documents.iter_mut().zip(patches) {
-        document.merge_patch(black_box(patch));
+        document.apply_merge_patch(black_box(patch));
     }
 }
 

@@ -1,7 +1,5 @@
 //! What generated code needs and users do not: not part of the public API.
 
-pub use crate::at::segment_for_key;
-
 pub use crate::with::{WithFn, WithFunction, with_function};
 
 pub mod trace;

@@ -8,66 +8,13 @@
 //! value first ([`prepare_at`], [`check_new`]), then move them in ([`apply_at`]): see the pattern
 //! in the docs of [`DeepMerge`](macro@crate::DeepMerge).
 
+use crate::path::Segment;
 use crate::{DeepMerge, MergeError};
-use std::fmt::{self, Debug, Display, Write as _};
 
-/// One step of an error path: a field name, a map key or a list index.
-///
-/// ```
-/// use nodeconfig_core::Segment;
-///
-/// assert_eq!(Segment::Field("options").to_string(), "options");
-/// assert_eq!(Segment::Key(&"a.b").to_string(), "[\"a.b\"]");
-/// assert_eq!(Segment::Index(2).to_string(), "[2]");
-/// assert_eq!(Segment::from("name").to_string(), "name");
-/// assert_eq!(Segment::from(3).to_string(), "[3]");
-/// ```
-#[derive(Clone, Copy)]
-pub enum Segment<'a> {
-    /// A field, written as is (use the name serde reads, after renames).
-    Field(&'a str),
-    /// A map key, written as is when it reads as a plain name, else in brackets and quotes.
-    Key(&'a dyn Debug),
-    /// A list index, written `[index]`.
-    Index(usize),
-}
-
-impl Debug for Segment<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Segment::Field(name) => f.debug_tuple("Field").field(name).finish(),
-            Segment::Key(key) => f.debug_tuple("Key").field(key).finish(),
-            Segment::Index(index) => f.debug_tuple("Index").field(index).finish(),
-        }
-    }
-}
-
-impl Display for Segment<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Segment::Field(name) => f.write_str(name),
-            Segment::Key(key) => f.write_str(&segment_for_key(key)),
-            Segment::Index(index) => write!(f, "[{index}]"),
-        }
-    }
-}
-
-impl<'a> From<&'a str> for Segment<'a> {
-    fn from(name: &'a str) -> Self {
-        Segment::Field(name)
-    }
-}
-
-impl From<usize> for Segment<'_> {
-    fn from(index: usize) -> Self {
-        Segment::Index(index)
-    }
-}
-
-/// Prepends the segment to a failing merge's path; the segment is only written out on error.
-fn located<'a>(segment: impl Into<Segment<'a>>) -> impl FnOnce(MergeError) -> MergeError + 'a {
-    let segment = segment.into();
-    move |error| error.at(&segment.to_string())
+/// Prepends the segment to a failing merge's path; a `&'static str` or an index becomes a
+/// segment only on error.
+fn located(segment: impl Into<Segment>) -> impl FnOnce(MergeError) -> MergeError {
+    move |error| error.at(segment)
 }
 
 /// Merges `incoming` into `existing` as a default-merged field would: every check of the
@@ -91,10 +38,10 @@ fn located<'a>(segment: impl Into<Segment<'a>>) -> impl FnOnce(MergeError) -> Me
 /// assert_eq!(existing.config, "a = 1\nb = 2");
 /// # Ok::<(), nodeconfig_core::MergeError>(())
 /// ```
-pub fn merge_at<'a, T: DeepMerge>(
+pub fn merge_at<T: DeepMerge>(
     existing: &mut T,
     incoming: T,
-    segment: impl Into<Segment<'a>>,
+    segment: impl Into<Segment>,
 ) -> Result<(), MergeError> {
     existing.deep_merge(incoming).map_err(located(segment))
 }
@@ -116,10 +63,10 @@ pub fn merge_at<'a, T: DeepMerge>(
 /// let error = prepare_at(&existing, &mut broken, "api").unwrap_err();
 /// assert_eq!(error.path(), "api.config");
 /// ```
-pub fn prepare_at<'a, T: DeepMerge>(
+pub fn prepare_at<T: DeepMerge>(
     existing: &T,
     incoming: &mut T,
-    segment: impl Into<Segment<'a>>,
+    segment: impl Into<Segment>,
 ) -> Result<(), MergeError> {
     if T::NEEDS_PREPARE {
         existing.prepare_merge(incoming).map_err(located(segment))?;
@@ -139,13 +86,13 @@ pub fn prepare_at<'a, T: DeepMerge>(
 ///     config: String,
 /// }
 /// let mut new_item = Options { config: "not toml".into() };
-/// let error = check_new(&mut new_item, Segment::Key(&"metrics")).unwrap_err();
+/// let error = check_new(&mut new_item, Segment::key(&"metrics")).unwrap_err();
 /// assert_eq!(error.path(), "metrics.config");
 /// assert!(check_new(&mut Options { config: "a = 1".into() }, Segment::Index(4)).is_ok());
 /// ```
-pub fn check_new<'a, T: DeepMerge>(
+pub fn check_new<T: DeepMerge>(
     incoming: &mut T,
-    segment: impl Into<Segment<'a>>,
+    segment: impl Into<Segment>,
 ) -> Result<(), MergeError> {
     if T::NEEDS_PREPARE {
         T::check_new(incoming).map_err(located(segment))?;
@@ -167,39 +114,10 @@ pub fn check_new<'a, T: DeepMerge>(
 /// assert_eq!(existing.len(), 2);
 /// # Ok::<(), nodeconfig_core::MergeError>(())
 /// ```
-pub fn apply_at<'a, T: DeepMerge>(
+pub fn apply_at<T: DeepMerge>(
     existing: &mut T,
     incoming: T,
-    segment: impl Into<Segment<'a>>,
+    segment: impl Into<Segment>,
 ) -> Result<(), MergeError> {
     existing.apply_merge(incoming).map_err(located(segment))
-}
-
-/// The path segment for a map key: a key that reads as a plain name is written as is, anything
-/// else (dots, spaces, empty) in brackets and quotes so that the path stays unambiguous.
-///
-/// ```
-/// use nodeconfig_core::Segment;
-/// assert_eq!(Segment::Key(&"kubelet").to_string(), "kubelet");
-/// assert_eq!(Segment::Key(&"a.b").to_string(), "[\"a.b\"]");
-/// assert_eq!(Segment::Key(&7).to_string(), "7");
-/// ```
-pub fn segment_for_key(key: &dyn Debug) -> String {
-    let mut debug = String::new();
-    let _ = write!(debug, "{key:?}");
-    let unquoted = debug
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-        .unwrap_or(&debug);
-    let plain = !unquoted.is_empty()
-        && unquoted
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | ':'));
-    if plain {
-        unquoted.to_owned()
-    } else if debug.starts_with('"') {
-        format!("[{debug}]")
-    } else {
-        format!("[\"{}\"]", debug.escape_debug())
-    }
 }

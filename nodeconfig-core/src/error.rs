@@ -1,6 +1,9 @@
 //! [`MergeError`]: what failed, and where in the merged value.
 
 use std::fmt::{self, Debug, Display};
+use std::sync::OnceLock;
+
+use crate::path::{Path, Segment};
 
 /// Why a merge failed, and the path from the merge root to the failing value.
 ///
@@ -21,12 +24,17 @@ pub struct MergeError {
 }
 
 struct Repr {
-    path: String,
+    path: Path,
+    /// `path` written out, on first use: an error's path is built segment by segment on its way
+    /// out of the merge, and only read at the end.
+    text: OnceLock<String>,
     message: String,
     location: Option<ParseLocation>,
     layer: Option<usize>,
     layer_source: Option<String>,
-    /// For a layer missing required settings: the paths of all of them (the first is `path`).
+    /// For a layer missing required settings: the paths of all of them (the first is `path`),
+    /// as segments and written out.
+    missing_paths: Vec<Path>,
     missing: Vec<String>,
 }
 
@@ -122,11 +130,13 @@ impl MergeError {
     pub fn custom(message: impl Display) -> Self {
         MergeError {
             repr: Box::new(Repr {
-                path: String::new(),
+                path: Path::new(),
+                text: OnceLock::new(),
                 message: message.to_string(),
                 location: None,
                 layer: None,
                 layer_source: None,
+                missing_paths: Vec::new(),
                 missing: Vec::new(),
             }),
         }
@@ -157,20 +167,56 @@ impl MergeError {
     }
 
     /// Prepends one path segment: the merge calls it with each field name (or map key) on the
-    /// way out of the failing value, so the path reads from the root down.
+    /// way out of the failing value, so the path reads from the root down. A `&'static str` is
+    /// a field name; see [`Segment`] for the others.
     ///
     /// ```
-    /// use nodeconfig_core::MergeError;
+    /// use nodeconfig_core::{MergeError, Segment};
     ///
-    /// let error = MergeError::custom("bad").at("config").at("containerd");
-    /// assert_eq!(error.path(), "containerd.config");
+    /// let error = MergeError::custom("bad").at("config").at(Segment::key(&"a.b")).at("containerd");
+    /// assert_eq!(error.path(), r#"containerd["a.b"].config"#);
     /// ```
     #[must_use]
-    pub fn at(mut self, segment: &str) -> Self {
-        prepend(&mut self.repr.path, segment);
-        for path in &mut self.repr.missing {
-            prepend(path, segment);
+    #[cold]
+    pub fn at(self, segment: impl Into<Segment>) -> Self {
+        self.prepended(&[segment.into()])
+    }
+
+    /// Prepends a whole path (`outer`, root first): [`at`](Self::at) for each of its segments,
+    /// innermost first.
+    ///
+    /// ```
+    /// use nodeconfig_core::{MergeError, Path, Segment};
+    ///
+    /// let outer = Path::from_iter([Segment::field("spec"), Segment::Index(2)]);
+    /// let error = MergeError::custom("bad").at("name").at_path(&outer);
+    /// assert_eq!(error.path(), "spec[2].name");
+    /// ```
+    #[must_use]
+    pub fn at_path(self, outer: &Path) -> Self {
+        self.prepended(outer.segments())
+    }
+
+    /// The error with `outer` in front of its path and of each missing setting's path. Cold
+    /// and never inlined: it runs only on the way out of a failed merge, and the code of the
+    /// `Ok` path around its callers stays as small as it was when paths were strings.
+    #[cold]
+    #[inline(never)]
+    fn prepended(mut self, outer: &[Segment]) -> Self {
+        if outer.is_empty() {
+            return self;
         }
+        let Repr {
+            missing_paths,
+            missing,
+            ..
+        } = &mut *self.repr;
+        for (path, text) in missing_paths.iter_mut().zip(missing) {
+            path.prepend(outer.iter().cloned());
+            *text = path.to_string();
+        }
+        self.repr.path.prepend(outer.iter().cloned());
+        self.repr.text = OnceLock::new();
         self
     }
 
@@ -191,14 +237,36 @@ impl MergeError {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let missing: Vec<String> = paths.into_iter().map(Into::into).collect();
+        let paths = paths
+            .into_iter()
+            .map(|path| Path::from_iter([Segment::from(path.into())]));
+        MergeError::from_missing(paths.collect())
+    }
+
+    /// [`missing_settings`](Self::missing_settings) with each path as segments (a nested
+    /// layer's missing settings keep theirs).
+    pub(crate) fn from_missing(missing_paths: Vec<Path>) -> Self {
         let mut error = MergeError::custom(
             "required setting missing from every layer; set it in a layer, or give the field \
              `#[merge(default)]`",
         );
-        error.repr.path = missing.first().cloned().unwrap_or_default();
-        error.repr.missing = missing;
+        error.repr.path = missing_paths.first().cloned().unwrap_or_default();
+        error.repr.missing = missing_paths.iter().map(Path::to_string).collect();
+        error.repr.missing_paths = missing_paths;
         error
+    }
+
+    /// The paths of [`missing`](Self::missing), as segments: a nested layer's settings keep
+    /// each of theirs.
+    ///
+    /// ```
+    /// use nodeconfig_core::{MergeError, Segment};
+    ///
+    /// let error = MergeError::missing_settings(["host"]).at("server");
+    /// assert_eq!(error.missing_paths()[0].segments(), [Segment::field("server"), Segment::field("host")]);
+    /// ```
+    pub fn missing_paths(&self) -> &[Path] {
+        &self.repr.missing_paths
     }
 
     /// For an error from [`Layered::from_layer`](crate::Layered): the paths of all required
@@ -220,7 +288,21 @@ impl MergeError {
     /// assert_eq!(MergeError::custom("bad").at("a").path(), "a");
     /// ```
     pub fn path(&self) -> &str {
-        &self.repr.path
+        self.repr.text.get_or_init(|| self.repr.path.to_string())
+    }
+
+    /// The path from the merge root to the failing value, segment by segment: what
+    /// [`path`](Self::path) writes out, for a program that walks it (see [`Segment`]).
+    ///
+    /// ```
+    /// use nodeconfig_core::{Key, MergeError, Segment};
+    ///
+    /// let error = MergeError::custom("bad").at(Segment::key(&"a.b")).at("labels");
+    /// assert_eq!(error.segments(), [Segment::field("labels"), Segment::Key(Key::from("a.b"))]);
+    /// assert_eq!(error.path(), r#"labels["a.b"]"#);
+    /// ```
+    pub fn segments(&self) -> &[Segment] {
+        self.repr.path.segments()
     }
 
     /// The cause, without the path.
@@ -324,10 +406,10 @@ impl Display for MergeError {
         if let Some(source) = &self.repr.layer_source {
             write!(f, "{source}: ")?;
         }
-        if self.repr.path.is_empty() {
+        if self.path().is_empty() {
             f.write_str(&self.repr.message)?;
         } else {
-            write!(f, "{}: {}", self.repr.path, self.repr.message)?;
+            write!(f, "{}: {}", self.path(), self.repr.message)?;
         }
         if let [_, others @ ..] = self.repr.missing.as_slice()
             && !others.is_empty()
@@ -341,7 +423,7 @@ impl Display for MergeError {
 impl Debug for MergeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MergeError")
-            .field("path", &self.repr.path)
+            .field("path", &self.path())
             .field("message", &self.repr.message)
             .field("location", &self.repr.location)
             .field("layer", &self.repr.layer)
@@ -352,15 +434,3 @@ impl Debug for MergeError {
 }
 
 impl std::error::Error for MergeError {}
-
-/// Puts `segment` in front of a dotted `path` (`[0]` segments attach without a dot).
-fn prepend(path: &mut String, segment: &str) {
-    if path.is_empty() {
-        path.push_str(segment);
-    } else if path.starts_with('[') {
-        path.insert_str(0, segment);
-    } else {
-        path.insert(0, '.');
-        path.insert_str(0, segment);
-    }
-}

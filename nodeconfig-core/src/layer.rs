@@ -197,7 +197,7 @@ impl<T: DeepMerge> DeepMerge for Setting<T> {
     fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
         match incoming {
             Setting::Absent => {}
-            Setting::Unset => tracer.delete("unset"),
+            Setting::Unset => tracer.delete(crate::trace::Strategy::UNSET),
             Setting::Set(incoming) => {
                 T::trace_merge(existing.and_then(Setting::as_option), incoming, tracer);
             }
@@ -232,33 +232,38 @@ mod serde_impls {
 pub mod private {
     use super::Setting;
     use crate::MergeError;
+    use crate::path::{Path, Segment};
 
     /// Collects the required fields a layer left unset, so that all are reported at once.
     #[derive(Default)]
     pub struct Missing {
-        paths: Vec<String>,
+        paths: Vec<Path>,
         other: Option<MergeError>,
     }
 
     impl Missing {
         /// A required field's value, or `None` after noting the field as missing.
-        pub fn required<T>(&mut self, value: Option<T>, segment: &str) -> Option<T> {
+        pub fn required<T>(&mut self, value: Option<T>, segment: &'static str) -> Option<T> {
             if value.is_none() {
-                self.paths.push(segment.to_owned());
+                self.paths.push(Path::from_iter([Segment::field(segment)]));
             }
             value
         }
 
         /// A nested field's build result: its missing fields are noted under `segment`.
-        pub fn nested<T>(&mut self, built: Result<T, MergeError>, segment: &[&str]) -> Option<T> {
+        pub fn nested<T>(
+            &mut self,
+            built: Result<T, MergeError>,
+            segment: &[&'static str],
+        ) -> Option<T> {
             match built {
                 Ok(value) => Some(value),
                 Err(error) => {
-                    let error = segment.iter().rev().fold(error, |error, s| error.at(s));
+                    let error = segment.iter().rev().fold(error, |error, s| error.at(*s));
                     if error.missing().is_empty() {
                         self.other.get_or_insert(error);
                     } else {
-                        self.paths.extend(error.missing().iter().cloned());
+                        self.paths.extend(error.missing_paths().iter().cloned());
                     }
                     None
                 }
@@ -269,7 +274,7 @@ pub mod private {
         pub fn into_error(self) -> MergeError {
             match self.other {
                 Some(error) => error,
-                None => MergeError::missing_settings(self.paths),
+                None => MergeError::from_missing(self.paths),
             }
         }
     }

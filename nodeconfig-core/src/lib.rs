@@ -50,10 +50,17 @@
 //! # Provenance
 //!
 //! [`trace::merge_all_traced`] merges like [`merge_all`] and also says, for every leaf of the
-//! result, which layer set it, with which strategy, and which earlier layers it replaced: keys
-//! inside `json_deep` and `toml_deep` documents and each `append`ed item included. It is a
-//! separate read-only walk ([`DeepMerge::trace_merge`]); [`DeepMerge::deep_merge`] does not pay
-//! for it.
+//! result, which layer set it, with which strategy ([`Strategy`]), and which earlier layers it
+//! replaced: keys inside `json_deep` and `toml_deep` documents and each `append`ed item included.
+//! It is a separate read-only walk ([`DeepMerge::trace_merge`]); [`DeepMerge::deep_merge`] does
+//! not pay for it.
+//!
+//! # Paths
+//!
+//! An error and each leaf of the provenance name where they are twice: as dotted text
+//! ([`MergeError::path`], the keys of [`trace::Provenance`]) for people, and as a [`Path`] of
+//! [`Segment`]s ([`MergeError::segments`], [`trace::Origin::segments`]) for programs, with map
+//! keys as they are ([`Key`]). The text is the segments' `Display`.
 //!
 //! # Layer types
 //!
@@ -81,13 +88,16 @@ mod at;
 mod error;
 mod impls;
 mod layer;
+mod path;
 pub mod strategy;
 pub mod trace;
 mod with;
 
-pub use crate::at::{Segment, apply_at, check_new, merge_at, prepare_at};
+pub use crate::at::{apply_at, check_new, merge_at, prepare_at};
 pub use crate::error::{MergeError, ParseLocation, Side};
 pub use crate::layer::{Layered, Setting};
+pub use crate::path::{Key, Path, Segment};
+pub use crate::trace::Strategy;
 
 /// `#[derive(DeepMerge)]`: generates [`DeepMerge`] for a struct or enum, field by field.
 ///
@@ -350,7 +360,7 @@ pub trait DeepMerge: Sized {
     #[doc(hidden)]
     fn trace_merge(existing: Option<&Self>, incoming: &Self, tracer: &mut trace::Tracer) {
         let _ = (existing, incoming);
-        tracer.set("custom");
+        tracer.set(Strategy::CUSTOM);
     }
 }
 

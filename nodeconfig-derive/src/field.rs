@@ -90,14 +90,11 @@ pub(crate) fn in_apply_order<'f, 'a>(
     with.chain(rest)
 }
 
-/// `.at("field").at("Variant")`: the path segments an error gains on its way out.
-fn at_segments(field: &Field, outer: &[&str]) -> TokenStream {
-    let segments = field
-        .segment
-        .iter()
-        .map(String::as_str)
-        .chain(outer.iter().copied());
-    quote!(#(.at(#segments))*)
+/// `.at("field").at(Segment::variant("Variant"))`: the path segments an error gains on its way
+/// out.
+fn at_segments(field: &Field, outer: &[&str], krate: &syn::Path) -> TokenStream {
+    let field = field.segment.iter();
+    quote!(#(.at(#field))* #(.at(#krate::Segment::variant(#outer)))*)
 }
 
 /// The prepare step of one field: against the existing value, or, when `existing` is `None`,
@@ -113,7 +110,7 @@ pub(crate) fn prepare_field(
     let methods = merge.prepare.as_ref()?;
     let trait_path = merge.path(krate, Span::call_site());
     let ty = field.ty;
-    let at = at_segments(field, outer);
+    let at = at_segments(field, outer, krate);
     let key = argument(field, merge, krate);
     let call = match existing {
         Some(existing) => {
@@ -144,7 +141,7 @@ pub(crate) fn apply_field(
     krate: &syn::Path,
 ) -> TokenStream {
     let ty = field.ty;
-    let at = at_segments(field, outer);
+    let at = at_segments(field, outer, krate);
     if field.attrs.skip.is_some() {
         return TokenStream::new();
     }

@@ -22,7 +22,7 @@ pub(crate) fn trace_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         let ident = variant.ident;
         let used = |field: &Field| field.attrs.skip.is_none();
         if variant.fields.is_empty() {
-            return quote!((_, Self::#ident) => __tracer.set("replace"),);
+            return quote!((_, Self::#ident) => __tracer.set(#krate::Strategy::REPLACE),);
         }
         let existing = variant.pattern("existing", used);
         let incoming = variant.pattern("incoming", used);
@@ -47,7 +47,7 @@ pub(crate) fn trace_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         let other = fields(false);
         let (enter, leave) = match &variant.segment {
             Some(segment) => (
-                quote!(let __variant_mark = __tracer.enter(#segment);),
+                quote!(let __variant_mark = __tracer.enter(#krate::Segment::variant(#segment));),
                 quote!(__tracer.leave(__variant_mark);),
             ),
             None => (TokenStream::new(), TokenStream::new()),
@@ -60,7 +60,7 @@ pub(crate) fn trace_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
             }
             (__other, #incoming) => {
                 if __other.is_some() {
-                    __tracer.set("replace");
+                    __tracer.set(#krate::Strategy::REPLACE);
                 }
                 #enter
                 #(#other)*

@@ -115,7 +115,7 @@ mod by_hand {
         existing.config.apply_toml_deep(incoming.config);
         existing
             .base_runtime_spec
-            .json_deep(incoming.base_runtime_spec);
+            .apply_json_deep(incoming.base_runtime_spec);
     }
 
     fn instance(existing: &mut InstanceOptions, incoming: InstanceOptions) {
@@ -157,7 +157,7 @@ mod by_hand {
     }
 
     fn kubelet(existing: &mut KubeletOptions, incoming: KubeletOptions) {
-        existing.config.json_deep(incoming.config);
+        existing.config.apply_json_deep(incoming.config);
         nested(
             &mut existing.flags,
             incoming.flags,

@@ -226,7 +226,7 @@ mod with_merge_crate {
     }
 
     fn json(existing: &mut Option<Map<String, Value>>, incoming: Option<Map<String, Value>>) {
-        existing.json_deep(incoming);
+        existing.apply_json_deep(incoming);
     }
 
     fn toml(existing: &mut Option<String>, incoming: Option<String>) {

@@ -265,7 +265,7 @@ fn main() {
             runs,
             || (earlier.clone(), later.clone()),
             |(mut existing, incoming)| {
-                existing.json_deep(incoming);
+                existing.apply_json_deep(incoming);
                 existing
             },
         );

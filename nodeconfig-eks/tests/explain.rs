@@ -333,3 +333,55 @@ fn merge_help_documents_explain() {
         assert!(run.stdout.contains(expected), "{expected}: {}", run.stdout);
     }
 }
+
+#[test]
+fn keys_that_are_not_plain_names_are_explained_with_their_values() {
+    let layer = |part: usize, document: Value| Layer {
+        source: Source::file("ud.mime").with_part(part),
+        config: serde_json::from_value(document).unwrap(),
+    };
+    let odd = "say \"hi\"\\now";
+    let (merged, provenance) = merge_layers_traced([
+        layer(
+            1,
+            json!({"metadata": {"labels": {"node.kubernetes.io/role": "worker", "team": "a"}}}),
+        ),
+        layer(
+            2,
+            json!({
+                "metadata": {"labels": {"node.kubernetes.io/role": "gpu"}},
+                "spec": {
+                    "kubelet": {"config": {"evictionHard": {"memory.available": "100Mi"}}},
+                    "instance": {"environment": {"kubelet": {(odd): "1"}}},
+                    "containerd": {"config": "[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = \"pause\"\n"},
+                },
+            }),
+        ),
+    ])
+    .unwrap();
+    let entries = explain(&merged, &provenance).unwrap();
+    let value = |path: &str| {
+        let entry = entries.iter().find(|entry| entry.path == path);
+        entry
+            .unwrap_or_else(|| panic!("no entry {path}"))
+            .value
+            .clone()
+    };
+    let role = r#"metadata.labels["node.kubernetes.io/role"]"#;
+    assert_eq!(value(role), Some(json!("gpu")));
+    assert_eq!(value("metadata.labels.team"), Some(json!("a")));
+    assert_eq!(
+        value(r#"spec.kubelet.config.evictionHard["memory.available"]"#),
+        Some(json!("100Mi"))
+    );
+    assert_eq!(
+        value(&format!("spec.instance.environment.kubelet[{odd:?}]")),
+        Some(json!("1"))
+    );
+    assert_eq!(
+        value(r#"spec.containerd.config.plugins["io.containerd.grpc.v1.cri"].sandbox_image"#),
+        Some(json!("pause"))
+    );
+    let entry = entries.iter().find(|entry| entry.path == role).unwrap();
+    assert_eq!(entry.overrides, [Source::file("ud.mime").with_part(1)]);
+}

@@ -30,7 +30,7 @@ macro_rules! rfc_7396_appendix_a {
             let (original, patch, result) = (parse($original), parse($patch), parse($result));
 
             let mut merged = original.clone();
-            merged.json_deep(patch.clone());
+            merged.apply_json_deep(patch.clone());
             assert_eq!(merged, result, "Value: {} + {}", $original, $patch);
 
             let mut merged = original.clone();
@@ -39,7 +39,7 @@ macro_rules! rfc_7396_appendix_a {
             assert_eq!(patch, parse($patch), "merge_json_ref leaves its patch alone");
 
             let mut merged = Some(original.clone());
-            merged.json_deep(Some(patch.clone()));
+            merged.apply_json_deep(Some(patch.clone()));
             // A `null` document deletes an optional one: no `null` survives (A.11).
             let optional = (!result.is_null()).then(|| result.clone());
             assert_eq!(merged, optional, "Option<Value>");
@@ -60,15 +60,15 @@ fn assert_every_map_type(
     result: Map<String, Value>,
 ) {
     let mut merged = original.clone();
-    merged.json_deep(patch.clone());
+    merged.apply_json_deep(patch.clone());
     assert_eq!(merged, result, "Map");
 
     let mut merged: BTreeMap<String, Value> = original.clone().into_iter().collect();
-    merged.json_deep(patch.clone().into_iter().collect());
+    merged.apply_json_deep(patch.clone().into_iter().collect());
     assert_eq!(merged, result.clone().into_iter().collect(), "BTreeMap");
 
     let mut merged: HashMap<String, Value> = original.into_iter().collect();
-    merged.json_deep(patch.into_iter().collect());
+    merged.apply_json_deep(patch.into_iter().collect());
     assert_eq!(merged, result.into_iter().collect(), "HashMap");
 }
 
@@ -102,7 +102,7 @@ fn rfc_section_3_example() {
             "content": "This will be unchanged"
         }"#,
     );
-    document.json_deep(parse(
+    document.apply_json_deep(parse(
         r#"{
             "title": "Hello!",
             "phoneNumber": "+01-123-456-7890",
@@ -135,7 +135,7 @@ fn rfc_section_3_example_borrowing_the_patch() {
     merge_json_ref(&mut document, &patch);
 
     let mut consumed = parse(original);
-    consumed.json_deep(parse(patch_text));
+    consumed.apply_json_deep(parse(patch_text));
     assert_eq!(document, consumed);
     assert_eq!(document.to_string(), consumed.to_string(), "same key order");
     assert_eq!(patch, parse(patch_text));
@@ -144,7 +144,7 @@ fn rfc_section_3_example_borrowing_the_patch() {
 #[test]
 fn zero_values_replace() {
     let mut document = json!({"n": 5, "s": "x", "b": true, "list": [1, 2], "o": {"k": 1}});
-    document.json_deep(json!({"n": 0, "s": "", "b": false, "list": [], "o": {}}));
+    document.apply_json_deep(json!({"n": 0, "s": "", "b": false, "list": [], "o": {}}));
     assert_eq!(
         document,
         json!({"n": 0, "s": "", "b": false, "list": [], "o": {"k": 1}})
@@ -157,7 +157,7 @@ fn nulls_inside_arrays_are_values_not_deletions() {
     let expected = json!({"a": [null, {"b": null}], "d": {"f": [{"g": null}]}});
 
     let mut document = Value::Null;
-    document.json_deep(patch.clone());
+    document.apply_json_deep(patch.clone());
     assert_eq!(document, expected);
 
     for mut document in [Value::Null, json!({"d": 1}), json!({"d": {"e": 2, "f": 3}})] {
@@ -177,7 +177,7 @@ const EXACT: [&str; 3] = [
 #[test]
 fn exact_numbers_from_the_patch_survive_merge_and_serialization() {
     let mut spec = parse(r#"{"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024}]}}"#);
-    spec.json_deep(parse(&format!(
+    spec.apply_json_deep(parse(&format!(
         r#"{{"process": {{"rlimits": [{{"type": "RLIMIT_NOFILE", "hard": {0}, "soft": {0}}}],
               "min": {1}, "oom": {2}}}}}"#,
         EXACT[0], EXACT[1], EXACT[2]
@@ -212,7 +212,7 @@ fn exact_numbers_in_the_existing_document_are_left_alone() {
         let mut document = parse(&format!(
             r#"{{"kept": {number}, "nested": {{"kept": [{number}]}}}}"#
         ));
-        document.json_deep(json!({"nested": {"added": 1}, "other": 2}));
+        document.apply_json_deep(json!({"nested": {"added": 1}, "other": 2}));
         let text = serde_json::to_string(&document).expect("serializes");
         assert!(text.contains(&format!(r#""kept":{number},"#)), "{text}");
         assert!(text.contains(&format!(r#""kept":[{number}]"#)), "{text}");
@@ -230,13 +230,13 @@ fn exact_numbers_through_every_map_type() {
     ));
 
     let mut map = Map::new();
-    map.json_deep(patch.clone());
+    map.apply_json_deep(patch.clone());
     let mut borrowed = json!({"a": 0, "b": {"x": 1}});
     merge_json_ref(&mut borrowed, &Value::Object(patch.clone()));
     let mut btree = BTreeMap::new();
-    btree.json_deep(patch.clone().into_iter().collect());
+    btree.apply_json_deep(patch.clone().into_iter().collect());
     let mut hash = HashMap::new();
-    hash.json_deep(patch.into_iter().collect());
+    hash.apply_json_deep(patch.into_iter().collect());
 
     for (key, number) in ["a", "b", "c"].into_iter().zip(EXACT) {
         assert_eq!(map[key].to_string(), number);
@@ -305,7 +305,7 @@ fn ten_thousand_levels_merge_without_recursion() {
     on_small_stack(|| {
         let mut existing = nested(DEPTH, object(r#"{"keep": 1, "change": 2, "delete": 3}"#));
         let patch = nested(DEPTH, object(r#"{"change": 20, "delete": null, "add": 4}"#));
-        existing.json_deep(patch);
+        existing.apply_json_deep(patch);
 
         let (depth, members) = innermost(&existing);
         assert_eq!(depth, DEPTH);
@@ -321,7 +321,7 @@ fn ten_thousand_levels_merge_without_recursion() {
 fn ten_thousand_levels_onto_nothing_drop_their_nulls() {
     on_small_stack(|| {
         let mut existing: Option<Value> = None;
-        existing.json_deep(Some(nested(DEPTH, object(r#"{"gone": null, "kept": 1}"#))));
+        existing.apply_json_deep(Some(nested(DEPTH, object(r#"{"gone": null, "kept": 1}"#))));
 
         let existing = existing.expect("a later Some fills None");
         let (depth, members) = innermost(&existing);
@@ -336,15 +336,15 @@ fn ten_thousand_levels_replaced_or_deleted_without_recursion() {
     on_small_stack(|| {
         let mut replaced = json!({"deep": null, "other": 1});
         replaced["deep"] = nested(DEPTH, Map::new());
-        replaced.json_deep(json!({"deep": [1, 2]}));
+        replaced.apply_json_deep(json!({"deep": [1, 2]}));
         assert_eq!(replaced, json!({"deep": [1, 2], "other": 1}));
 
         let mut deleted = BTreeMap::from([("deep".to_owned(), nested(DEPTH, Map::new()))]);
-        deleted.json_deep(BTreeMap::from([("deep".to_owned(), Value::Null)]));
+        deleted.apply_json_deep(BTreeMap::from([("deep".to_owned(), Value::Null)]));
         assert!(deleted.is_empty());
 
         let mut whole = nested(DEPTH, Map::new());
-        whole.json_deep(json!("scalar"));
+        whole.apply_json_deep(json!("scalar"));
         assert_eq!(whole, json!("scalar"));
     });
 }
@@ -438,19 +438,19 @@ where
     T: JsonDeep + Default + PartialEq + std::fmt::Debug,
 {
     let mut merged = convert(EXISTING);
-    merged.json_deep(convert(PATCH));
+    merged.apply_json_deep(convert(PATCH));
     assert_eq!(merged, convert(MERGED), "T + T");
 
     let mut merged = Some(convert(EXISTING));
-    merged.json_deep(Some(convert(PATCH)));
+    merged.apply_json_deep(Some(convert(PATCH)));
     assert_eq!(merged, Some(convert(MERGED)), "Some + Some");
 
     let mut merged = Some(convert(EXISTING));
-    merged.json_deep(None);
+    merged.apply_json_deep(None);
     assert_eq!(merged, Some(convert(EXISTING)), "Some + None keeps");
 
     let mut merged = None;
-    merged.json_deep(Some(convert(PATCH)));
+    merged.apply_json_deep(Some(convert(PATCH)));
     assert_eq!(
         merged,
         Some(convert(PATCH_ALONE)),
@@ -458,7 +458,7 @@ where
     );
 
     let mut merged: Option<T> = None;
-    merged.json_deep(None);
+    merged.apply_json_deep(None);
     assert_eq!(merged, None, "None + None");
 
     // The prepare phase strips the `null` members of a document that lands on nothing.
@@ -529,7 +529,7 @@ fn untouched_keys_keep_their_values_and_order() {
     let patch = r#"{"gone": null, "beta": {"x": 10}, "new": 1}"#;
     let mut document = parse(existing_text);
     let before = parse(existing_text);
-    document.json_deep(parse(patch));
+    document.apply_json_deep(parse(patch));
     let mut borrowed = parse(existing_text);
     merge_json_ref(&mut borrowed, &parse(patch));
     assert_eq!(borrowed.to_string(), document.to_string(), "merge_json_ref");

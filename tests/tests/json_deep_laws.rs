@@ -81,7 +81,7 @@ fn compose(first: &Value, second: &Value) -> Option<Value> {
 }
 
 fn merged(mut target: Value, patch: Value) -> Value {
-    target.json_deep(patch);
+    target.apply_json_deep(patch);
     target
 }
 
@@ -171,10 +171,10 @@ proptest! {
         // An `Option` holds no `null` document: a `null` result is `None`.
         let some = |document: Value| (!document.is_null()).then_some(document);
         let mut optional = Some(target.clone());
-        optional.json_deep(Some(patch.clone()));
+        optional.apply_json_deep(Some(patch.clone()));
         prop_assert_eq!(optional, some(expected.clone()));
         let mut absent: Option<Value> = None;
-        absent.json_deep(Some(patch.clone()));
+        absent.apply_json_deep(Some(patch.clone()));
         prop_assert_eq!(absent, some(reference_merge(Value::Null, patch.clone())));
     }
 
@@ -193,15 +193,15 @@ proptest! {
         .expect("an object patch gives an object");
 
         let mut map = target.clone();
-        map.json_deep(patch.clone());
+        map.apply_json_deep(patch.clone());
         prop_assert_eq!(&map, &expected);
 
         let mut btree: BTreeMap<String, Value> = target.clone().into_iter().collect();
-        btree.json_deep(patch.clone().into_iter().collect());
+        btree.apply_json_deep(patch.clone().into_iter().collect());
         prop_assert_eq!(btree, expected.clone().into_iter().collect::<BTreeMap<_, _>>());
 
         let mut hash: HashMap<String, Value> = target.into_iter().collect();
-        hash.json_deep(patch.into_iter().collect());
+        hash.apply_json_deep(patch.into_iter().collect());
         prop_assert_eq!(hash, expected.into_iter().collect::<HashMap<_, _>>());
     }
 

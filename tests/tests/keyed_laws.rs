@@ -219,7 +219,7 @@ mod json {
             let mut keyed = json!({"items": earlier.clone()});
             keyed.merge_json_keyed(json!({"items": later.clone()}), &KEYS).unwrap();
             let mut object = as_object(&earlier);
-            object.json_deep(as_object(&later));
+            object.apply_json_deep(as_object(&later));
             let merged = keyed["items"].as_array().unwrap();
             prop_assert_eq!(as_object(merged), object);
             let mut expected: Vec<&str> = ids(&earlier);

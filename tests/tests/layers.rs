@@ -281,7 +281,7 @@ fn provenance_through_layers() {
     assert!(tls.deleted);
     assert_eq!(
         (*provenance.source(tls.layer), tls.strategy),
-        ("env", "unset")
+        ("env", nodeconfig_core::Strategy::UNSET)
     );
     let server = Server::from_layer(merged).unwrap();
     assert_eq!((server.port, server.tls), (10, None));

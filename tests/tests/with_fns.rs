@@ -123,7 +123,7 @@ fn merge_at_adds_the_segment_a_built_in_would() {
             config: "x = ".into(),
             timeout: None,
         },
-        Segment::Key(&"grpc.v1"),
+        Segment::key(&"grpc.v1"),
     )
     .unwrap_err();
     assert_eq!(error.path(), "[\"grpc.v1\"].config");
@@ -133,7 +133,7 @@ fn merge_at_adds_the_segment_a_built_in_would() {
             config: String::new(),
             timeout: Some(5),
         },
-        Segment::Field("options"),
+        Segment::field("options"),
     )
     .unwrap();
     assert_eq!(options.timeout, Some(5));
@@ -179,7 +179,7 @@ fn a_layer_that_gives_a_with_field_nothing_is_not_credited() {
     let origin = provenance.get("tags").unwrap();
     assert_eq!(
         (provenance.source(origin.layer), origin.strategy),
-        (&"a", "with")
+        (&"a", nodeconfig_core::Strategy::WITH)
     );
     assert!(origin.replaced.is_empty());
     let labels = provenance.get("labels").unwrap();

@@ -1,27 +1,27 @@
 //! What generated code calls to trace `replace`, `keep` and `with` fields (and `Append`'s
 //! default trace): not part of the public API.
 
-use crate::trace::Tracer;
+use crate::trace::{Strategy, Tracer};
 
 pub fn replace(tracer: &mut Tracer) {
-    tracer.set("replace");
+    tracer.set(Strategy::REPLACE);
 }
 
 pub fn replace_option<T>(incoming: &Option<T>, tracer: &mut Tracer) {
     if incoming.is_some() {
-        tracer.set("replace");
+        tracer.set(Strategy::REPLACE);
     }
 }
 
 pub fn keep<T>(existing: Option<&T>, tracer: &mut Tracer) {
     if existing.is_none() {
-        tracer.set("keep");
+        tracer.set(Strategy::KEEP);
     }
 }
 
 pub fn keep_option<T>(existing: Option<&Option<T>>, incoming: &Option<T>, tracer: &mut Tracer) {
     if existing.is_none_or(Option::is_none) && incoming.is_some() {
-        tracer.set("keep");
+        tracer.set(Strategy::KEEP);
     }
 }
 
@@ -30,7 +30,7 @@ pub fn keep_option<T>(existing: Option<&Option<T>>, incoming: &Option<T>, tracer
 /// gives it nothing sets nothing. `unset` comes from [`WithProbe`]'s `is_unset`.
 pub fn with(unset: bool, tracer: &mut Tracer) {
     if !unset {
-        tracer.set("with");
+        tracer.set(Strategy::WITH);
     }
 }
 
@@ -104,8 +104,8 @@ emptiness_by_is_empty! {
 pub fn append(existing_items: Option<usize>, incoming_items: usize, tracer: &mut Tracer) {
     let start = existing_items.unwrap_or(0);
     for index in start..start + incoming_items {
-        let mark = tracer.enter(&format!("[{index}]"));
-        tracer.set("append");
+        let mark = tracer.enter(index);
+        tracer.set(Strategy::APPEND);
         tracer.leave(mark);
     }
 }

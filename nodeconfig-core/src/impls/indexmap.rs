@@ -5,7 +5,7 @@
 //! most order-keeping config loaders promise).
 
 use super::maps::{prepare_entries, trace_entries};
-use crate::at::segment_for_key;
+use crate::path::Segment;
 use crate::trace::Tracer;
 use crate::{DeepMerge, MergeError};
 use indexmap::{IndexMap, map::Entry};
@@ -42,7 +42,7 @@ where
                 }
                 Entry::Occupied(mut slot) => {
                     if let Err(error) = slot.get_mut().apply_merge(incoming_value) {
-                        return Err(error.at(&segment_for_key(slot.key())));
+                        return Err(error.at(Segment::key(slot.key())));
                     }
                 }
             }

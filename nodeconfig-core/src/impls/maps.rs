@@ -1,6 +1,6 @@
 //! The std maps: union of keys; a key present on both sides merges its values.
 
-use crate::at::segment_for_key;
+use crate::path::{Segment, segment_for_key};
 use crate::trace::Tracer;
 use crate::{DeepMerge, MergeError};
 use std::collections::{BTreeMap, HashMap, btree_map, hash_map};
@@ -34,7 +34,7 @@ where
                 }
                 btree_map::Entry::Occupied(mut slot) => {
                     if let Err(error) = slot.get_mut().apply_merge(incoming_value) {
-                        return Err(error.at(&segment_for_key(slot.key())));
+                        return Err(error.at(Segment::key(slot.key())));
                     }
                 }
             }
@@ -78,7 +78,7 @@ where
                 }
                 hash_map::Entry::Occupied(mut slot) => {
                     if let Err(error) = slot.get_mut().apply_merge(incoming_value) {
-                        return Err(error.at(&segment_for_key(slot.key())));
+                        return Err(error.at(Segment::key(slot.key())));
                     }
                 }
             }
@@ -112,7 +112,7 @@ where
             Some(existing_value) => existing_value.prepare_merge(incoming_value),
             None => V::check_new(incoming_value),
         };
-        prepared.map_err(|error| error.at(&segment_for_key(key)))?;
+        prepared.map_err(|error| error.at(Segment::key(key)))?;
     }
     Ok(())
 }
@@ -127,7 +127,7 @@ pub(super) fn trace_entries<'a, K, V>(
     V: DeepMerge + 'a,
 {
     for (key, incoming_value) in incoming {
-        let mark = tracer.enter(&segment_for_key(key));
+        let mark = tracer.enter(Segment::key(key));
         V::trace_merge(existing(key), incoming_value, tracer);
         tracer.leave(mark);
     }

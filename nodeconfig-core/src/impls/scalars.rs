@@ -3,7 +3,7 @@
 //! Borrowed and shared strings (`&str`, `Box<str>`, `Arc<str>`, `Rc<str>`, `Cow<str>`) are atoms
 //! too: a later layer's text replaces the earlier text, as a later `String` does.
 
-use crate::trace::Tracer;
+use crate::trace::{Strategy, Tracer};
 use crate::{DeepMerge, MergeError};
 use std::borrow::Cow;
 use std::num::{Saturating, Wrapping};
@@ -23,7 +23,7 @@ macro_rules! replace_impls {
             }
 
             fn trace_merge(_: Option<&Self>, _: &Self, tracer: &mut Tracer) {
-                tracer.set("replace");
+                tracer.set(Strategy::REPLACE);
             }
         }
     )*};
@@ -63,7 +63,7 @@ macro_rules! tuple_impls {
             }
 
             fn trace_merge(_: Option<&Self>, _: &Self, tracer: &mut Tracer) {
-                tracer.set("replace");
+                tracer.set(Strategy::REPLACE);
             }
         }
     )*};

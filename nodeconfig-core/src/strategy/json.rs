@@ -17,7 +17,7 @@
 //!     "process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]},
 //!     "hostname": "node-1",
 //! });
-//! spec.json_deep(json!({
+//! spec.apply_json_deep(json!({
 //!     "process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 65536, "soft": 65536}]},
 //!     "hostname": null,
 //! }));
@@ -125,8 +125,8 @@ const RECURSION_BUDGET: usize = 32;
 /// use serde_json::json;
 ///
 /// let mut kubelet_config = Some(json!({"maxPods": 110, "featureGates": {"A": true}}));
-/// kubelet_config.json_deep(Some(json!({"featureGates": {"B": true}})));
-/// kubelet_config.json_deep(None);
+/// kubelet_config.apply_json_deep(Some(json!({"featureGates": {"B": true}})));
+/// kubelet_config.apply_json_deep(None);
 /// assert_eq!(
 ///     kubelet_config,
 ///     Some(json!({"maxPods": 110, "featureGates": {"A": true, "B": true}}))
@@ -175,10 +175,10 @@ pub trait JsonDeep: Sized {
     /// use serde_json::json;
     ///
     /// let mut settings = json!({"a": "b", "c": {"d": "e", "f": "g"}});
-    /// settings.json_deep(json!({"a": "z", "c": {"f": null}}));
+    /// settings.apply_json_deep(json!({"a": "z", "c": {"f": null}}));
     /// assert_eq!(settings, json!({"a": "z", "c": {"d": "e"}}));
     /// ```
-    fn json_deep(&mut self, incoming: Self);
+    fn apply_json_deep(&mut self, incoming: Self);
 
     /// The phase for a document with nothing before it: the document is the patch applied to
     /// nothing, so its `null` members go, at every depth outside arrays (RFC 7396 section 2,
@@ -225,13 +225,13 @@ pub trait JsonDeep: Sized {
 /// use serde_json::json;
 ///
 /// let mut value = json!({"a": [1, 2]});
-/// value.json_deep(json!({"a": [3]}));
+/// value.apply_json_deep(json!({"a": [3]}));
 /// assert_eq!(value, json!({"a": [3]}));
-/// value.json_deep(json!(["not", "an", "object"]));
+/// value.apply_json_deep(json!(["not", "an", "object"]));
 /// assert_eq!(value, json!(["not", "an", "object"]));
 /// ```
 impl JsonDeep for Value {
-    fn json_deep(&mut self, incoming: Self) {
+    fn apply_json_deep(&mut self, incoming: Self) {
         match (self, incoming) {
             (Value::Object(existing), Value::Object(patch)) => merge_object(existing, patch),
             (existing, Value::Object(mut patch)) => {
@@ -265,12 +265,12 @@ impl JsonDeep for Value {
 /// use serde_json::{Map, Value, json};
 ///
 /// let mut env: Map<String, Value> = serde_json::from_str(r#"{"A": "1", "B": "2"}"#)?;
-/// env.json_deep(serde_json::from_str(r#"{"B": null, "C": "3"}"#)?);
+/// env.apply_json_deep(serde_json::from_str(r#"{"B": null, "C": "3"}"#)?);
 /// assert_eq!(Value::Object(env), json!({"A": "1", "C": "3"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 impl JsonDeep for Map<String, Value> {
-    fn json_deep(&mut self, incoming: Self) {
+    fn apply_json_deep(&mut self, incoming: Self) {
         merge_object(self, incoming);
     }
 
@@ -292,18 +292,18 @@ impl JsonDeep for Map<String, Value> {
 /// use std::collections::BTreeMap;
 ///
 /// let mut labels = BTreeMap::from([("a".to_string(), json!(1)), ("b".to_string(), json!(2))]);
-/// labels.json_deep(BTreeMap::from([("a".to_string(), json!(null))]));
+/// labels.apply_json_deep(BTreeMap::from([("a".to_string(), json!(null))]));
 /// assert_eq!(labels, BTreeMap::from([("b".to_string(), json!(2))]));
 /// ```
 impl JsonDeep for BTreeMap<String, Value> {
-    fn json_deep(&mut self, incoming: Self) {
+    fn apply_json_deep(&mut self, incoming: Self) {
         for (key, patch) in incoming {
             if patch.is_null() {
                 drop_flat(self.remove(&key));
                 continue;
             }
             match self.entry(key) {
-                btree_map::Entry::Occupied(slot) => slot.into_mut().json_deep(patch),
+                btree_map::Entry::Occupied(slot) => slot.into_mut().apply_json_deep(patch),
                 btree_map::Entry::Vacant(slot) => {
                     slot.insert(onto_absent(patch));
                 }
@@ -330,18 +330,18 @@ impl JsonDeep for BTreeMap<String, Value> {
 /// use std::collections::HashMap;
 ///
 /// let mut annotations = HashMap::from([("a".to_string(), json!({"x": 1}))]);
-/// annotations.json_deep(HashMap::from([("a".to_string(), json!({"y": 2}))]));
+/// annotations.apply_json_deep(HashMap::from([("a".to_string(), json!({"y": 2}))]));
 /// assert_eq!(annotations["a"], json!({"x": 1, "y": 2}));
 /// ```
 impl<S: BuildHasher> JsonDeep for HashMap<String, Value, S> {
-    fn json_deep(&mut self, incoming: Self) {
+    fn apply_json_deep(&mut self, incoming: Self) {
         for (key, patch) in incoming {
             if patch.is_null() {
                 drop_flat(self.remove(&key));
                 continue;
             }
             match self.entry(key) {
-                hash_map::Entry::Occupied(slot) => slot.into_mut().json_deep(patch),
+                hash_map::Entry::Occupied(slot) => slot.into_mut().apply_json_deep(patch),
                 hash_map::Entry::Vacant(slot) => {
                     slot.insert(onto_absent(patch));
                 }
@@ -369,9 +369,9 @@ impl<S: BuildHasher> JsonDeep for HashMap<String, Value, S> {
 /// use serde_json::json;
 ///
 /// let mut spec = None;
-/// spec.json_deep(Some(json!({"hostname": null, "process": {"cwd": "/", "user": null}})));
+/// spec.apply_json_deep(Some(json!({"hostname": null, "process": {"cwd": "/", "user": null}})));
 /// assert_eq!(spec, Some(json!({"process": {"cwd": "/"}})));
-/// spec.json_deep(None);
+/// spec.apply_json_deep(None);
 /// assert_eq!(spec, Some(json!({"process": {"cwd": "/"}})));
 /// ```
 impl<T: JsonDeep + Default> JsonDeep for Option<T> {
@@ -385,16 +385,16 @@ impl<T: JsonDeep + Default> JsonDeep for Option<T> {
         }
     }
 
-    fn json_deep(&mut self, incoming: Self) {
+    fn apply_json_deep(&mut self, incoming: Self) {
         let Some(patch) = incoming else { return };
         if patch.is_json_null() {
             // Dropped through `json_deep` so that a deep document is taken apart flat.
             if let Some(mut deleted) = self.take() {
-                deleted.json_deep(patch);
+                deleted.apply_json_deep(patch);
             }
             return;
         }
-        self.get_or_insert_with(T::default).json_deep(patch);
+        self.get_or_insert_with(T::default).apply_json_deep(patch);
     }
 
     fn check_new_json_deep(incoming: &mut Self) -> Result<(), MergeError> {
@@ -486,7 +486,7 @@ mod tests {
         std::thread::Builder::new()
             .stack_size(64 * 1024)
             .spawn(move || {
-                existing.json_deep(json!({"deep": 0}));
+                existing.apply_json_deep(json!({"deep": 0}));
                 existing
             })
             .expect("spawn")
@@ -533,7 +533,7 @@ mod tests {
         ];
         for target in targets {
             let mut consumed = target.clone();
-            consumed.json_deep(patch.clone());
+            consumed.apply_json_deep(patch.clone());
             let mut borrowed = target;
             merge_json_ref(&mut borrowed, &patch);
             assert_eq!(borrowed.to_string(), consumed.to_string());
@@ -600,7 +600,7 @@ mod tests {
         let merged = std::thread::Builder::new()
             .stack_size(128 * 1024)
             .spawn(move || {
-                existing.json_deep(patch);
+                existing.apply_json_deep(patch);
                 existing
             })
             .expect("spawn")
@@ -614,7 +614,7 @@ mod tests {
     fn deleting_a_key_keeps_the_order_of_the_others() {
         let mut existing: Value =
             serde_json::from_str(r#"{"z": 1, "a": 2, "m": 3, "b": 4}"#).expect("valid JSON");
-        existing.json_deep(json!({"a": null, "c": 5}));
+        existing.apply_json_deep(json!({"a": null, "c": 5}));
         let keys: Vec<&str> = existing
             .as_object()
             .map(|members| members.keys().map(String::as_str).collect())
@@ -629,7 +629,7 @@ mod tests {
     #[test]
     fn an_object_patch_over_a_scalar_starts_from_an_empty_object() {
         let mut existing = json!({"a": 1});
-        existing.json_deep(json!({"a": {"b": null, "c": {"d": null}}}));
+        existing.apply_json_deep(json!({"a": {"b": null, "c": {"d": null}}}));
         assert_eq!(existing, json!({"a": {"c": {}}}));
     }
 }

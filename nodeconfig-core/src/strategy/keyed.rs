@@ -48,8 +48,6 @@
 mod key;
 mod list;
 
-#[cfg(feature = "json")]
-pub(crate) use key::segment;
 pub use key::{ItemKey, KeyPart, ListKey, key_part};
 
 use crate::trace::Tracer;

@@ -3,8 +3,8 @@
 //! The set counterpart of `append`: a later layer adds items and never removes one, so a tag or
 //! feature gate named by any layer is in the result once.
 
-use crate::at::segment_for_key;
-use crate::trace::Tracer;
+use crate::path::{Segment, segment_for_key};
+use crate::trace::{Strategy, Tracer};
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Debug;
 use std::hash::{BuildHasher, Hash};
@@ -62,8 +62,8 @@ fn trace_new_items<'a, T: Debug + 'a>(
     tracer: &mut Tracer,
 ) {
     for item in items.filter(|item| !present(item)) {
-        let mark = tracer.enter(&segment_for_key(item));
-        tracer.set("union");
+        let mark = tracer.enter(Segment::key(item));
+        tracer.set(Strategy::UNION);
         tracer.leave(mark);
     }
 }

@@ -1,8 +1,13 @@
 //! Tracing inside documents: the leaves of a `json_deep` patch and of a `toml_deep` document
 //! are paths of their own (`baseRuntimeSpec.process.rlimits`), not one opaque field.
 
-use super::Tracer;
-use crate::at::segment_for_key;
+use super::{Strategy, Tracer};
+use crate::path::{Key, Segment};
+
+/// The segment of a document's key (a JSON member, a TOML key).
+fn key_segment(key: &str) -> Segment {
+    Segment::Key(Key::from(key))
+}
 
 /// How a JSON document's leaves are recorded: the strategy named, and whether a `null` member
 /// is a deletion wherever it is (`merge_patch` keeps it in the merged patch) or only where it
@@ -10,7 +15,7 @@ use crate::at::segment_for_key;
 #[cfg(feature = "json")]
 #[derive(Clone, Copy)]
 pub(crate) struct LeafMode {
-    pub(crate) strategy: &'static str,
+    pub(crate) strategy: Strategy,
     pub(crate) deletions_kept: bool,
 }
 
@@ -24,7 +29,7 @@ pub(crate) trait JsonLeaves {
 
     fn record(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
         let mode = LeafMode {
-            strategy: "json_deep",
+            strategy: Strategy::JSON_DEEP,
             deletions_kept: false,
         };
         Self::record_as(existing, incoming, tracer, mode);
@@ -33,7 +38,7 @@ pub(crate) trait JsonLeaves {
 
 #[cfg(feature = "json")]
 mod json {
-    use super::{JsonLeaves, LeafMode, Tracer, segment_for_key};
+    use super::{JsonLeaves, LeafMode, Tracer, key_segment};
     use crate::trace::PathMark;
     use serde_json::{Map, Value};
     use std::collections::{BTreeMap, HashMap};
@@ -47,7 +52,7 @@ mod json {
         mode: LeafMode,
     ) {
         for (key, value) in patch {
-            let mark = tracer.enter(&segment_for_key(key));
+            let mark = tracer.enter(key_segment(key));
             let before = existing(key);
             match value {
                 Value::Null => {
@@ -89,7 +94,7 @@ mod json {
                 continue;
             };
             let before = target.and_then(|object| object.get(key));
-            let mark = tracer.enter(&segment_for_key(key));
+            let mark = tracer.enter(key_segment(key));
             match value {
                 Value::Object(inner) => {
                     frames.push((before.and_then(Value::as_object), inner.iter(), Some(mark)));
@@ -181,11 +186,11 @@ pub(crate) trait TomlLeaves {
 
 #[cfg(feature = "toml")]
 mod toml_walk {
-    use super::{TomlLeaves, Tracer, segment_for_key};
+    use super::{Strategy, TomlLeaves, Tracer, key_segment};
     use crate::trace::PathMark;
     use toml::{Table, Value};
 
-    const STRATEGY: &str = "toml_deep";
+    const STRATEGY: Strategy = Strategy::TOML_DEEP;
 
     /// Every leaf of `incoming`, with a stack of frames instead of recursion (as for JSON).
     fn table(incoming: &Table, tracer: &mut Tracer) {
@@ -198,7 +203,7 @@ mod toml_walk {
                 }
                 continue;
             };
-            let mark = tracer.enter(&segment_for_key(key));
+            let mark = tracer.enter(key_segment(key));
             match value {
                 Value::Table(inner) => frames.push((inner.iter(), Some(mark))),
                 _ => {

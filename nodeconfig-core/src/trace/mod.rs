@@ -37,11 +37,14 @@
 #[cfg(any(feature = "json", feature = "toml"))]
 pub(crate) mod documents;
 mod provenance;
+mod strategy;
 
 pub use provenance::{Origin, Provenance};
+pub use strategy::Strategy;
 
+use crate::path::{Path, Segment};
 use crate::{DeepMerge, MergeError};
-use std::fmt::Display;
+use std::fmt::{Display, Write as _};
 
 /// Records what one layer sets, as a walk over that layer's values; passed to
 /// [`DeepMerge::trace_merge`].
@@ -49,19 +52,51 @@ use std::fmt::Display;
 /// The walk keeps a current path: [`enter`](Self::enter) a field, key or item, record with
 /// [`set`](Self::set) or [`delete`](Self::delete), then [`leave`](Self::leave) with the mark
 /// `enter` returned.
+///
+/// ```
+/// use nodeconfig_core::trace::{Tracer, merge_all_traced};
+/// use nodeconfig_core::{DeepMerge, MergeError, Segment, Strategy};
+///
+/// /// A hand-written merge that traces its two parts.
+/// #[derive(Default)]
+/// struct Pair(u8, u8);
+///
+/// impl DeepMerge for Pair {
+///     fn apply_merge(&mut self, incoming: Self) -> Result<(), MergeError> {
+///         *self = incoming;
+///         Ok(())
+///     }
+///     fn trace_merge(_: Option<&Self>, _: &Self, tracer: &mut Tracer) {
+///         for part in ["first", "second"] {
+///             let mark = tracer.enter(part);
+///             tracer.set(Strategy::REPLACE);
+///             tracer.leave(mark);
+///         }
+///     }
+/// }
+///
+/// let (_, provenance) = merge_all_traced([("a", Pair(1, 2))])?;
+/// let second = provenance.get("second").unwrap();
+/// assert_eq!(second.strategy, Strategy::REPLACE);
+/// assert_eq!(second.segments(), [Segment::field("second")]);
+/// # Ok::<(), MergeError>(())
+/// ```
 #[derive(Debug)]
 pub struct Tracer {
     layer: usize,
-    path: String,
+    path: Path,
+    /// `path` written out, kept in step with it: each event stores it.
+    text: String,
     events: Vec<Event>,
 }
 
 /// One thing one layer did at one path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Event {
-    pub(crate) path: String,
+    pub(crate) path: Path,
+    pub(crate) text: String,
     pub(crate) layer: usize,
-    pub(crate) strategy: &'static str,
+    pub(crate) strategy: Strategy,
     pub(crate) deleted: bool,
 }
 
@@ -69,46 +104,59 @@ pub(crate) struct Event {
 /// [`leave`](Tracer::leave).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use = "pass the mark to `Tracer::leave`"]
-pub struct PathMark(usize);
+pub struct PathMark {
+    segments: usize,
+    text: usize,
+}
 
 impl Tracer {
     fn new(layer: usize) -> Self {
         Tracer {
             layer,
-            path: String::new(),
+            path: Path::new(),
+            text: String::new(),
             events: Vec::new(),
         }
     }
 
-    /// Descends into a field name, map key or `[index]`; a key that is not a plain name should
-    /// come through [`Segment::Key`](crate::Segment::Key).
-    pub fn enter(&mut self, segment: &str) -> PathMark {
-        let mark = PathMark(self.path.len());
-        if !self.path.is_empty() && !segment.starts_with('[') {
-            self.path.push('.');
+    /// Descends into a field (a `&'static str`), a map key ([`Segment::key`]), an index (a
+    /// `usize`) or another [`Segment`].
+    pub fn enter(&mut self, segment: impl Into<Segment>) -> PathMark {
+        let segment = segment.into();
+        let mark = PathMark {
+            segments: self.path.len(),
+            text: self.text.len(),
+        };
+        let start = self.text.len();
+        let _ = write!(self.text, "{segment}");
+        // The same rule as `Path`'s `Display`: brackets attach without a dot.
+        if start > 0 && !self.text[start..].starts_with('[') {
+            self.text.insert(start, '.');
         }
-        self.path.push_str(segment);
+        self.path.push(segment);
         mark
     }
 
     /// Returns to where the path was before the matching [`enter`](Self::enter).
     pub fn leave(&mut self, mark: PathMark) {
-        self.path.truncate(mark.0);
+        self.path.truncate(mark.segments);
+        self.text.truncate(mark.text);
     }
 
     /// Records that this layer sets the value at the current path, with `strategy`.
-    pub fn set(&mut self, strategy: &'static str) {
+    pub fn set(&mut self, strategy: Strategy) {
         self.record(strategy, false);
     }
 
     /// Records that this layer deletes the value at the current path (a JSON `null`).
-    pub fn delete(&mut self, strategy: &'static str) {
+    pub fn delete(&mut self, strategy: Strategy) {
         self.record(strategy, true);
     }
 
-    fn record(&mut self, strategy: &'static str, deleted: bool) {
+    fn record(&mut self, strategy: Strategy, deleted: bool) {
         self.events.push(Event {
             path: self.path.clone(),
+            text: self.text.clone(),
             layer: self.layer,
             strategy,
             deleted,

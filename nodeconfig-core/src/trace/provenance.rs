@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::Event;
+use super::{Event, Strategy};
+use crate::path::{Path, Segment};
 
 /// Which layer set each leaf of a merged value; built by
 /// [`merge_all_traced`](super::merge_all_traced).
@@ -17,14 +18,42 @@ pub struct Provenance<S> {
 pub struct Origin {
     /// The index of the layer that last set (or deleted) it; see [`Provenance::source`].
     pub layer: usize,
-    /// The strategy that applied: `replace`, `keep`, `append`, `json_deep`, `toml_deep`,
-    /// `with`, or `custom` for a hand-written `DeepMerge` impl.
-    pub strategy: &'static str,
+    /// The strategy that applied ([`Strategy::name`] gives `replace`, `keep`, `append`,
+    /// `json_deep`, `toml_deep`, `with`, ..., or `custom` for a hand-written `DeepMerge` impl).
+    pub strategy: Strategy,
     /// The layer deleted the value (a `null` in a `json_deep` document).
     pub deleted: bool,
     /// The earlier layers whose values at this path (or inside it, or around it) it replaced, in
     /// order.
     pub replaced: Vec<usize>,
+    path: Path,
+}
+
+impl Origin {
+    /// The leaf's path, segment by segment: what [`Provenance::iter`] and
+    /// [`Provenance::get`] name with its dotted text.
+    ///
+    /// ```
+    /// use nodeconfig_core::{DeepMerge, Key, Segment, trace::merge_all_traced};
+    /// use std::collections::BTreeMap;
+    ///
+    /// #[derive(DeepMerge, Default)]
+    /// struct Node {
+    ///     labels: BTreeMap<String, String>,
+    /// }
+    /// let labels = BTreeMap::from([("node.kubernetes.io/role".to_string(), "gpu".to_string())]);
+    /// let (_, provenance) = merge_all_traced([("user", Node { labels })])?;
+    /// let (path, origin) = provenance.iter().next().unwrap();
+    /// assert_eq!(path, r#"labels["node.kubernetes.io/role"]"#);
+    /// assert_eq!(
+    ///     origin.segments(),
+    ///     [Segment::field("labels"), Segment::Key(Key::from("node.kubernetes.io/role"))]
+    /// );
+    /// # Ok::<(), nodeconfig_core::MergeError>(())
+    /// ```
+    pub fn segments(&self) -> &[Segment] {
+        self.path.segments()
+    }
 }
 
 impl<S> Provenance<S> {
@@ -35,17 +64,17 @@ impl<S> Provenance<S> {
         let mut containers: Vec<(String, usize, Vec<usize>)> = Vec::new();
         for event in events {
             containers.retain(|(_, layer, _)| *layer == event.layer);
-            let overlapping = take_overlapping(&mut origins, &event.path);
+            let overlapping = take_overlapping(&mut origins, &event.text);
             let mut replaced = Vec::new();
             for (path, origin) in overlapping {
-                if origin.layer == event.layer && is_ancestor(&path, &event.path) {
+                if origin.layer == event.layer && is_ancestor(&path, &event.text) {
                     containers.push((path, origin.layer, origin.replaced));
                 } else {
                     replaced.push(origin.layer);
                 }
             }
             for (path, _, container_replaced) in &containers {
-                if is_ancestor(path, &event.path) {
+                if is_ancestor(path, &event.text) {
                     replaced.extend_from_slice(container_replaced);
                 }
             }
@@ -57,8 +86,9 @@ impl<S> Provenance<S> {
                 strategy: event.strategy,
                 deleted: event.deleted,
                 replaced,
+                path: event.path,
             };
-            origins.insert(event.path, origin);
+            origins.insert(event.text, origin);
         }
         Provenance { sources, origins }
     }
@@ -140,13 +170,15 @@ fn is_boundary(byte: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Event, Provenance};
+    use super::{Event, Provenance, Strategy};
+    use crate::path::{Path, Segment};
 
     fn event(path: &str, layer: usize, deleted: bool) -> Event {
         Event {
-            path: path.to_owned(),
+            path: Path::from_iter(path.split('.').map(|name| Segment::from(name.to_owned()))),
+            text: path.to_owned(),
             layer,
-            strategy: "replace",
+            strategy: Strategy::REPLACE,
             deleted,
         }
     }

@@ -349,7 +349,7 @@ fn trace(field: &LayerField, inner: &Field, krate: &syn::Path) -> TokenStream {
         quote! {
             #krate::Setting::Unset => {
                 let __mark = __tracer.enter(#segment);
-                __tracer.delete("unset");
+                __tracer.delete(#krate::Strategy::UNSET);
                 __tracer.leave(__mark);
             }
         }

@@ -3,127 +3,51 @@
 //! `spec.containerd.baseRuntimeSpec.process.rlimits[type=RLIMIT_NOFILE].soft` (an item of a
 //! keyed list, named by its key members).
 
+//! Finding the merged value at a provenance path, walking its segments
+//! ([`Origin::segments`](nodeconfig_core::trace::Origin::segments)): `spec.kubelet.config.maxPods`,
+//! `spec.kubelet.flags[1]`, `spec.containerd.config.plugins["io.containerd.grpc.v1.cri"].sandbox_image`,
+//! `spec.containerd.baseRuntimeSpec.process.rlimits[type=RLIMIT_NOFILE].soft` (an item of a
+//! keyed list, named by its key members).
+
+use nodeconfig_core::{Key, Segment};
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// One step of a path: a field or key, or a list index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Segment {
-    Key(String),
-    Index(usize),
-    /// `[type=RLIMIT_NOFILE]`, `[key=gpu,effect="No Schedule"]`: the item whose members have
-    /// these values (a string bare or in Rust's `Debug` quotes, anything else its JSON text).
-    Item(Vec<(String, String)>),
-}
-
-/// Splits a path as `nodeconfig_core` writes it: plain keys joined by `.`, `[3]` for a list
-/// item, `["a.b"]` (Rust string escapes) for a key that is not a plain name. `None` if it does
-/// not read that way.
-pub(crate) fn segments(path: &str) -> Option<Vec<Segment>> {
-    let mut segments = Vec::new();
-    let mut rest = path;
-    while !rest.is_empty() {
-        if let Some(bracketed) = rest.strip_prefix("[\"") {
-            let (key, after) = quoted_key(bracketed)?;
-            segments.push(Segment::Key(key));
-            rest = after;
-        } else if let Some(bracketed) = rest.strip_prefix('[')
-            && !bracketed.starts_with(|c: char| c.is_ascii_digit())
-        {
-            let (members, after) = item_key(bracketed)?;
-            segments.push(Segment::Item(members));
-            rest = after;
-        } else if let Some(bracketed) = rest.strip_prefix('[') {
-            let (index, after) = bracketed.split_once(']')?;
-            segments.push(Segment::Index(index.parse().ok()?));
-            rest = after;
-        } else {
-            let end = rest.find(['.', '[']).unwrap_or(rest.len());
-            if end == 0 {
-                return None;
-            }
-            segments.push(Segment::Key(rest[..end].to_owned()));
-            rest = &rest[end..];
-        }
-        rest = rest.strip_prefix('.').unwrap_or(rest);
-    }
-    Some(segments)
-}
-
-/// Reads a key written with Rust's `Debug` escapes up to its closing `"]`; returns the key and
-/// what follows.
-fn quoted_key(text: &str) -> Option<(String, &str)> {
-    let (key, rest) = debug_string(text)?;
-    Some((key, rest.strip_prefix(']')?))
-}
-
-/// Reads `name=value,name=value]` (after the `[`), each value bare (up to `,` or `]`) or a
-/// string in `Debug` quotes; returns the pairs and what follows the `]`.
-fn item_key(mut text: &str) -> Option<(Vec<(String, String)>, &str)> {
-    let mut members = Vec::new();
-    loop {
-        let (name, rest) = text.split_once('=')?;
-        let (value, rest) = match rest.strip_prefix('"') {
-            Some(quoted) => debug_string(quoted)?,
-            None => {
-                let end = rest.find([',', ']'])?;
-                (rest[..end].to_owned(), &rest[end..])
-            }
-        };
-        members.push((name.to_owned(), value));
-        if let Some(rest) = rest.strip_prefix(']') {
-            return Some((members, rest));
-        }
-        text = rest.strip_prefix(',')?;
+/// The member of an object that a segment names: a field or variant by its serde name, a map
+/// key by its string (a key of another type by its `Debug` text, as JSON writes an integer key).
+fn member<'v>(object: &'v serde_json::Map<String, Value>, segment: &Segment) -> Option<&'v Value> {
+    match segment {
+        Segment::Field(name) | Segment::Variant(name) => object.get(name.as_ref()),
+        Segment::Key(Key::Str(key) | Key::Other(key)) => object.get(key),
+        _ => None,
     }
 }
 
-/// Whether `item` is the one a keyed segment names.
-fn is_item(item: &Value, members: &[(String, String)]) -> bool {
+/// Whether `item` is the one a keyed segment names: each key member holds the value the
+/// segment gives (a string equal to a string key; another value equal to the JSON that the
+/// key's text reads as).
+fn is_item(item: &Value, members: &[(std::borrow::Cow<'static, str>, Key)]) -> bool {
     members
         .iter()
-        .all(|(name, text)| match item.get(name.as_str()) {
-            Some(Value::String(value)) => value == text,
-            Some(value) => serde_json::from_str::<Value>(text).is_ok_and(|parsed| parsed == *value),
-            None => false,
+        .all(|(name, key)| match (item.get(name.as_ref()), key) {
+            (Some(Value::String(value)), Key::Str(key) | Key::Other(key)) => value == key,
+            (Some(value), Key::Other(text)) => {
+                serde_json::from_str::<Value>(text).is_ok_and(|parsed| parsed == *value)
+            }
+            _ => false,
         })
 }
 
-/// Reads a string written with Rust's `Debug` escapes (after its opening quote) up to its
-/// closing `"`; returns the string and what follows.
-fn debug_string(text: &str) -> Option<(String, &str)> {
-    let mut key = String::new();
-    let mut chars = text.char_indices();
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '"' => return Some((key, &text[at + 1..])),
-            '\\' => key.push(match chars.next()?.1 {
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                '0' => '\0',
-                'u' => unicode_escape(&mut chars)?,
-                other => other, // `\\`, `\"`, `\'`
-            }),
-            _ => key.push(c),
+/// One step down from `current`, or `None` when the segment names nothing there.
+fn step<'v>(current: &'v Value, segment: &Segment) -> Option<&'v Value> {
+    match (current, segment) {
+        (Value::Object(object), _) => member(object, segment),
+        (Value::Array(items), Segment::Index(index)) => items.get(*index),
+        (Value::Array(items), Segment::Item(members)) => {
+            items.iter().find(|item| is_item(item, members))
         }
+        _ => None,
     }
-    None
-}
-
-/// The rest of a `\u{1f600}` escape, after the `u`.
-fn unicode_escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
-    if chars.next()?.1 != '{' {
-        return None;
-    }
-    let mut hex = String::new();
-    loop {
-        match chars.next()?.1 {
-            '}' => break,
-            digit => hex.push(digit),
-        }
-    }
-    char::from_u32(u32::from_str_radix(&hex, 16).ok()?)
 }
 
 /// Looks values up in one merged document. A string met with segments left over is read as a
@@ -151,13 +75,8 @@ impl<'a> Lookup<'a> {
     pub(crate) fn value_at(&mut self, segments: &[Segment]) -> Option<Value> {
         let mut current = self.root;
         for (depth, segment) in segments.iter().enumerate() {
-            current = match (current, segment) {
-                (Value::Object(object), Segment::Key(key)) => object.get(key)?,
-                (Value::Array(items), Segment::Index(index)) => items.get(*index)?,
-                (Value::Array(items), Segment::Item(members)) => {
-                    items.iter().find(|item| is_item(item, members))?
-                }
-                (Value::String(document), _) => {
+            current = match current {
+                Value::String(document) => {
                     let parsed = self.documents.entry(document).or_insert_with(|| {
                         self.parses += 1;
                         let table: toml::Table = document.parse().ok()?;
@@ -165,7 +84,7 @@ impl<'a> Lookup<'a> {
                     });
                     return json_at(parsed.as_ref()?, &segments[depth..]);
                 }
-                _ => return None,
+                _ => step(current, segment)?,
             };
         }
         Some(current.clone())
@@ -175,14 +94,7 @@ impl<'a> Lookup<'a> {
 fn json_at(root: &Value, segments: &[Segment]) -> Option<Value> {
     let mut current = root;
     for segment in segments {
-        current = match (current, segment) {
-            (Value::Object(object), Segment::Key(key)) => object.get(key)?,
-            (Value::Array(items), Segment::Index(index)) => items.get(*index)?,
-            (Value::Array(items), Segment::Item(members)) => {
-                items.iter().find(|item| is_item(item, members))?
-            }
-            _ => return None,
-        };
+        current = step(current, segment)?;
     }
     Some(current.clone())
 }
@@ -207,34 +119,25 @@ fn toml_to_json(value: &toml::Value) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{Lookup, Segment, segments};
-    use nodeconfig_core::__private::segment_for_key;
+    use super::Lookup;
+    use nodeconfig_core::{Key, Segment};
     use serde_json::json;
 
-    fn key(name: &str) -> Segment {
-        Segment::Key(name.to_owned())
+    fn field(name: &'static str) -> Segment {
+        Segment::field(name)
     }
 
-    #[test]
-    fn paths_split_as_the_core_writes_them() {
-        assert_eq!(
-            segments("spec.kubelet.flags[2]"),
-            Some(vec![
-                key("spec"),
-                key("kubelet"),
-                key("flags"),
-                Segment::Index(2)
-            ])
-        );
-        let odd = "a.b \"quoted\"\\\n\u{7f}";
-        let path = format!("config.evictionHard{}.x", segment_for_key(&odd));
-        assert_eq!(
-            segments(&path),
-            Some(vec![key("config"), key("evictionHard"), key(odd), key("x")])
-        );
-        assert_eq!(segments("a..b"), None);
-        assert_eq!(segments("a[x]"), None);
-        assert_eq!(segments("a[\"b"), None);
+    fn key(name: &str) -> Segment {
+        Segment::Key(Key::from(name))
+    }
+
+    fn item(members: &[(&'static str, Key)]) -> Segment {
+        Segment::Item(
+            members
+                .iter()
+                .map(|(name, value)| ((*name).into(), value.clone()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -244,15 +147,37 @@ mod tests {
             "containerd": {"config": "when = 1979-05-27\n[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = \"pause\"\n"},
         }});
         let mut lookup = Lookup::new(&merged);
-        let mut at = |path: &str| lookup.value_at(&segments(path).unwrap());
-        assert_eq!(at("spec.kubelet.flags[1]"), Some(json!("--v=4")));
+        let flags = [field("spec"), field("kubelet"), field("flags")];
+        let config = [field("spec"), field("containerd"), field("config")];
+        let mut at =
+            |prefix: &[Segment], rest: &[Segment]| lookup.value_at(&[prefix, rest].concat());
+        assert_eq!(at(&flags, &[Segment::Index(1)]), Some(json!("--v=4")));
         assert_eq!(
-            at("spec.containerd.config.plugins[\"io.containerd.grpc.v1.cri\"].sandbox_image"),
+            at(
+                &config,
+                &[
+                    key("plugins"),
+                    key("io.containerd.grpc.v1.cri"),
+                    key("sandbox_image")
+                ]
+            ),
             Some(json!("pause"))
         );
-        assert_eq!(at("spec.containerd.config.when"), Some(json!("1979-05-27")));
-        assert_eq!(at("spec.kubelet.flags[9]"), None);
-        assert_eq!(at("spec.containerd.config.absent"), None);
+        assert_eq!(at(&config, &[key("when")]), Some(json!("1979-05-27")));
+        assert_eq!(at(&flags, &[Segment::Index(9)]), None);
+        assert_eq!(at(&config, &[key("absent")]), None);
+    }
+
+    #[test]
+    fn keys_with_dots_quotes_and_escapes_are_found_as_they_are() {
+        let odd = "a.b \"quoted\"\\\n\u{7f}";
+        let merged = json!({"labels": {"node.kubernetes.io/role": "gpu", "": 1, (odd): 2}});
+        let mut lookup = Lookup::new(&merged);
+        let mut at = |name: &str| lookup.value_at(&[field("labels"), key(name)]);
+        assert_eq!(at("node.kubernetes.io/role"), Some(json!("gpu")));
+        assert_eq!(at(""), Some(json!(1)));
+        assert_eq!(at(odd), Some(json!(2)));
+        assert_eq!(at("node"), None);
     }
 
     #[test]
@@ -265,18 +190,23 @@ mod tests {
             {"key": 7, "effect": "NoExecute", "n": 4},
         ]});
         let mut lookup = Lookup::new(&merged);
-        let mut at = |path: &str| lookup.value_at(&segments(path).unwrap());
-        assert_eq!(
-            at("process.rlimits[type=RLIMIT_NPROC].soft"),
-            Some(json!(2))
-        );
-        assert_eq!(
-            at("taints[key=\"a,b\",effect=\"No Schedule\"].n"),
-            Some(json!(3))
-        );
-        assert_eq!(at("taints[key=7,effect=NoExecute].n"), Some(json!(4)));
-        assert_eq!(at("process.rlimits[type=RLIMIT_CORE].soft"), None);
-        assert_eq!(segments("a[k=\"open"), None);
+        let rlimit = |name: &str| {
+            let by_type = item(&[("type", Key::from(name))]);
+            [field("process"), field("rlimits"), by_type, field("soft")]
+        };
+        let taint = |key: Key, effect: &str| {
+            let by_key = item(&[("key", key), ("effect", Key::from(effect))]);
+            [field("taints"), by_key, field("n")]
+        };
+        assert_eq!(lookup.value_at(&rlimit("RLIMIT_NPROC")), Some(json!(2)));
+        assert_eq!(lookup.value_at(&rlimit("RLIMIT_CORE")), None);
+        let comma = taint(Key::from("a,b"), "No Schedule");
+        assert_eq!(lookup.value_at(&comma), Some(json!(3)));
+        let seven = taint(Key::Other("7".into()), "NoExecute");
+        assert_eq!(lookup.value_at(&seven), Some(json!(4)));
+        // A string key does not name a number.
+        let seven_text = taint(Key::from("7"), "NoExecute");
+        assert_eq!(lookup.value_at(&seven_text), None);
     }
 
     #[test]
@@ -285,9 +215,14 @@ mod tests {
         let toml: String = (0..keys).map(|key| format!("k{key} = {key}\n")).collect();
         let merged = json!({"spec": {"containerd": {"config": toml}}});
         let mut lookup = Lookup::new(&merged);
-        for key in 0..keys {
-            let path = format!("spec.containerd.config.k{key}");
-            assert_eq!(lookup.value_at(&segments(&path).unwrap()), Some(json!(key)));
+        for index in 0..keys {
+            let path = [
+                field("spec"),
+                field("containerd"),
+                field("config"),
+                key(&format!("k{index}")),
+            ];
+            assert_eq!(lookup.value_at(&path), Some(json!(index)));
         }
         assert_eq!(lookup.parses, 1);
     }

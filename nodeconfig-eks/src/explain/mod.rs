@@ -40,6 +40,7 @@ pub use table::to_text;
 
 use crate::model::NodeConfig;
 use crate::{Error, ErrorKind, Source};
+use nodeconfig_core::Strategy;
 use nodeconfig_core::trace::Provenance;
 use serde_json::{Map, Value, json};
 
@@ -56,7 +57,7 @@ pub struct Entry {
     /// That layer's index in merge order, from 0.
     pub layer: usize,
     /// The merge rule that applied: `replace`, `append`, `merge_patch`, `toml_deep`, ...
-    pub strategy: &'static str,
+    pub strategy: Strategy,
     /// The layer deleted the key (a `null` in `baseRuntimeSpec` or `kubelet.config`).
     pub deleted: bool,
     /// The earlier layers whose values at this path (or around or inside it) it replaced, in
@@ -79,7 +80,7 @@ pub fn explain(merged: &NodeConfig, provenance: &Provenance<Source>) -> Result<V
             value: if origin.deleted {
                 None
             } else {
-                lookup::segments(path).and_then(|segments| lookup.value_at(&segments))
+                lookup.value_at(origin.segments())
             },
             source: provenance.source(origin.layer).clone(),
             layer: origin.layer,
@@ -124,7 +125,7 @@ pub fn to_json(
                 "value": entry.value,
                 "source": entry.source.to_string(),
                 "layer": entry.layer,
-                "strategy": entry.strategy,
+                "strategy": entry.strategy.name(),
                 "deleted": entry.deleted,
                 "overrides": entry.overrides.iter().map(Source::to_string).collect::<Vec<_>>(),
             })

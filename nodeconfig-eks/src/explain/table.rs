@@ -23,6 +23,7 @@ const TITLE: &str =
 /// named by its part alone (`part 1`); otherwise in full.
 ///
 /// ```
+/// use nodeconfig_core::Strategy;
 /// use nodeconfig_eks::{Source, explain::{Entry, to_text}};
 ///
 /// let entry = Entry {
@@ -30,7 +31,7 @@ const TITLE: &str =
 ///     value: Some(serde_json::json!(42)),
 ///     source: Source::file("ud.mime").with_part(2),
 ///     layer: 1,
-///     strategy: "merge_patch",
+///     strategy: Strategy::MERGE_PATCH,
 ///     deleted: false,
 ///     overrides: vec![Source::file("ud.mime").with_part(1)],
 /// };
@@ -82,7 +83,7 @@ fn row(entry: &Entry) -> [String; 5] {
         entry.path.clone(),
         value,
         entry.source.to_string(),
-        entry.strategy.to_owned(),
+        entry.strategy.to_string(),
         overrides,
     ]
 }

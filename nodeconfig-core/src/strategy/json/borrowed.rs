@@ -9,7 +9,7 @@ use super::merge::remove_in_order;
 
 /// Applies `patch` to `target` as an RFC 7396 merge patch, borrowing the patch: the signature
 /// and result of `json_patch::merge`, and the same result as
-/// [`JsonDeep::json_deep`](super::JsonDeep::json_deep) with `patch.clone()`.
+/// [`JsonDeep::apply_json_deep`](super::JsonDeep::apply_json_deep) with `patch.clone()`.
 ///
 /// Only what lands in `target` is cloned. A patch member is looked up by `&str`, so one that
 /// merges into an object `target` already has allocates nothing (`json_patch::merge` allocates
@@ -20,7 +20,7 @@ use super::merge::remove_in_order;
 ///
 /// Use it when the patch is still needed afterwards (the same defaults applied to many
 /// documents, say). A layer that is not needed afterwards is cheaper to merge with
-/// [`JsonDeep::json_deep`](super::JsonDeep::json_deep), which moves the patch's values in
+/// [`JsonDeep::apply_json_deep`](super::JsonDeep::apply_json_deep), which moves the patch's values in
 /// instead of cloning them.
 ///
 /// ```

@@ -107,7 +107,7 @@ pub trait JsonKeyed: Sized {
     fn check_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError>;
 
     /// The moving phase, after [`prepare_json_keyed`](Self::prepare_json_keyed).
-    fn json_keyed(&mut self, incoming: Self, keys: &ListKeys);
+    fn apply_json_keyed(&mut self, incoming: Self, keys: &ListKeys);
 
     /// Records, for [`merge_all_traced`](crate::trace::merge_all_traced), what the merge sets
     /// and deletes, list items named by key.
@@ -122,7 +122,7 @@ pub trait JsonKeyed: Sized {
     fn merge_json_keyed(&mut self, incoming: Self, keys: &ListKeys) -> Result<(), MergeError> {
         let mut incoming = incoming;
         self.prepare_json_keyed(&mut incoming, keys)?;
-        self.json_keyed(incoming, keys);
+        self.apply_json_keyed(incoming, keys);
         Ok(())
     }
 }
@@ -145,7 +145,7 @@ impl JsonKeyed for Value {
         Ok(())
     }
 
-    fn json_keyed(&mut self, incoming: Self, keys: &ListKeys) {
+    fn apply_json_keyed(&mut self, incoming: Self, keys: &ListKeys) {
         apply::value(self, incoming, keys, &mut Cursor::default());
     }
 
@@ -177,9 +177,9 @@ impl JsonKeyed for Map<String, Value> {
         })
     }
 
-    fn json_keyed(&mut self, incoming: Self, keys: &ListKeys) {
+    fn apply_json_keyed(&mut self, incoming: Self, keys: &ListKeys) {
         as_value(self, |existing| {
-            existing.json_keyed(Value::Object(incoming), keys)
+            existing.apply_json_keyed(Value::Object(incoming), keys)
         });
     }
 
@@ -221,10 +221,10 @@ impl<T: JsonKeyed + Default> JsonKeyed for Option<T> {
             .map_or(Ok(()), |incoming| T::check_new_json_keyed(incoming, keys))
     }
 
-    fn json_keyed(&mut self, incoming: Self, keys: &ListKeys) {
+    fn apply_json_keyed(&mut self, incoming: Self, keys: &ListKeys) {
         let Some(patch) = incoming else { return };
         match self {
-            Some(existing) => existing.json_keyed(patch, keys),
+            Some(existing) => existing.apply_json_keyed(patch, keys),
             // Prepared as a new document: its directives are resolved already.
             None => *self = Some(patch),
         }

@@ -38,11 +38,11 @@ fn numbers_are_kept_as_documented() {
         let layer: Value =
             serde_json::from_str(&format!(r#"{{"n": {written}}}"#)).expect("a JSON number");
         let mut deep = json!({"n": 1, "m": 2});
-        deep.json_deep(layer.clone());
+        deep.apply_json_deep(layer.clone());
         let mut patch = json!({"n": 1});
-        patch.merge_patch(layer.clone());
+        patch.apply_merge_patch(layer.clone());
         let mut absent = None;
-        absent.json_deep(Some(layer));
+        absent.apply_json_deep(Some(layer));
         for merged in [&deep, &patch, absent.as_ref().expect("set")] {
             assert_eq!(merged["n"].to_string(), expected, "{written}");
         }

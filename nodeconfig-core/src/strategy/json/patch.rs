@@ -2,8 +2,8 @@
 //! that keeps its deletions (the rules are on [`MergePatch`]).
 
 use crate::MergeError;
-use crate::trace::Tracer;
 use crate::trace::documents::{JsonLeaves, LeafMode};
+use crate::trace::{Strategy, Tracer};
 use serde_json::{Map, Value, map};
 use std::collections::{BTreeMap, HashMap, btree_map, hash_map};
 use std::hash::BuildHasher;
@@ -12,7 +12,7 @@ use std::mem;
 use super::discard::Discarded;
 
 /// The strategy name tracing reports.
-const STRATEGY: &str = "merge_patch";
+const STRATEGY: Strategy = Strategy::MERGE_PATCH;
 
 /// `strategy = "merge_patch"`: the layers are RFC 7396 merge patches that will be applied
 /// later, onto a base the layers do not contain, and the merged value is itself such a patch.
@@ -45,7 +45,7 @@ const STRATEGY: &str = "merge_patch";
 /// use serde_json::json;
 ///
 /// let mut layers = json!({"process": {"cwd": "/"}});
-/// layers.merge_patch(json!({"process": {"rlimits": null}}));
+/// layers.apply_merge_patch(json!({"process": {"rlimits": null}}));
 /// assert_eq!(layers, json!({"process": {"cwd": "/", "rlimits": null}}));
 ///
 /// // The merged patch, applied onto the default spec, deletes the default rlimits.
@@ -74,8 +74,8 @@ const STRATEGY: &str = "merge_patch";
 /// use serde_json::json;
 ///
 /// let mut kubelet_config = None;
-/// kubelet_config.merge_patch(Some(json!({"maxPods": 110, "evictionHard": null})));
-/// kubelet_config.merge_patch(None);
+/// kubelet_config.apply_merge_patch(Some(json!({"maxPods": 110, "evictionHard": null})));
+/// kubelet_config.apply_merge_patch(None);
 /// assert_eq!(kubelet_config, Some(json!({"maxPods": 110, "evictionHard": null})));
 /// ```
 #[diagnostic::on_unimplemented(
@@ -117,10 +117,10 @@ pub trait MergePatch: Sized {
     /// use serde_json::json;
     ///
     /// let mut patch = json!({"a": {"b": 1, "c": 2}});
-    /// patch.merge_patch(json!({"a": {"c": null, "d": [3]}}));
+    /// patch.apply_merge_patch(json!({"a": {"c": null, "d": [3]}}));
     /// assert_eq!(patch, json!({"a": {"b": 1, "c": null, "d": [3]}}));
     /// ```
-    fn merge_patch(&mut self, incoming: Self);
+    fn apply_merge_patch(&mut self, incoming: Self);
 
     /// The fallible phase for a patch with nothing before it: nothing to check.
     ///
@@ -148,11 +148,11 @@ pub trait MergePatch: Sized {
 /// use serde_json::json;
 ///
 /// let mut patch = json!("scalar");
-/// patch.merge_patch(json!({"a": null}));
+/// patch.apply_merge_patch(json!({"a": null}));
 /// assert_eq!(patch, json!({"a": null}));
 /// ```
 impl MergePatch for Value {
-    fn merge_patch(&mut self, incoming: Self) {
+    fn apply_merge_patch(&mut self, incoming: Self) {
         match (self, incoming) {
             (Value::Object(existing), Value::Object(patch)) => merge_patch_object(existing, patch),
             (existing, patch) => Discarded::default().keep(Some(mem::replace(existing, patch)), 0),
@@ -171,12 +171,12 @@ impl MergePatch for Value {
 /// use serde_json::{Map, Value, json};
 ///
 /// let mut env: Map<String, Value> = serde_json::from_str(r#"{"A": "1"}"#)?;
-/// env.merge_patch(serde_json::from_str(r#"{"A": null, "B": "2"}"#)?);
+/// env.apply_merge_patch(serde_json::from_str(r#"{"A": null, "B": "2"}"#)?);
 /// assert_eq!(Value::Object(env), json!({"A": null, "B": "2"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 impl MergePatch for Map<String, Value> {
-    fn merge_patch(&mut self, incoming: Self) {
+    fn apply_merge_patch(&mut self, incoming: Self) {
         merge_patch_object(self, incoming);
     }
 
@@ -193,14 +193,14 @@ impl MergePatch for Map<String, Value> {
 /// use std::collections::BTreeMap;
 ///
 /// let mut patch = BTreeMap::from([("a".to_string(), json!({"x": 1}))]);
-/// patch.merge_patch(BTreeMap::from([("a".to_string(), json!({"x": null}))]));
+/// patch.apply_merge_patch(BTreeMap::from([("a".to_string(), json!({"x": null}))]));
 /// assert_eq!(patch["a"], json!({"x": null}));
 /// ```
 impl MergePatch for BTreeMap<String, Value> {
-    fn merge_patch(&mut self, incoming: Self) {
+    fn apply_merge_patch(&mut self, incoming: Self) {
         for (key, patch) in incoming {
             match self.entry(key) {
-                btree_map::Entry::Occupied(slot) => slot.into_mut().merge_patch(patch),
+                btree_map::Entry::Occupied(slot) => slot.into_mut().apply_merge_patch(patch),
                 btree_map::Entry::Vacant(slot) => {
                     slot.insert(patch);
                 }
@@ -221,14 +221,14 @@ impl MergePatch for BTreeMap<String, Value> {
 /// use std::collections::HashMap;
 ///
 /// let mut patch = HashMap::from([("a".to_string(), json!(1))]);
-/// patch.merge_patch(HashMap::from([("b".to_string(), json!(null))]));
+/// patch.apply_merge_patch(HashMap::from([("b".to_string(), json!(null))]));
 /// assert_eq!(patch["b"], json!(null));
 /// ```
 impl<S: BuildHasher> MergePatch for HashMap<String, Value, S> {
-    fn merge_patch(&mut self, incoming: Self) {
+    fn apply_merge_patch(&mut self, incoming: Self) {
         for (key, patch) in incoming {
             match self.entry(key) {
-                hash_map::Entry::Occupied(slot) => slot.into_mut().merge_patch(patch),
+                hash_map::Entry::Occupied(slot) => slot.into_mut().apply_merge_patch(patch),
                 hash_map::Entry::Vacant(slot) => {
                     slot.insert(patch);
                 }
@@ -250,8 +250,8 @@ impl<S: BuildHasher> MergePatch for HashMap<String, Value, S> {
 ///
 /// let mut absent = None;
 /// let mut empty = Some(json!({}));
-/// absent.merge_patch(Some(json!({"rlimits": null, "cwd": "/"})));
-/// empty.merge_patch(Some(json!({"rlimits": null, "cwd": "/"})));
+/// absent.apply_merge_patch(Some(json!({"rlimits": null, "cwd": "/"})));
+/// empty.apply_merge_patch(Some(json!({"rlimits": null, "cwd": "/"})));
 /// assert_eq!(absent, empty);
 /// ```
 impl<T: MergePatch> MergePatch for Option<T> {
@@ -265,10 +265,10 @@ impl<T: MergePatch> MergePatch for Option<T> {
         }
     }
 
-    fn merge_patch(&mut self, incoming: Self) {
+    fn apply_merge_patch(&mut self, incoming: Self) {
         let Some(patch) = incoming else { return };
         match self {
-            Some(existing) => existing.merge_patch(patch),
+            Some(existing) => existing.apply_merge_patch(patch),
             None => *self = Some(patch),
         }
     }
@@ -387,7 +387,7 @@ mod tests {
             .stack_size(2 * 1024 * 1024)
             .spawn(move || {
                 let mut merged = earlier;
-                merged.merge_patch(later);
+                merged.apply_merge_patch(later);
                 (
                     merged,
                     nested(1_000_000, json!({"a": null, "b": 2, "c": [3]})),
@@ -409,7 +409,7 @@ mod tests {
     #[test]
     fn an_object_over_a_non_object_is_taken_whole_with_its_deletions() {
         let mut patch = json!({"a": null, "b": 1, "c": {}});
-        patch.merge_patch(json!({"a": {"x": null}, "b": {"y": 1}, "c": {"z": null}}));
+        patch.apply_merge_patch(json!({"a": {"x": null}, "b": {"y": 1}, "c": {"z": null}}));
         assert_eq!(
             patch,
             json!({"a": {"x": null}, "b": {"y": 1}, "c": {"z": null}})

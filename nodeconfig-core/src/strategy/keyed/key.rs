@@ -2,7 +2,9 @@
 //! a [`ListKey`].
 
 use std::any::Any;
-use std::fmt::{self, Debug, Write as _};
+use std::fmt::{self, Debug};
+
+use crate::path::{Key, Segment};
 use std::hash::{Hash, Hasher};
 
 /// A type that can be (part of) the key of a `strategy = "keyed"` list: `Eq + Hash + Debug`,
@@ -97,7 +99,7 @@ impl Debug for dyn KeyPart + '_ {
 ///     [key_part(&item.port), key_part(&item.protocol)]
 /// });
 /// let port = Port { port: 80, protocol: "TCP".into() };
-/// assert_eq!(key.segment(&port), "[port=80,protocol=TCP]");
+/// assert_eq!(key.segment(&port).to_string(), "[port=80,protocol=TCP]");
 /// ```
 pub struct ItemKey<T: ?Sized, const N: usize> {
     names: [&'static str; N],
@@ -132,62 +134,35 @@ impl<T: ?Sized, const N: usize> ItemKey<T, N> {
         &self.names
     }
 
-    /// The path segment naming `item` by its key: `[name=api]`, `[port=80,protocol=TCP]`.
+    /// The path segment naming `item` by its key, a [`Segment::Item`]: written `[name=api]`,
+    /// `[port=80,protocol=TCP]`.
     ///
     /// A string value is written bare when it holds only letters, digits and `_-/:.@`, and
     /// quoted as in Rust otherwise (`[name="a b"]`), so that a path stays unambiguous.
     ///
     /// ```
     /// use nodeconfig_core::strategy::{ItemKey, key_part};
+    /// use nodeconfig_core::{Key, Segment};
     ///
     /// let key = ItemKey::new(["name"], |item: &String| [key_part(item)]);
-    /// assert_eq!(key.segment(&"api".to_string()), "[name=api]");
-    /// assert_eq!(key.segment(&"a b".to_string()), "[name=\"a b\"]");
+    /// assert_eq!(key.segment(&"api".to_string()).to_string(), "[name=api]");
+    /// assert_eq!(key.segment(&"a b".to_string()).to_string(), "[name=\"a b\"]");
+    /// assert_eq!(
+    ///     key.segment(&"api".to_string()),
+    ///     Segment::Item(vec![("name".into(), Key::from("api"))])
+    /// );
     /// ```
-    pub fn segment(&self, item: &T) -> String {
+    pub fn segment(&self, item: &T) -> Segment {
         let parts = (self.parts)(item);
-        segment(
-            self.names
-                .iter()
-                .zip(parts)
-                .map(|(name, part)| (*name, format!("{part:?}"))),
-        )
+        let members = self.names.iter().zip(parts).map(|(name, part)| {
+            let value: &dyn Debug = &part;
+            ((*name).into(), Key::from_debug(value))
+        });
+        Segment::Item(members.collect())
     }
 
     pub(super) fn parts<'a>(&self, item: &'a T) -> Parts<'a, N> {
         Parts((self.parts)(item))
-    }
-}
-
-/// `[name=value,...]` from each key member's name and `Debug` text; shared with the JSON keyed
-/// lists, whose values are JSON texts.
-pub(crate) fn segment<'n>(members: impl Iterator<Item = (&'n str, String)>) -> String {
-    let mut segment = String::from("[");
-    for (index, (name, debug)) in members.enumerate() {
-        if index > 0 {
-            segment.push(',');
-        }
-        let _ = write!(segment, "{name}={}", bare_or_quoted(&debug));
-    }
-    segment.push(']');
-    segment
-}
-
-/// A quoted string that reads unambiguously without its quotes loses them.
-fn bare_or_quoted(debug: &str) -> &str {
-    let unquoted = debug
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'));
-    match unquoted {
-        Some(text)
-            if !text.is_empty()
-                && text.chars().all(|c| {
-                    c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | ':' | '.' | '@')
-                }) =>
-        {
-            text
-        }
-        _ => debug,
     }
 }
 

@@ -63,14 +63,15 @@ fn index<'a, T: 'a, L: List<T>, const N: usize>(
             }
             Entry::Occupied(slot) => {
                 let segment = key.segment(item);
+                let text = segment.to_string();
                 let first = *slot.get();
                 return Err(MergeError::custom(format_args!(
                     "the {side} list has the key `{}` twice, at index {first} and at index \
                      {position}: each key may occur once in a layer's list; merge the two items \
                      into one or remove one",
-                    &segment[1..segment.len() - 1],
+                    &text[1..text.len() - 1],
                 ))
-                .at(&segment));
+                .at(segment));
             }
         }
     }
@@ -110,7 +111,7 @@ pub(super) fn prepare<T: DeepMerge, L: List<T>, const N: usize>(
             None => T::check_new(item),
         };
         if let Err(error) = result {
-            return Err(error.at(&key.segment(incoming.item(position))));
+            return Err(error.at(key.segment(incoming.item(position))));
         }
     }
     Ok(())
@@ -133,7 +134,7 @@ pub(super) fn apply<T: DeepMerge, L: List<T>, const N: usize>(
             Some(earlier) => {
                 let target = existing.item_mut(earlier);
                 if let Err(error) = target.apply_merge(item) {
-                    return Err(error.at(&key.segment(existing.item(earlier))));
+                    return Err(error.at(key.segment(existing.item(earlier))));
                 }
             }
             None => existing.push(item),
@@ -162,7 +163,7 @@ pub(super) fn trace<T: DeepMerge, L: List<T>, const N: usize>(
     for position in 0..incoming.len() {
         let item = incoming.item(position);
         let matched = earlier.get(&key.parts(item)).copied();
-        let mark = tracer.enter(&key.segment(item));
+        let mark = tracer.enter(key.segment(item));
         let existing_item = existing.zip(matched).map(|(list, at)| list.item(at));
         T::trace_merge(existing_item, item, tracer);
         tracer.leave(mark);

@@ -90,7 +90,7 @@ fn members(
 fn list(
     mut earlier: Vec<Value>,
     items: Vec<Value>,
-    members: &[&str],
+    members: &[&'static str],
     keys: &ListKeys,
     cursor: &mut Cursor,
 ) -> Vec<Value> {
@@ -130,8 +130,7 @@ fn list(
         if is_marker(&object) {
             continue;
         }
-        let segment = JsonKey::of(&object, members).map(|key| key.segment(members));
-        let mark = cursor.enter_item(segment.as_deref().unwrap_or_default());
+        // Items add nothing to the cursor here: the apply phase cannot fail, so it needs no path.
         let delete = directive(&object) == Ok(Directive::Delete);
         match (matched, delete) {
             (Some(position), true) => deleted[position] = true,
@@ -145,7 +144,6 @@ fn list(
                 appended.push(landed);
             }
         }
-        cursor.leave(mark);
     }
     if deleted.contains(&true) {
         let mut flags = deleted.into_iter();

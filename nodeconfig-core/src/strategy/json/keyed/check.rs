@@ -10,6 +10,7 @@ use super::rules::{
     missing_key,
 };
 use crate::MergeError;
+use crate::path::Segment;
 
 /// Checks that `patch` can be merged onto `existing` (`None`: nothing there).
 pub(super) fn value(
@@ -40,7 +41,7 @@ pub(super) fn object(
     cursor: &mut Cursor,
 ) -> Result<(), MergeError> {
     let found = directive(patch).map_err(|message| cursor.error(message))?;
-    if found == Directive::Delete && cursor.path.is_empty() {
+    if found == Directive::Delete && cursor.at_root() {
         return Err(cursor.error(
             "`\"$patch\": \"delete\"` cannot delete the whole document: set the field to `null` or leave it out",
         ));
@@ -81,7 +82,7 @@ fn list(
     let Some(members) = cursor.list_key(keys) else {
         for (index, item) in items.iter().enumerate() {
             if has_directive(item) {
-                let mark = cursor.enter_item(&format!("[{index}]"));
+                let mark = cursor.enter_item(Segment::Index(index));
                 let error = cursor.error(
                     "misplaced directive: `$patch` only applies in objects and in lists named by `list_key`, and this list has no `list_key`; add one for it, or remove the directive",
                 );
@@ -113,10 +114,11 @@ fn list(
         };
         match later.entry(key) {
             Entry::Occupied(first) => {
-                let mark = cursor.enter_item(&segment);
+                let text = segment.to_string();
+                let mark = cursor.enter_item(segment);
                 let error = cursor.error(format_args!(
                     "the later document's list has the key `{}` twice, at index {} and at index {index}: each key may occur once in a document's keyed list; merge the two items into one or remove one",
-                    &segment[1..segment.len() - 1],
+                    &text[1..text.len() - 1],
                     first.get()
                 ));
                 cursor.leave(mark);
@@ -127,7 +129,7 @@ fn list(
             }
         }
         if found != Directive::Delete {
-            let mark = cursor.enter_item(&segment);
+            let mark = cursor.enter_item(segment);
             value(matched, item, keys, cursor)?;
             cursor.leave(mark);
         }
@@ -139,7 +141,7 @@ fn list(
 /// merge but never matched.
 fn index_earlier<'v>(
     items: &'v [Value],
-    members: &[&str],
+    members: &[&'static str],
     cursor: &mut Cursor,
 ) -> Result<HashMap<JsonKey<'v>, usize>, MergeError> {
     let mut earlier = HashMap::with_capacity(items.len());
@@ -152,10 +154,11 @@ fn index_earlier<'v>(
         };
         if let Some(first) = earlier.get(&key) {
             let segment = key.segment(members);
-            let mark = cursor.enter_item(&segment);
+            let text = segment.to_string();
+            let mark = cursor.enter_item(segment);
             let error = cursor.error(format_args!(
                 "the earlier document's list has the key `{}` twice, at index {first} and at index {index}: each key may occur once in a document's keyed list; merge the two items into one or remove one",
-                &segment[1..segment.len() - 1],
+                &text[1..text.len() - 1],
             ));
             cursor.leave(mark);
             return Err(error);
@@ -206,7 +209,7 @@ fn keyed_item<'v>(
 }
 
 fn item_error(cursor: &mut Cursor, index: usize, message: impl std::fmt::Display) -> MergeError {
-    let mark = cursor.enter_item(&format!("[{index}]"));
+    let mark = cursor.enter_item(Segment::Index(index));
     let error = cursor.error(message);
     cursor.leave(mark);
     error

@@ -113,10 +113,10 @@ pub trait MergePatchKeyed: Sized {
     ///
     /// let keys = ListKeys::new(&[("mounts", &["destination"])]);
     /// let mut patch = json!({"mounts": [{"destination": "/a", "type": "bind"}]});
-    /// patch.patch_keyed(json!({"mounts": [{"destination": "/b"}]}), &keys);
+    /// patch.apply_merge_patch_keyed(json!({"mounts": [{"destination": "/b"}]}), &keys);
     /// assert_eq!(patch["mounts"].as_array().unwrap().len(), 2);
     /// ```
-    fn patch_keyed(&mut self, incoming: Self, keys: &ListKeys);
+    fn apply_merge_patch_keyed(&mut self, incoming: Self, keys: &ListKeys);
 
     /// Records, for [`merge_all_traced`](crate::trace::merge_all_traced), what the patch sets
     /// and deletes, list items named by key, every `null` member a deletion.
@@ -142,7 +142,7 @@ pub trait MergePatchKeyed: Sized {
     fn merge_patch_keyed(&mut self, incoming: Self, keys: &ListKeys) -> Result<(), MergeError> {
         let mut incoming = incoming;
         self.prepare_merge_patch_keyed(&mut incoming, keys)?;
-        self.patch_keyed(incoming, keys);
+        self.apply_merge_patch_keyed(incoming, keys);
         Ok(())
     }
 }
@@ -160,7 +160,7 @@ impl MergePatchKeyed for Value {
         check::value(None, incoming, keys, &mut Cursor::default())
     }
 
-    fn patch_keyed(&mut self, incoming: Self, keys: &ListKeys) {
+    fn apply_merge_patch_keyed(&mut self, incoming: Self, keys: &ListKeys) {
         patch::value(self, incoming, keys, &mut Cursor::default());
     }
 
@@ -188,7 +188,7 @@ impl MergePatchKeyed for Map<String, Value> {
         check::object(None, incoming, keys, &mut Cursor::default())
     }
 
-    fn patch_keyed(&mut self, incoming: Self, keys: &ListKeys) {
+    fn apply_merge_patch_keyed(&mut self, incoming: Self, keys: &ListKeys) {
         as_value(self, |existing| {
             patch::value(
                 existing,
@@ -231,10 +231,10 @@ impl<T: MergePatchKeyed> MergePatchKeyed for Option<T> {
         })
     }
 
-    fn patch_keyed(&mut self, incoming: Self, keys: &ListKeys) {
+    fn apply_merge_patch_keyed(&mut self, incoming: Self, keys: &ListKeys) {
         let Some(patch) = incoming else { return };
         match self {
-            Some(existing) => existing.patch_keyed(patch, keys),
+            Some(existing) => existing.apply_merge_patch_keyed(patch, keys),
             None => *self = Some(patch),
         }
     }

@@ -81,7 +81,7 @@ fn members(
 fn list(
     earlier: &mut Value,
     items: Vec<Value>,
-    members: &[&str],
+    members: &[&'static str],
     keys: &ListKeys,
     cursor: &mut Cursor,
 ) {
@@ -110,7 +110,7 @@ fn list(
 fn merge_items(
     earlier: &mut Vec<Value>,
     items: Vec<Value>,
-    members: &[&str],
+    members: &[&'static str],
     keys: &ListKeys,
     cursor: &mut Cursor,
 ) {
@@ -135,8 +135,7 @@ fn merge_items(
         let Value::Object(object) = item else {
             continue;
         };
-        let segment = JsonKey::of(&object, members).map(|key| key.segment(members));
-        let mark = cursor.enter_item(segment.as_deref().unwrap_or_default());
+        // Items add nothing to the cursor here: merging patches cannot fail, so it needs no path.
         let deletes = directive(&object) == Ok(Directive::Delete);
         match position {
             Some(at) if is_delete(&earlier[at]) && !deletes => {
@@ -147,7 +146,6 @@ fn merge_items(
             Some(at) => value(&mut earlier[at], Value::Object(object), keys, cursor),
             None => appended.push(Value::Object(object)),
         }
-        cursor.leave(mark);
     }
     if removed.contains(&true) {
         let mut flags = removed.into_iter();

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use std::hash::{Hash, Hasher};
 
 use crate::MergeError;
-use crate::at::segment_for_key;
+use crate::path::{Key, Path, Segment};
 
 /// How deep a document under `list_key` may nest: the keyed walk recurses, and a bound keeps a
 /// hostile document from overflowing the stack (a clear error instead).
@@ -15,11 +15,14 @@ pub(super) const MAX_DEPTH: usize = 128;
 pub(super) const DIRECTIVE: &str = "$patch";
 
 /// Where the walk is: the object members it went through (what `list_key` paths name; list
-/// items are transparent), and the path for errors and provenance, items named by key.
+/// items are transparent), and the items between them, for the path of an error (items named
+/// by key). The path itself is only built for an error.
 #[derive(Default)]
 pub(super) struct Cursor {
     names: Vec<String>,
-    pub(super) path: String,
+    /// The path's steps in order: `None` for a member (the next of `names`), the segment of an
+    /// item.
+    steps: Vec<Option<Segment>>,
 }
 
 /// Where the cursor was before an `enter`.
@@ -32,35 +35,43 @@ impl Cursor {
     }
 
     pub(super) fn enter_member(&mut self, key: &str) -> Mark {
-        let mark = Mark(self.names.len(), self.path.len());
-        if !self.path.is_empty() {
-            self.path.push('.');
-        }
-        self.path.push_str(&segment_for_key(&key));
+        let mark = Mark(self.names.len(), self.steps.len());
+        self.steps.push(None);
         self.names.push(key.to_owned());
         mark
     }
 
     /// An item of a list: `[type=RLIMIT_NOFILE]` or `[3]`; no name for `list_key` matching.
-    pub(super) fn enter_item(&mut self, segment: &str) -> Mark {
-        let mark = Mark(self.names.len(), self.path.len());
-        self.path.push_str(segment);
+    pub(super) fn enter_item(&mut self, segment: Segment) -> Mark {
+        let mark = Mark(self.names.len(), self.steps.len());
+        self.steps.push(Some(segment));
         mark
     }
 
     pub(super) fn leave(&mut self, mark: Mark) {
         self.names.truncate(mark.0);
-        self.path.truncate(mark.1);
+        self.steps.truncate(mark.1);
+    }
+
+    /// Whether the walk is at the document's root.
+    pub(super) fn at_root(&self) -> bool {
+        self.steps.is_empty()
     }
 
     /// An error at the cursor's path.
     pub(super) fn error(&self, message: impl std::fmt::Display) -> MergeError {
-        let error = MergeError::custom(message);
-        if self.path.is_empty() {
-            error
-        } else {
-            error.at(&self.path)
-        }
+        let mut names = self.names.iter();
+        let path: Path = self
+            .steps
+            .iter()
+            .filter_map(|step| match step {
+                None => names
+                    .next()
+                    .map(|name| Segment::Key(Key::from(name.as_str()))),
+                Some(item) => Some(item.clone()),
+            })
+            .collect();
+        MergeError::custom(message).at_path(&path)
     }
 
     /// The key members of the list at the cursor, if a `list_key` names it.
@@ -181,7 +192,7 @@ pub(super) struct JsonKey<'v>(Vec<&'v Value>);
 
 impl<'v> JsonKey<'v> {
     /// `None` when a key member is missing.
-    pub(super) fn of(object: &'v Map<String, Value>, members: &[&str]) -> Option<Self> {
+    pub(super) fn of(object: &'v Map<String, Value>, members: &[&'static str]) -> Option<Self> {
         members
             .iter()
             .map(|member| object.get(*member))
@@ -190,14 +201,15 @@ impl<'v> JsonKey<'v> {
     }
 
     /// `[type=RLIMIT_NOFILE]`, `[key=gpu,effect=NoSchedule]`.
-    pub(super) fn segment(&self, members: &[&str]) -> String {
-        crate::strategy::keyed::segment(members.iter().zip(&self.0).map(|(name, value)| {
-            let text = match value {
-                Value::String(text) => format!("{text:?}"),
-                other => other.to_string(),
+    pub(super) fn segment(&self, members: &[&'static str]) -> Segment {
+        let members = members.iter().zip(&self.0).map(|(name, value)| {
+            let value = match value {
+                Value::String(text) => Key::Str(text.clone()),
+                other => Key::Other(other.to_string()),
             };
-            (*name, text)
-        }))
+            ((*name).into(), value)
+        });
+        Segment::Item(members.collect())
     }
 }
 
@@ -215,7 +227,7 @@ impl Hash for JsonKey<'_> {
 }
 
 /// The missing-member message for item `index` of the keyed list at the cursor.
-pub(super) fn missing_key(index: usize, members: &[&str]) -> String {
+pub(super) fn missing_key(index: usize, members: &[&'static str]) -> String {
     let names: Vec<String> = members.iter().map(|name| format!("`{name}`")).collect();
     format!(
         "item {index} of this keyed list lacks its key ({}): every item, `\"$patch\": \"delete\"` ones included, needs the key members named by `list_key`",

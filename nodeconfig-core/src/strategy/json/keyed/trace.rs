@@ -7,14 +7,14 @@ use std::collections::HashMap;
 
 use super::check::is_marker;
 use super::rules::{Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive};
-use crate::at::segment_for_key;
-use crate::trace::Tracer;
+use crate::path::{Key, Segment};
+use crate::trace::{Strategy, Tracer};
 
 /// How a strategy's trace reads its documents.
 #[derive(Clone, Copy)]
 pub(super) struct Mode {
     /// The strategy name recorded.
-    pub(super) strategy: &'static str,
+    pub(super) strategy: Strategy,
     /// Whether a `null` member is a deletion even where no earlier layer had the key: a patch
     /// that keeps its deletions (`merge_patch`) deletes from the base it is applied onto.
     pub(super) deletions_kept: bool,
@@ -22,13 +22,13 @@ pub(super) struct Mode {
 
 /// `json_deep` with `list_key`: a final document.
 pub(super) const DOCUMENT: Mode = Mode {
-    strategy: "json_deep",
+    strategy: Strategy::JSON_DEEP,
     deletions_kept: false,
 };
 
 /// `merge_patch` with `list_key`: a patch that keeps its deletions.
 pub(super) const PATCH: Mode = Mode {
-    strategy: "merge_patch",
+    strategy: Strategy::MERGE_PATCH,
     deletions_kept: true,
 };
 
@@ -91,7 +91,7 @@ fn members(
         }
         let before = existing.and_then(|object| object.get(key));
         let mark = cursor.enter_member(key);
-        let traced = tracer.enter(&segment_for_key(key));
+        let traced = tracer.enter(Segment::Key(Key::from(key.as_str())));
         if patch.is_null() {
             if before.is_some() || mode.deletions_kept {
                 tracer.delete(mode.strategy);
@@ -107,7 +107,7 @@ fn members(
 fn list(
     existing: Option<&Vec<Value>>,
     items: &[Value],
-    names: &[&str],
+    names: &[&'static str],
     keys: &ListKeys,
     cursor: &mut Cursor,
     tracer: &mut Tracer,
@@ -144,8 +144,8 @@ fn list(
             .get(&key)
             .and_then(|&at| existing.map(|list| &list[at]));
         let segment = key.segment(names);
-        let mark = cursor.enter_item(&segment);
-        let traced = tracer.enter(&segment);
+        let mark = cursor.enter_item(segment.clone());
+        let traced = tracer.enter(segment);
         value(matched, item, keys, cursor, tracer, mode);
         tracer.leave(traced);
         cursor.leave(mark);
