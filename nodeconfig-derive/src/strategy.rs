@@ -210,7 +210,7 @@ pub(crate) static TABLE: &[Def] = &[
         merge: Merge::Trait(&TraitDef {
             path: "strategy::Append",
             prepare: None,
-            apply: "append_items",
+            apply: "apply_append",
             apply_fallible: false,
             trace: "trace_append",
             argument: Argument::None,
@@ -295,7 +295,7 @@ pub(crate) static TABLE: &[Def] = &[
         merge: Merge::Trait(&TraitDef {
             path: "strategy::Union",
             prepare: None,
-            apply: "union_items",
+            apply: "apply_union",
             apply_fallible: false,
             trace: "trace_union",
             argument: Argument::None,

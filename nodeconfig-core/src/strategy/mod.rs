@@ -23,7 +23,7 @@
 //! use nodeconfig_core::strategy::{self, Append};
 //!
 //! let mut flags = vec!["--v=2".to_string()];
-//! flags.append_items(vec!["--max-pods=58".to_string()]);
+//! flags.apply_append(vec!["--max-pods=58".to_string()]);
 //! assert_eq!(flags, ["--v=2", "--max-pods=58"]);
 //!
 //! let mut nameservers = Some(vec!["10.0.0.2"]);

@@ -3,6 +3,7 @@
 //! The set counterpart of `append`: a later layer adds items and never removes one, so a tag or
 //! feature gate named by any layer is in the result once.
 
+use crate::MergeError;
 use crate::path::{Segment, segment_for_key};
 use crate::trace::{Strategy, Tracer};
 use std::collections::{BTreeSet, HashSet};
@@ -21,8 +22,8 @@ use std::hash::{BuildHasher, Hash};
 /// use std::collections::BTreeSet;
 ///
 /// let mut tags = Some(BTreeSet::from(["a", "b"]));
-/// tags.union_items(Some(BTreeSet::from(["b", "c"])));
-/// tags.union_items(None);
+/// tags.apply_union(Some(BTreeSet::from(["b", "c"])));
+/// tags.apply_union(None);
 /// assert_eq!(tags, Some(BTreeSet::from(["a", "b", "c"])));
 /// ```
 #[diagnostic::on_unimplemented(
@@ -31,9 +32,58 @@ use std::hash::{BuildHasher, Hash};
     note = "`union` takes `BTreeSet<T>`, `HashSet<T>`, `IndexSet<T>` (feature `indexmap`), and `Option` or `Box` of each, with `T: Debug`",
     note = "use `strategy = \"append\"` for lists, `\"replace\"` or `\"keep\"` for other types"
 )]
-pub trait Union {
-    /// Adds `incoming`'s items that `self` does not hold yet.
-    fn union_items(&mut self, incoming: Self);
+pub trait Union: Sized {
+    /// Whether the prepare phase has work to do: never, a union cannot fail. The same item as
+    /// [`DeepMerge::NEEDS_PREPARE`](crate::DeepMerge).
+    #[doc(hidden)]
+    const NEEDS_PREPARE: bool = false;
+
+    /// The fallible phase, as [`DeepMerge::prepare_merge`](crate::DeepMerge::prepare_merge):
+    /// a union cannot fail, so it does nothing.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::Union;
+    /// use std::collections::BTreeSet;
+    /// assert!(BTreeSet::from([1]).prepare_union(&mut BTreeSet::from([2])).is_ok());
+    /// ```
+    fn prepare_union(&self, incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
+    /// The fallible phase for a set that lands where nothing was, as
+    /// [`DeepMerge::check_new`](crate::DeepMerge::check_new): nothing to check.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::Union;
+    /// use std::collections::BTreeSet;
+    /// assert!(BTreeSet::check_new_union(&mut BTreeSet::from([1])).is_ok());
+    /// ```
+    fn check_new_union(incoming: &mut Self) -> Result<(), MergeError> {
+        let _ = incoming;
+        Ok(())
+    }
+
+    /// The moving phase: adds `incoming`'s items that `self` does not hold yet.
+    fn apply_union(&mut self, incoming: Self);
+
+    /// Both phases, as [`DeepMerge::deep_merge`](crate::DeepMerge::deep_merge); never `Err`.
+    ///
+    /// ```
+    /// use nodeconfig_core::strategy::Union;
+    /// use std::collections::BTreeSet;
+    ///
+    /// let mut tags = BTreeSet::from(["a"]);
+    /// tags.merge_union(BTreeSet::from(["a", "b"]))?;
+    /// assert_eq!(tags, BTreeSet::from(["a", "b"]));
+    /// # Ok::<(), nodeconfig_core::MergeError>(())
+    /// ```
+    fn merge_union(&mut self, incoming: Self) -> Result<(), MergeError> {
+        let mut incoming = incoming;
+        self.prepare_union(&mut incoming)?;
+        self.apply_union(incoming);
+        Ok(())
+    }
 
     /// Records, for provenance, each item of `incoming` that `existing` does not hold yet.
     ///
@@ -70,7 +120,7 @@ fn trace_new_items<'a, T: Debug + 'a>(
 
 impl<T: Ord + Debug> Union for BTreeSet<T> {
     #[inline]
-    fn union_items(&mut self, mut incoming: Self) {
+    fn apply_union(&mut self, mut incoming: Self) {
         self.append(&mut incoming);
     }
 
@@ -85,7 +135,7 @@ impl<T: Ord + Debug> Union for BTreeSet<T> {
 
 impl<T: Eq + Hash + Debug, S: BuildHasher> Union for HashSet<T, S> {
     #[inline]
-    fn union_items(&mut self, incoming: Self) {
+    fn apply_union(&mut self, incoming: Self) {
         if self.is_empty() {
             *self = incoming;
         } else {
@@ -110,7 +160,7 @@ impl<T: Eq + Hash + Debug, S: BuildHasher> Union for HashSet<T, S> {
 #[cfg_attr(docsrs, doc(cfg(feature = "indexmap")))]
 impl<T: Eq + Hash + Debug, S: BuildHasher> Union for indexmap::IndexSet<T, S> {
     #[inline]
-    fn union_items(&mut self, incoming: Self) {
+    fn apply_union(&mut self, incoming: Self) {
         if self.is_empty() {
             *self = incoming;
         } else {
@@ -129,10 +179,10 @@ impl<T: Eq + Hash + Debug, S: BuildHasher> Union for indexmap::IndexSet<T, S> {
 
 impl<L: Union> Union for Option<L> {
     #[inline]
-    fn union_items(&mut self, incoming: Self) {
+    fn apply_union(&mut self, incoming: Self) {
         let Some(incoming) = incoming else { return };
         match self {
-            Some(existing) => existing.union_items(incoming),
+            Some(existing) => existing.apply_union(incoming),
             None => *self = Some(incoming),
         }
     }
@@ -146,8 +196,8 @@ impl<L: Union> Union for Option<L> {
 
 impl<L: Union> Union for Box<L> {
     #[inline]
-    fn union_items(&mut self, incoming: Self) {
-        (**self).union_items(*incoming);
+    fn apply_union(&mut self, incoming: Self) {
+        (**self).apply_union(*incoming);
     }
 
     fn trace_union(existing: Option<&Self>, incoming: &Self, tracer: &mut Tracer) {
