@@ -92,6 +92,7 @@
 
 mod discard;
 mod document;
+mod index;
 mod inline;
 #[cfg(feature = "toml-reference")]
 #[doc(hidden)]

@@ -1,8 +1,6 @@
 //! `toml_deep` on text: the fast paths, parsing with positioned errors, and the span engine.
 
-use toml::de::DeTable;
-
-use super::spans::check_numbers;
+use super::index::{self, Index};
 use super::splice::Splicer;
 use crate::{MergeError, ParseLocation, Side};
 
@@ -47,9 +45,9 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
     }
     let earlier = parse(existing, Side::Existing)?;
     let later = parse(incoming, Side::Incoming)?;
-    let merged = Splicer::new(existing, incoming).merge(&earlier, &later);
+    let merged = Splicer::new(&earlier, &later).merge();
     debug_assert!(
-        DeTable::parse(&merged).is_ok(),
+        index::parse(&merged).is_ok(),
         "the span engine wrote TOML that does not parse:\n{merged}"
     );
     Ok(Merged::Text(merged))
@@ -63,16 +61,9 @@ pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
     parse(text, side).map(drop)
 }
 
-/// Parses `text` into the `toml` crate's borrowed, spanned tree, with the number checks the
-/// parser leaves to deserialisation.
-fn parse(text: &str, side: Side) -> Result<DeTable<'_>, MergeError> {
-    let table = DeTable::parse(text).map_err(|error| {
-        let offset = error.span().map_or(0, |span| span.start);
-        parse_error(side, text, offset, error.message())
-    })?;
-    let table = table.into_inner();
-    check_numbers(&table).map_err(|(span, reason)| parse_error(side, text, span.start, reason))?;
-    Ok(table)
+/// Parses `text` into its [`Index`]; an error names `side`, the line and the column.
+fn parse(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
+    index::parse(text).map_err(|error| parse_error(side, text, error.offset, &error.reason))
 }
 
 fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {

@@ -1,0 +1,555 @@
+//! Building an [`Index`] from `toml_parser`'s events, in one pass and without an event list.
+//!
+//! `toml_parser::parser::parse_document` checks the grammar and pushes events to a receiver;
+//! the receiver here decodes each key and scalar as it comes (their errors are TOML's: bad
+//! escapes, bad numbers, bad dates) and applies the table rules of TOML 1.1 ("Table",
+//! "Inline Table", "Array of Tables") as the `toml` crate's document builder does. A grammar
+//! error outranks a rule error wherever they are, as in the `toml` crate, which checks the
+//! grammar of the whole document before it builds anything; after the first error nothing
+//! more is built.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+
+use toml_parser::decoder::{Encoding, ScalarKind};
+use toml_parser::parser::{EventReceiver, RecursionGuard, ValidateWhitespace};
+use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
+
+use super::{Array, Data, Entry, Index, NONE, Node, ROOT, TableId};
+use crate::strategy::toml::spans::{Kind, float_value};
+
+/// The nesting limit of arrays, inline tables and dotted keys (the `toml` crate's).
+const DEPTH_LIMIT: u32 = 80;
+
+/// A parse error: the byte offset it points at and the reason.
+pub(in crate::strategy::toml) struct ParseFailure {
+    pub(in crate::strategy::toml) offset: usize,
+    pub(in crate::strategy::toml) reason: String,
+}
+
+/// Parses `text` into its [`Index`], or returns the first error.
+pub(in crate::strategy::toml) fn parse(text: &str) -> Result<Index<'_>, ParseFailure> {
+    let source = Source::new(text);
+    let tokens = source.lex().into_vec();
+    let failed = Cell::new(false);
+    let mut grammar = GrammarErrors {
+        first: None,
+        failed: &failed,
+    };
+    let mut builder = Builder {
+        index: Index::new(text),
+        failed: &failed,
+        error: None,
+        number_error: None,
+        keys: Vec::new(),
+        contexts: vec![Context::Table {
+            table: ROOT,
+            keys_from: 0,
+            open: 0,
+            inline: false,
+        }],
+        pending: Vec::new(),
+        header: None,
+    };
+    {
+        let mut validate = ValidateWhitespace::new(&mut builder, source);
+        let mut guard = RecursionGuard::new(&mut validate, DEPTH_LIMIT);
+        toml_parser::parser::parse_document(&tokens, &mut guard, &mut grammar);
+    }
+    let error = grammar.first.or(builder.error).or(builder.number_error);
+    match error {
+        Some(error) => Err(failure(&error)),
+        None => Ok(builder.index),
+    }
+}
+
+/// The reason as the `toml` crate words it: the description, then what was expected.
+fn failure(error: &ParseError) -> ParseFailure {
+    let mut reason = error.description().to_owned();
+    if let Some(expected) = error.expected() {
+        reason.push_str(", expected ");
+        if expected.is_empty() {
+            reason.push_str("nothing");
+        }
+        for (index, expected) in expected.iter().enumerate() {
+            if index > 0 {
+                reason.push_str(", ");
+            }
+            match expected {
+                toml_parser::Expected::Literal("\n") => reason.push_str("newline"),
+                toml_parser::Expected::Literal("`") => reason.push_str("'`'"),
+                toml_parser::Expected::Literal(literal)
+                    if literal.chars().all(|c| c.is_ascii_control()) =>
+                {
+                    reason.push_str(&format!("`{}`", literal.escape_debug()));
+                }
+                toml_parser::Expected::Literal(literal) => {
+                    reason.push_str(&format!("`{literal}`"));
+                }
+                toml_parser::Expected::Description(description) => reason.push_str(description),
+                _ => reason.push_str("etc"),
+            }
+        }
+    }
+    let offset = error.unexpected().map_or(0, |span| span.start());
+    ParseFailure { offset, reason }
+}
+
+/// Keeps the first grammar error and tells the builder to stop.
+struct GrammarErrors<'f> {
+    first: Option<ParseError>,
+    failed: &'f Cell<bool>,
+}
+
+impl ErrorSink for GrammarErrors<'_> {
+    fn report_error(&mut self, error: ParseError) {
+        self.failed.set(true);
+        self.first.get_or_insert(error);
+    }
+}
+
+/// A key segment being read.
+struct Key<'i> {
+    name: Cow<'i, str>,
+    start: u32,
+    end: u32,
+}
+
+/// Where a finished value goes.
+enum Context {
+    /// The document's current table or an inline table; its key starts at `keys[keys_from]`.
+    Table {
+        table: TableId,
+        keys_from: usize,
+        open: u32,
+        inline: bool,
+    },
+    /// An open array, whose values so far are `pending[from..]`.
+    Array { from: usize, open: u32 },
+}
+
+struct Builder<'i, 'f> {
+    index: Index<'i>,
+    failed: &'f Cell<bool>,
+    /// The first error of decoding or of the table rules.
+    error: Option<ParseError>,
+    /// The first number out of range (the `toml` crate finds those last, on deserialising).
+    number_error: Option<ParseError>,
+    keys: Vec<Key<'i>>,
+    contexts: Vec<Context>,
+    pending: Vec<Node>,
+    /// Inside `[...]` or `[[...]]`: whether an array of tables, and where it opened.
+    header: Option<(bool, u32)>,
+}
+
+fn span_of(start: u32, end: u32) -> Span {
+    Span::new_unchecked(start as usize, end as usize)
+}
+
+fn duplicate(key: &Key<'_>) -> ParseError {
+    ParseError::new("duplicate key").with_unexpected(span_of(key.start, key.end))
+}
+
+fn cannot_extend(what: &str, key: &Key<'_>) -> ParseError {
+    ParseError::new(format!(
+        "cannot extend value of type {what} with a dotted key"
+    ))
+    .with_unexpected(span_of(key.start, key.end))
+}
+
+fn type_name(data: Data) -> &'static str {
+    match data {
+        Data::Scalar(_, ScalarKind::String) => "string",
+        Data::Scalar(_, ScalarKind::Boolean(_)) => "boolean",
+        Data::Scalar(_, ScalarKind::DateTime) => "datetime",
+        Data::Scalar(_, ScalarKind::Float) => "float",
+        Data::Scalar(_, ScalarKind::Integer(_)) => "integer",
+        Data::Array(_) => "array",
+        Data::Table(_) => "table",
+    }
+}
+
+impl<'i> Builder<'i, '_> {
+    /// Whether events are still worth reading: no error so far.
+    fn live(&self) -> bool {
+        !self.failed.get() && self.error.is_none()
+    }
+
+    fn fail(&mut self, error: ParseError) {
+        self.error.get_or_insert(error);
+    }
+
+    fn raw(&self, span: Span, encoding: Option<Encoding>) -> Raw<'i> {
+        Raw::new_unchecked(&self.index.text[span.start()..span.end()], encoding, span)
+    }
+
+    /// A value is complete: it goes into the open array or under the key just read.
+    fn complete(&mut self, node: Node) {
+        let Some(context) = self.contexts.last() else {
+            return self.fail(ParseError::new("unexpected value"));
+        };
+        match *context {
+            Context::Array { .. } => self.pending.push(node),
+            Context::Table {
+                table,
+                keys_from,
+                inline,
+                ..
+            } => {
+                if self.keys.len() <= keys_from {
+                    return self.fail(ParseError::new("missing key"));
+                }
+                self.insert(table, keys_from, inline, node);
+                self.keys.truncate(keys_from);
+            }
+        }
+    }
+
+    /// `keys[from..] = node` in `table`: the last key under the tables the others name.
+    fn insert(&mut self, table: TableId, from: usize, inline: bool, node: Node) {
+        let last = self.keys.len() - 1;
+        let dotted = last > from;
+        if last - from >= DEPTH_LIMIT as usize {
+            return self.fail(ParseError::new("recursion limit"));
+        }
+        let Some(parent) = self.descend(table, from..last, dotted, inline) else {
+            return;
+        };
+        let parent_data = &self.index.tables[parent as usize];
+        // TOML 1.1, "Keys": dotted keys cannot add to a table defined by a header (document)
+        // or by braces (inline).
+        let mixed = if inline {
+            parent_data.dotted != dotted
+        } else {
+            dotted && !parent_data.implicit
+        };
+        let key = &self.keys[last];
+        if mixed || self.index.find(parent, &key.name).is_some() {
+            let error = duplicate(key);
+            return self.fail(error);
+        }
+        let entry = self.entry(last, node);
+        self.index.push_entry(parent, entry);
+    }
+
+    fn entry(&mut self, key: usize, node: Node) -> Entry<'i> {
+        let key = &mut self.keys[key];
+        Entry {
+            key: std::mem::take(&mut key.name),
+            key_start: key.start,
+            key_end: key.end,
+            node,
+            next: NONE,
+        }
+    }
+
+    /// The table `keys[path]` names under `table`, made where missing (implicit tables).
+    fn descend(
+        &mut self,
+        mut table: TableId,
+        path: std::ops::Range<usize>,
+        dotted: bool,
+        inline: bool,
+    ) -> Option<TableId> {
+        for at in path {
+            let key = &self.keys[at];
+            let Some(id) = self.index.find(table, &key.name) else {
+                let child = self.index.new_table(true, dotted, inline);
+                let kind = match (inline, dotted) {
+                    (true, _) => Kind::DottedInline,
+                    (false, true) => Kind::Dotted,
+                    (false, false) => Kind::Implicit,
+                };
+                let node = Node {
+                    start: key.start,
+                    end: key.end,
+                    kind,
+                    data: Data::Table(child),
+                };
+                let entry = self.entry(at, node);
+                self.index.push_entry(table, entry);
+                table = child;
+                continue;
+            };
+            let data = self.index.entries[id as usize].node.data;
+            table = match data {
+                Data::Array(array) => match &self.index.arrays[array as usize] {
+                    Array::Tables(elements) if !inline => elements
+                        .last()
+                        .and_then(Node::table)
+                        .expect("an array of tables has a table"),
+                    _ => {
+                        let error = cannot_extend("array", key);
+                        self.fail(error);
+                        return None;
+                    }
+                },
+                Data::Table(child) => {
+                    let child_data = &mut self.index.tables[child as usize];
+                    if !inline && child_data.inline {
+                        let error = cannot_extend("inline table", key);
+                        self.fail(error);
+                        return None;
+                    }
+                    if dotted && !child_data.implicit {
+                        let error = duplicate(key);
+                        self.fail(error);
+                        return None;
+                    }
+                    if dotted {
+                        child_data.dotted = true;
+                    }
+                    child
+                }
+                Data::Scalar(..) => {
+                    let error = cannot_extend(type_name(data), key);
+                    self.fail(error);
+                    return None;
+                }
+            };
+        }
+        Some(table)
+    }
+
+    /// A `[header]` or `[[header]]` closed at `end`: its table becomes the current one.
+    fn define(&mut self, is_array: bool, start: u32, end: u32) {
+        let Some(last) = self.keys.len().checked_sub(1) else {
+            return;
+        };
+        if last >= DEPTH_LIMIT as usize {
+            return self.fail(ParseError::new("recursion limit"));
+        }
+        let Some(parent) = self.descend(ROOT, 0..last, false, false) else {
+            return;
+        };
+        let header = |table| Node {
+            start,
+            end,
+            kind: Kind::Header,
+            data: Data::Table(table),
+        };
+        let existing = self.index.find(parent, &self.keys[last].name);
+        let table = match (is_array, existing) {
+            (false, None) | (true, None) => {
+                let table = self.index.new_table(false, false, false);
+                let node = if is_array {
+                    let array = self.index.arrays.len() as u32;
+                    self.index.arrays.push(Array::Tables(vec![header(table)]));
+                    Node {
+                        start,
+                        end,
+                        kind: Kind::Tables,
+                        data: Data::Array(array),
+                    }
+                } else {
+                    header(table)
+                };
+                let entry = self.entry(last, node);
+                self.index.push_entry(parent, entry);
+                table
+            }
+            (false, Some(id)) => {
+                let Some(table) = self.redefine(id, start, end) else {
+                    let error = duplicate(&self.keys[last]);
+                    return self.fail(error);
+                };
+                table
+            }
+            (true, Some(id)) => {
+                let table = self.index.new_table(false, false, false);
+                let data = self.index.entries[id as usize].node.data;
+                match data {
+                    Data::Array(array) => match &mut self.index.arrays[array as usize] {
+                        Array::Tables(elements) => elements.push(header(table)),
+                        Array::Static { .. } => {
+                            let error = duplicate(&self.keys[last]);
+                            return self.fail(error);
+                        }
+                    },
+                    _ => {
+                        let error = duplicate(&self.keys[last]);
+                        return self.fail(error);
+                    }
+                }
+                table
+            }
+        };
+        self.keys.clear();
+        self.contexts[0] = Context::Table {
+            table,
+            keys_from: 0,
+            open: start,
+            inline: false,
+        };
+    }
+
+    /// `[a]` after `[a.b]`: the table known from the longer header gets its own. Any other
+    /// earlier value of the key is a table defined twice (TOML 1.1, "Table").
+    fn redefine(&mut self, id: u32, start: u32, end: u32) -> Option<TableId> {
+        let last = self.keys.len() - 1;
+        let (key_start, key_end) = (self.keys[last].start, self.keys[last].end);
+        let entry = &mut self.index.entries[id as usize];
+        let table = entry.node.table()?;
+        let data = &mut self.index.tables[table as usize];
+        if !data.implicit || data.dotted {
+            return None;
+        }
+        data.implicit = false;
+        entry.key_start = key_start;
+        entry.key_end = key_end;
+        entry.node = Node {
+            start,
+            end,
+            kind: Kind::Header,
+            data: Data::Table(table),
+        };
+        Some(table)
+    }
+
+    /// Decodes and checks a scalar; numbers must also fit (TOML 1.1, "Integer", "Float").
+    fn scalar_node(&mut self, span: Span, encoding: Option<Encoding>) -> Node {
+        let raw = self.raw(span, encoding);
+        let kind = if encoding.is_some() {
+            raw.decode_scalar(&mut (), &mut self.error)
+        } else {
+            let mut decoded = Cow::Borrowed("");
+            let kind = raw.decode_scalar(&mut decoded, &mut self.error);
+            self.check_scalar(kind, &decoded, span);
+            kind
+        };
+        Node {
+            start: span.start() as u32,
+            end: span.end() as u32,
+            kind: Kind::Value,
+            data: Data::Scalar(encoding, kind),
+        }
+    }
+
+    fn check_scalar(&mut self, kind: ScalarKind, decoded: &str, span: Span) {
+        let reason = match kind {
+            ScalarKind::Integer(radix) if i64::from_str_radix(decoded, radix.value()).is_err() => {
+                "integer number overflowed"
+            }
+            ScalarKind::Float if float_value(decoded).is_none() => "float number overflowed",
+            ScalarKind::DateTime => {
+                if let Err(error) = decoded.parse::<toml::value::Datetime>() {
+                    self.fail(ParseError::new(error.to_string()).with_unexpected(span));
+                }
+                return;
+            }
+            _ => return,
+        };
+        self.number_error
+            .get_or_insert(ParseError::new(reason).with_unexpected(span));
+    }
+}
+
+impl<'i> EventReceiver for Builder<'i, '_> {
+    fn std_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.keys.clear();
+        self.header = Some((false, span.start() as u32));
+    }
+
+    fn std_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        if let (true, Some((is_array, start))) = (self.live(), self.header.take()) {
+            self.define(is_array, start, span.end() as u32);
+        }
+    }
+
+    fn array_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.keys.clear();
+        self.header = Some((true, span.start() as u32));
+    }
+
+    fn array_table_close(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        self.std_table_close(span, error);
+    }
+
+    fn inline_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+        if self.live() {
+            let table = self.index.new_table(false, false, true);
+            self.contexts.push(Context::Table {
+                table,
+                keys_from: self.keys.len(),
+                open: span.start() as u32,
+                inline: true,
+            });
+        }
+        true
+    }
+
+    fn inline_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        if !self.live() {
+            return;
+        }
+        match self.contexts.pop() {
+            Some(Context::Table {
+                table,
+                open,
+                inline: true,
+                ..
+            }) => self.complete(Node {
+                start: open,
+                end: span.end() as u32,
+                kind: Kind::Inline,
+                data: Data::Table(table),
+            }),
+            _ => self.fail(ParseError::new("unexpected `}`").with_unexpected(span)),
+        }
+    }
+
+    fn array_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+        if self.live() {
+            self.contexts.push(Context::Array {
+                from: self.pending.len(),
+                open: span.start() as u32,
+            });
+        }
+        true
+    }
+
+    fn array_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        if !self.live() {
+            return;
+        }
+        let Some(Context::Array { from, open }) = self.contexts.pop() else {
+            return self.fail(ParseError::new("unexpected `]`").with_unexpected(span));
+        };
+        let index = &mut self.index;
+        let start = index.items.len() as u32;
+        index.items.extend(self.pending.drain(from..));
+        let len = index.items.len() as u32 - start;
+        let array = index.arrays.len() as u32;
+        index.arrays.push(Array::Static { start, len });
+        self.complete(Node {
+            start: open,
+            end: span.end() as u32,
+            kind: Kind::Value,
+            data: Data::Array(array),
+        });
+    }
+
+    fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _error: &mut dyn ErrorSink) {
+        if !self.live() {
+            return;
+        }
+        let mut name = Cow::Borrowed("");
+        self.raw(span, encoding)
+            .decode_key(&mut name, &mut self.error);
+        self.keys.push(Key {
+            name,
+            start: span.start() as u32,
+            end: span.end() as u32,
+        });
+    }
+
+    fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _error: &mut dyn ErrorSink) {
+        if !self.live() {
+            return;
+        }
+        let node = self.scalar_node(span, encoding);
+        if self.live() {
+            self.complete(node);
+        }
+    }
+}
