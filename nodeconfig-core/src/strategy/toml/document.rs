@@ -43,8 +43,8 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
         check(existing, Side::Existing)?;
         return Ok(Merged::TakeIncoming);
     }
-    let earlier = parse(existing, Side::Existing)?;
-    let later = parse(incoming, Side::Incoming)?;
+    let earlier = index(existing, Side::Existing)?;
+    let later = index(incoming, Side::Incoming)?;
     let merged = Splicer::new(&earlier, &later).merge();
     debug_assert!(
         index::parse(&merged).is_ok(),
@@ -58,11 +58,11 @@ pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
     if is_blank(text) {
         return Ok(());
     }
-    parse(text, side).map(drop)
+    index(text, side).map(drop)
 }
 
 /// Parses `text` into its [`Index`]; an error names `side`, the line and the column.
-fn parse(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
+pub(super) fn index(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
     index::parse(text).map_err(|error| parse_error(side, text, error.offset, &error.reason))
 }
 

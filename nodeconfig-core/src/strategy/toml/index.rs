@@ -210,6 +210,12 @@ impl<'i> Index<'i> {
         }
     }
 
+    /// How many tables the document has, the root included.
+    #[cfg(feature = "toml-reference")]
+    pub(super) fn table_count(&self) -> usize {
+        self.tables.len()
+    }
+
     /// The number of entries of `table`.
     pub(super) fn len(&self, table: TableId) -> usize {
         self.tables[table as usize].len as usize
