@@ -17,6 +17,7 @@
 //! the same messages, so an invalid document fails here as it fails there.
 
 mod build;
+mod plain;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -268,4 +269,3 @@ impl<'i> Index<'i> {
         decoded
     }
 }
-

@@ -12,9 +12,10 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use toml_parser::decoder::{Encoding, ScalarKind};
-use toml_parser::parser::{EventReceiver, RecursionGuard, ValidateWhitespace};
+use toml_parser::parser::{EventReceiver, RecursionGuard};
 use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 
+use super::plain::{plain, plain_comment};
 use super::{Array, Data, Entry, Index, NONE, Node, ROOT, TableId};
 use crate::strategy::toml::spans::{Kind, float_value};
 
@@ -52,8 +53,7 @@ pub(in crate::strategy::toml) fn parse(text: &str) -> Result<Index<'_>, ParseFai
         header: None,
     };
     {
-        let mut validate = ValidateWhitespace::new(&mut builder, source);
-        let mut guard = RecursionGuard::new(&mut validate, DEPTH_LIMIT);
+        let mut guard = RecursionGuard::new(&mut builder, DEPTH_LIMIT);
         toml_parser::parser::parse_document(&tokens, &mut guard, &mut grammar);
     }
     let error = grammar.first.or(builder.error).or(builder.number_error);
@@ -409,7 +409,9 @@ impl<'i> Builder<'i, '_> {
     /// Decodes and checks a scalar; numbers must also fit (TOML 1.1, "Integer", "Float").
     fn scalar_node(&mut self, span: Span, encoding: Option<Encoding>) -> Node {
         let raw = self.raw(span, encoding);
-        let kind = if encoding.is_some() {
+        let kind = if encoding.is_some() && plain(raw.as_str(), encoding).is_some() {
+            ScalarKind::String
+        } else if encoding.is_some() {
             raw.decode_scalar(&mut (), &mut self.error)
         } else {
             let mut decoded = Cow::Borrowed("");
@@ -533,14 +535,33 @@ impl<'i> EventReceiver for Builder<'i, '_> {
         if !self.live() {
             return;
         }
-        let mut name = Cow::Borrowed("");
-        self.raw(span, encoding)
-            .decode_key(&mut name, &mut self.error);
+        let raw = self.raw(span, encoding);
+        let name = match plain(raw.as_str(), encoding) {
+            Some(name) => Cow::Borrowed(name),
+            None => {
+                let mut name = Cow::Borrowed("");
+                raw.decode_key(&mut name, &mut self.error);
+                name
+            }
+        };
         self.keys.push(Key {
             name,
             start: span.start() as u32,
             end: span.end() as u32,
         });
+    }
+
+    /// Comments and line breaks are checked here (what `toml_parser`'s `ValidateWhitespace`
+    /// does), as grammar errors.
+    fn comment(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        let raw = self.raw(span, None);
+        if !plain_comment(raw.as_str()) {
+            raw.decode_comment(error);
+        }
+    }
+
+    fn newline(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        self.raw(span, None).decode_newline(error);
     }
 
     fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _error: &mut dyn ErrorSink) {
