@@ -49,13 +49,14 @@ const SECTIONS: u8 = 1;
 const REPLACE: u8 = 2;
 
 /// An earlier table that later keys merge into, and where its new entries go.
-struct Target {
+struct Target<'t> {
     table: TableId,
     kind: Kind,
-    /// The raw header path (`a."b".c`), for a table that needs a header of its own.
-    path: String,
-    /// For dotted tables, the raw dotted key from their section or inline table, with a dot.
-    prefix: String,
+    /// The table it is in (none for the root), and its key there as the earlier text spells
+    /// it: what [`path`](Self::path) and [`write_prefix`](Self::write_prefix) are made of,
+    /// only when needed.
+    parent: Option<&'t Target<'t>>,
+    raw_key: &'t str,
     /// Where new key-value lines go.
     at: usize,
     /// Where new entries go in an inline table.
@@ -64,6 +65,42 @@ struct Target {
     sections_at: Option<usize>,
     /// For a dotted key's table in an inline table, where its dotted key starts.
     entry_start: usize,
+}
+
+impl Target<'_> {
+    /// Appends the raw header path (`a."b".c`), for a table that needs a header of its own.
+    fn write_path(&self, out: &mut String) {
+        if let Some(parent) = self.parent {
+            if parent.parent.is_some() {
+                parent.write_path(out);
+                out.push('.');
+            }
+            out.push_str(self.raw_key);
+        }
+    }
+
+    /// Whether new keys are written with a dotted prefix: the table is a dotted key's.
+    fn has_prefix(&self) -> bool {
+        matches!(self.kind, Kind::Dotted | Kind::DottedInline)
+    }
+
+    /// Appends the raw dotted key of a dotted table from its section or inline table, with
+    /// a dot (`a.b.`); nothing for other tables.
+    fn write_prefix(&self, out: &mut String) {
+        if let (true, Some(parent)) = (self.has_prefix(), self.parent) {
+            parent.write_prefix(out);
+            out.push_str(self.raw_key);
+            out.push('.');
+        }
+    }
+
+    /// `key` under this table, relative to its section or inline table.
+    fn relative(&self, key: &str) -> String {
+        let mut relative = String::new();
+        self.write_prefix(&mut relative);
+        relative.push_str(key);
+        relative
+    }
 }
 
 /// What a table's merge adds: key-value lines, sections, inline entries.
@@ -110,8 +147,8 @@ impl<'a> Splicer<'a> {
         let root = Target {
             table: ROOT,
             kind: Kind::Header,
-            path: String::new(),
-            prefix: String::new(),
+            parent: None,
+            raw_key: "",
             at,
             slot: None,
             sections_at: lines_end(earlier, ROOT),
@@ -133,7 +170,7 @@ impl<'a> Splicer<'a> {
     }
 
     /// Lays the later table `incoming`, spelled as `spelling`, over `target`.
-    fn merge_table(&mut self, target: &Target, incoming: TableId, spelling: Kind) {
+    fn merge_table(&mut self, target: &Target<'_>, incoming: TableId, spelling: Kind) {
         let (earlier, later) = (self.earlier, self.later);
         let target_inline = target.slot.is_some();
         let inline = matches!(spelling, Kind::Inline | Kind::DottedInline);
@@ -203,35 +240,30 @@ impl<'a> Splicer<'a> {
     }
 
     /// Where the entries of `existing`, the earlier value at `key` of `parent`, go.
-    fn child(&self, parent: &Target, entry: &Entry<'_>) -> Target {
+    fn child<'t>(&self, parent: &'t Target<'t>, entry: &Entry<'_>) -> Target<'t>
+    where
+        'a: 't,
+    {
         let (text, earlier) = (self.existing, self.earlier);
         let existing = &entry.node;
         let existing_kind = existing.kind;
         let table = existing.table().expect("a table kind holds a table");
         let key_start = entry.key_span().start;
         let raw_key = &text[entry.key_span()];
-        let path = if parent.path.is_empty() {
-            raw_key.to_owned()
-        } else {
-            format!("{}.{raw_key}", parent.path)
-        };
-        let own_lines = lines_end(earlier, table);
-        let prefix = format!("{}{raw_key}.", parent.prefix);
-        let (at, prefix, slot, sections_at) = match existing_kind {
+        let (at, slot, sections_at) = match existing_kind {
             Kind::Header => {
                 let end = section_end(earlier, existing);
-                (end, String::new(), None, Some(end))
+                (end, None, Some(end))
             }
             Kind::Dotted => (
-                own_lines.unwrap_or(parent.at),
-                prefix,
+                lines_end(earlier, table).unwrap_or(parent.at),
                 None,
                 parent.sections_at,
             ),
             Kind::Inline => {
                 let start = existing.span().start;
                 let slot = Slot::of(earlier, table, start, None);
-                (parent.at, String::new(), Some(slot), None)
+                (parent.at, Some(slot), None)
             }
             Kind::DottedInline => {
                 // Spaced like the dotted key's first segment in its inline table.
@@ -240,9 +272,9 @@ impl<'a> Splicer<'a> {
                     _ => key_start,
                 };
                 let slot = Slot::of(earlier, table, start, Some(start));
-                (parent.at, prefix, Some(slot), None)
+                (parent.at, Some(slot), None)
             }
-            _ => (text.len(), String::new(), None, None),
+            _ => (text.len(), None, None),
         };
         let entry_start = match (existing_kind, parent.kind) {
             (Kind::DottedInline, Kind::DottedInline) => parent.entry_start,
@@ -252,8 +284,8 @@ impl<'a> Splicer<'a> {
             entry_start,
             table,
             kind: existing_kind,
-            path,
-            prefix,
+            parent: Some(parent),
+            raw_key,
             at,
             slot,
             sections_at,
@@ -347,7 +379,7 @@ impl<'a> Splicer<'a> {
     }
 
     /// Writes what [`merge_table`](Self::merge_table) collected for `target`.
-    fn flush(&mut self, target: &Target, added: Added) {
+    fn flush(&mut self, target: &Target<'_>, added: Added) {
         let (text, earlier) = (self.existing, self.earlier);
         let Added {
             lines,
@@ -362,7 +394,9 @@ impl<'a> Splicer<'a> {
         if !lines.is_empty() {
             if target.kind == Kind::Implicit {
                 // A table known only from longer headers gets its own, above them.
-                let mut section = format!("[{}]\n", target.path);
+                let mut section = String::from("[");
+                target.write_path(&mut section);
+                section.push_str("]\n");
                 for (comments, line) in &lines {
                     section.push_str(comments);
                     section.push_str(line);
@@ -399,7 +433,7 @@ impl<'a> Splicer<'a> {
             Some(at) => (at, true),
             None => (
                 text.len(),
-                !text.trim().is_empty() && !target.path.is_empty(),
+                !text.trim().is_empty() && target.parent.is_some(),
             ),
         };
         let mut block = String::new();

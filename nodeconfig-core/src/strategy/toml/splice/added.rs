@@ -10,13 +10,13 @@ use super::{Added, New, Splicer, Target};
 impl Splicer<'_> {
     /// Writes a key new to `target`: as inline entries, lines or sections, by the target's
     /// spelling.
-    pub(super) fn new_entry(&self, target: &Target, new: &New<'_>, added: &mut Added) {
+    pub(super) fn new_entry(&self, target: &Target<'_>, new: &New<'_>, added: &mut Added) {
         let later = self.incoming;
         if target.slot.is_some() {
             match new.inline_entry(later) {
-                Some(entry) if target.prefix.is_empty() => added.inline.push(entry.to_owned()),
+                Some(entry) if !target.has_prefix() => added.inline.push(entry.to_owned()),
                 _ => {
-                    let relative = format!("{}{}", target.prefix, new.raw_key);
+                    let relative = target.relative(new.raw_key);
                     inline_entries(self.later, &relative, &new.node, &mut added.inline);
                 }
             }
@@ -24,7 +24,7 @@ impl Splicer<'_> {
         }
         if let (Some(start), true, true) = (
             new.key_start,
-            target.prefix.is_empty(),
+            !target.has_prefix(),
             new.kind.is_spanned_value(),
         ) {
             // The later line as it is spelled, with the comment lines right above it.
@@ -36,7 +36,7 @@ impl Splicer<'_> {
             added.lines.push((comments, later[start..end].to_owned()));
             return;
         }
-        let relative = format!("{}{}", target.prefix, new.raw_key);
+        let relative = target.relative(new.raw_key);
         self.gather(&relative, &new.node, new.inline, added);
     }
 
@@ -45,7 +45,7 @@ impl Splicer<'_> {
         let (later, ix) = (self.incoming, self.later);
         let node_kind = node.kind;
         if inline || node_kind.is_spanned_value() {
-            let mut line = format!("{relative} = ");
+            let mut line = assignment(relative);
             let span = node.span();
             match comment_end(later, span.end).filter(|_| !inline) {
                 Some(end) => line.push_str(&later[span.start..end]),
@@ -70,7 +70,7 @@ impl Splicer<'_> {
                     return;
                 };
                 for entry in ix.entries(table) {
-                    let relative = format!("{relative}.{}", &later[entry.key_span()]);
+                    let relative = dotted(relative, &later[entry.key_span()]);
                     self.gather(&relative, &entry.node, false, added);
                 }
             }
@@ -103,12 +103,29 @@ impl Splicer<'_> {
 fn inline_entries(ix: &Index<'_>, relative: &str, node: &Node, out: &mut Vec<String>) {
     if let (Kind::DottedInline, Some(table)) = (node.kind, node.table()) {
         for entry in ix.entries(table) {
-            let relative = format!("{relative}.{}", &ix.text[entry.key_span()]);
+            let relative = dotted(relative, &ix.text[entry.key_span()]);
             inline_entries(ix, &relative, &entry.node, out);
         }
         return;
     }
-    let mut entry = format!("{relative} = ");
+    let mut entry = assignment(relative);
     write_inline(ix, node, &mut entry);
     out.push(entry);
+}
+
+/// `relative.key`.
+fn dotted(relative: &str, key: &str) -> String {
+    let mut dotted = String::with_capacity(relative.len() + 1 + key.len());
+    dotted.push_str(relative);
+    dotted.push('.');
+    dotted.push_str(key);
+    dotted
+}
+
+/// `relative = `, to which the value is appended.
+fn assignment(relative: &str) -> String {
+    let mut line = String::with_capacity(relative.len() + 16);
+    line.push_str(relative);
+    line.push_str(" = ");
+    line
 }
