@@ -1,6 +1,8 @@
 //! `toml_deep` on text: the fast paths, parsing with positioned errors, and the span engine.
 
-use super::index::{self, Index};
+use std::cell::RefCell;
+
+use super::index::{self, Body, Index};
 use super::splice::Splicer;
 use crate::{MergeError, ParseLocation, Side};
 
@@ -53,17 +55,50 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
     Ok(Merged::Text(merged))
 }
 
-/// Parses `text` only to check it.
+thread_local! {
+    /// The last document [`check`] parsed: a copy of its text and its index. In a
+    /// [`merge_all`](crate::merge_all), the first layer's document is checked when it lands and
+    /// is then the earlier side of the next merge: that merge takes this index instead of
+    /// parsing the same bytes again. Keyed by the whole text (compared byte for byte), so it
+    /// never changes a result.
+    static CHECKED: RefCell<Option<(String, Body)>> = const { RefCell::new(None) };
+}
+
+/// Parses `text` only to check it, and keeps its index for a merge of the same text.
 pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
     if is_blank(text) {
         return Ok(());
     }
-    index(text, side).map(drop)
+    let body = index(text, side)?.into_body();
+    // Inside a thread's destructors the memo may be gone: then nothing is kept.
+    let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((text.to_owned(), body)));
+    Ok(())
 }
 
-/// Parses `text` into its [`Index`]; an error names `side`, the line and the column.
+/// Parses `text` into its [`Index`] (or takes the one [`check`] kept for the same bytes); an
+/// error names `side`, the line and the column.
 pub(super) fn index(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
+    if let Some(body) = remembered(text) {
+        return Ok(Index::with_body(text, body));
+    }
     index::parse(text).map_err(|error| parse_error(side, text, error.offset, &error.reason))
+}
+
+/// The index [`check`] kept, if it was for exactly `text`; it is used once.
+fn remembered(text: &str) -> Option<Body> {
+    CHECKED
+        .try_with(|memo| {
+            let mut memo = memo.borrow_mut();
+            match memo.take() {
+                Some((kept, body)) if kept == text => Some(body),
+                other => {
+                    *memo = other;
+                    None
+                }
+            }
+        })
+        .ok()
+        .flatten()
 }
 
 fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {
@@ -94,6 +129,38 @@ mod tests {
         assert_eq!(line_column("é = x", 3), (1, 3));
         assert_eq!(line_column("é", 1), (1, 1));
         assert_eq!(line_column("ab", 99), (1, 3));
+    }
+
+    /// The index `check` keeps serves a merge of exactly the same bytes, once, and changes no
+    /// result: merged after a check, after a check of other text, and with nothing kept, the
+    /// same text comes out.
+    #[test]
+    fn a_checked_index_serves_the_same_text_once() {
+        let (earlier, later) = ("a.x = 1 # x\nb = 2\na.y = 3\n", "a.z = 4\nb = 5\n");
+        let merged = |existing: &str| match merge(existing, later) {
+            Ok(Merged::Text(text)) => text,
+            _ => panic!("{existing:?} did not merge into new text"),
+        };
+        let expected = "a.x = 1 # x\nb = 5\na.y = 3\na.z = 4\n";
+        assert_eq!(merged(earlier), expected);
+        check(earlier, Side::Existing).unwrap();
+        assert!(CHECKED.with(|memo| memo.borrow().is_some()));
+        assert_eq!(merged(earlier), expected);
+        assert!(CHECKED.with(|memo| memo.borrow().is_none()), "used once");
+        check("a = 'other'\n", Side::Existing).unwrap();
+        assert_eq!(merged(earlier), expected);
+        assert!(
+            CHECKED.with(|memo| memo.borrow().is_some()),
+            "kept for its own text"
+        );
+        // A prefix of the kept text is other text.
+        check(earlier, Side::Existing).unwrap();
+        assert_eq!(
+            merge("a.x = 1 # x\n", later)
+                .map(|merged| matches!(merged, Merged::Text(_)))
+                .ok(),
+            Some(true)
+        );
     }
 
     /// Found by fuzzing (`fuzz/corpus/toml_deep/crash-lone-carriage-return`): `""` merged with

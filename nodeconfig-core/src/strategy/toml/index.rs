@@ -19,7 +19,6 @@
 mod build;
 mod plain;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
@@ -79,16 +78,20 @@ impl Node {
 
 /// A key of a table and its value.
 #[derive(Debug)]
-pub(super) struct Entry<'i> {
-    /// The decoded key.
-    pub(super) key: Cow<'i, str>,
+pub(super) struct Entry {
+    /// Where the decoded key is: a span of the text, or (`name_start == NONE`) the string
+    /// `name_end` of [`Body::owned`] when decoding changed it (escapes).
+    name_start: u32,
+    name_end: u32,
+    /// The decoded key's length, compared first when looking a key up.
+    name_len: u32,
     key_start: u32,
     key_end: u32,
     pub(super) node: Node,
     next: u32,
 }
 
-impl Entry<'_> {
+impl Entry {
     /// The key as spelled (its last segment, for a dotted key or a header).
     pub(super) fn key_span(&self) -> Range<usize> {
         self.key_start as usize..self.key_end as usize
@@ -118,33 +121,110 @@ enum Array {
     Tables(Vec<Node>),
 }
 
-/// The index of one TOML document.
+/// The index of one TOML document: its text and what was read off it.
 #[derive(Debug)]
 pub(super) struct Index<'i> {
     pub(super) text: &'i str,
+    body: Body,
+}
+
+/// An index without its text: offsets into it, and the keys decoding changed. It holds no
+/// borrow, so it can be kept beside a copy of the text and used again for the same bytes.
+#[derive(Debug)]
+pub(super) struct Body {
     tables: Vec<Table>,
-    entries: Vec<Entry<'i>>,
+    entries: Vec<Entry>,
     arrays: Vec<Array>,
     items: Vec<Node>,
     /// `(table, hash of key)` to entry, for tables over [`SCAN_LIMIT`] entries. The keys
     /// are hashed with a seed of their own, so the map needs no random state.
     map: HashMap<(TableId, u64), u32, FixedState>,
     hasher: Option<RandomState>,
+    /// Keys whose decoded text is not a span of the document.
+    owned: Vec<Box<str>>,
+}
+
+impl std::ops::Deref for Index<'_> {
+    type Target = Body;
+
+    fn deref(&self) -> &Body {
+        &self.body
+    }
+}
+
+impl std::ops::DerefMut for Index<'_> {
+    fn deref_mut(&mut self) -> &mut Body {
+        &mut self.body
+    }
 }
 
 impl<'i> Index<'i> {
     fn new(text: &'i str) -> Self {
-        let mut index = Self {
-            text,
+        let mut body = Body {
             tables: Vec::with_capacity(16),
             entries: Vec::with_capacity(64),
             arrays: Vec::new(),
             items: Vec::new(),
             map: HashMap::default(),
             hasher: None,
+            owned: Vec::new(),
         };
-        index.new_table(false, false, false);
-        index
+        body.new_table(false, false, false);
+        Self { text, body }
+    }
+
+    /// The index without its text, to keep.
+    pub(super) fn into_body(self) -> Body {
+        self.body
+    }
+
+    /// An index of `text` from the body of an index of the same bytes.
+    pub(super) fn with_body(text: &'i str, body: Body) -> Self {
+        Self { text, body }
+    }
+
+    /// The decoded key of `entry`, as bytes (what lookups compare).
+    pub(super) fn key(&self, entry: &Entry) -> &[u8] {
+        self.body.key_bytes(self.text, entry)
+    }
+
+    /// The entry of `table` whose decoded key is `key`.
+    pub(super) fn get(&self, table: TableId, key: &[u8]) -> Option<&Entry> {
+        self.body
+            .find(self.text, table, key)
+            .map(|id| &self.body.entries[id as usize])
+    }
+
+    fn find(&self, table: TableId, key: &[u8]) -> Option<u32> {
+        self.body.find(self.text, table, key)
+    }
+
+    fn push_entry(&mut self, table: TableId, entry: Entry) -> u32 {
+        let text = self.text;
+        self.body.push_entry(text, table, entry)
+    }
+
+    /// Decodes the scalar at `node`, which must be one.
+    pub(super) fn decode(&self, node: &Node) -> std::borrow::Cow<'i, str> {
+        let mut decoded = std::borrow::Cow::Borrowed("");
+        if let Data::Scalar(encoding, _) = node.data {
+            let span = toml_parser::Span::new_unchecked(node.start as usize, node.end as usize);
+            let raw = toml_parser::Raw::new_unchecked(&self.text[node.span()], encoding, span);
+            let _ = raw.decode_scalar(&mut decoded, &mut ());
+        }
+        decoded
+    }
+}
+
+impl Body {
+    /// The decoded key of `entry` in `text`, as bytes: compared without checking char
+    /// boundaries.
+    fn key_bytes<'t>(&'t self, text: &'t str, entry: &Entry) -> &'t [u8] {
+        if entry.name_start == NONE {
+            self.owned[entry.name_end as usize].as_bytes()
+        } else {
+            &text.as_bytes()[entry.name_start as usize..entry.name_end as usize]
+        }
     }
 
     fn new_table(&mut self, implicit: bool, dotted: bool, inline: bool) -> TableId {
@@ -161,22 +241,17 @@ impl<'i> Index<'i> {
         id
     }
 
-    /// The entry of `table` whose key is `key`.
-    pub(super) fn get(&self, table: TableId, key: &str) -> Option<&Entry<'i>> {
-        self.find(table, key).map(|id| &self.entries[id as usize])
-    }
-
-    fn find(&self, table: TableId, key: &str) -> Option<u32> {
+    fn find(&self, text: &str, table: TableId, key: &[u8]) -> Option<u32> {
         let data = &self.tables[table as usize];
         if data.len > SCAN_LIMIT && !data.collided {
             let hash = self.hasher.as_ref()?.hash_one(key);
             let id = *self.map.get(&(table, hash))?;
-            return (self.entries[id as usize].key == key).then_some(id);
+            return (self.key_bytes(text, &self.entries[id as usize]) == key).then_some(id);
         }
         let mut id = data.first;
         while id != NONE {
             let entry = &self.entries[id as usize];
-            if entry.key == key {
+            if entry.name_len as usize == key.len() && self.key_bytes(text, entry) == key {
                 return Some(id);
             }
             id = entry.next;
@@ -184,7 +259,7 @@ impl<'i> Index<'i> {
         None
     }
 
-    fn push_entry(&mut self, table: TableId, entry: Entry<'i>) -> u32 {
+    fn push_entry(&mut self, text: &str, table: TableId, entry: Entry) -> u32 {
         let id = self.entries.len() as u32;
         self.entries.push(entry);
         let data = &mut self.tables[table as usize];
@@ -200,18 +275,24 @@ impl<'i> Index<'i> {
             self.map.reserve(4 * SCAN_LIMIT as usize);
             let mut each = self.tables[table as usize].first;
             while each != NONE {
-                self.hash_entry(table, each);
+                self.hash_entry(text, table, each);
                 each = self.entries[each as usize].next;
             }
         } else if len > SCAN_LIMIT {
-            self.hash_entry(table, id);
+            self.hash_entry(text, table, id);
         }
         id
     }
 
-    fn hash_entry(&mut self, table: TableId, id: u32) {
+    fn hash_entry(&mut self, text: &str, table: TableId, id: u32) {
         let hasher = self.hasher.get_or_insert_with(RandomState::default);
-        let hash = hasher.hash_one(&*self.entries[id as usize].key);
+        let entry = &self.entries[id as usize];
+        let key = if entry.name_start == NONE {
+            self.owned[entry.name_end as usize].as_bytes()
+        } else {
+            &text.as_bytes()[entry.name_start as usize..entry.name_end as usize]
+        };
+        let hash = hasher.hash_one(key);
         if self.map.insert((table, hash), id).is_some() {
             self.tables[table as usize].collided = true;
         }
@@ -229,7 +310,7 @@ impl<'i> Index<'i> {
     }
 
     /// The entries of `table` in the order they were defined.
-    pub(super) fn iter(&self, table: TableId) -> impl Iterator<Item = &Entry<'i>> + '_ {
+    pub(super) fn iter(&self, table: TableId) -> impl Iterator<Item = &Entry> + '_ {
         let mut id = self.tables[table as usize].first;
         std::iter::from_fn(move || {
             let entry = self.entries.get(id as usize)?;
@@ -240,7 +321,7 @@ impl<'i> Index<'i> {
 
     /// The entries of `table` in the order of their keys in the text (a table defined by a
     /// header after its sub-tables takes that header's key).
-    pub(super) fn entries(&self, table: TableId) -> Vec<&Entry<'i>> {
+    pub(super) fn entries(&self, table: TableId) -> Vec<&Entry> {
         let mut entries: Vec<_> = self.iter(table).collect();
         if !entries.is_sorted_by_key(|entry| entry.key_start) {
             entries.sort_unstable_by_key(|entry| entry.key_start);
@@ -262,16 +343,5 @@ impl<'i> Index<'i> {
             Data::Array(array) => self.items(array),
             _ => &[],
         }
-    }
-
-    /// Decodes the scalar at `node`, which must be one.
-    pub(super) fn decode(&self, node: &Node) -> Cow<'i, str> {
-        let mut decoded = Cow::Borrowed("");
-        if let Data::Scalar(encoding, _) = node.data {
-            let span = toml_parser::Span::new_unchecked(node.start as usize, node.end as usize);
-            let raw = toml_parser::Raw::new_unchecked(&self.text[node.span()], encoding, span);
-            let _ = raw.decode_scalar(&mut decoded, &mut ());
-        }
-        decoded
     }
 }

@@ -105,7 +105,7 @@ pub(super) fn needs_rewrite(
     incoming: TableId,
 ) -> bool {
     later.iter(incoming).any(|entry| {
-        let Some(earlier_entry) = earlier.get(existing, &entry.key) else {
+        let Some(earlier_entry) = earlier.get(existing, later.key(entry)) else {
             return false;
         };
         match (earlier_entry.node.data, entry.node.data) {
@@ -137,7 +137,7 @@ pub(super) fn write_merged(
         separate(out);
         out.push_str(&earlier.text[entry.key_span()]);
         out.push_str(" = ");
-        match later.get(incoming, &entry.key) {
+        match later.get(incoming, earlier.key(entry)) {
             None => write_inline(earlier, &entry.node, out),
             Some(other) => match (entry.node.data, other.node.data) {
                 (Data::Table(existing), Data::Table(incoming)) => {
@@ -151,7 +151,7 @@ pub(super) fn write_merged(
         }
     }
     for entry in later.entries(incoming) {
-        if earlier.get(existing, &entry.key).is_some() {
+        if earlier.get(existing, later.key(entry)).is_some() {
             continue;
         }
         separate(out);

@@ -198,7 +198,7 @@ pub(super) fn same(earlier: &Index<'_>, a: &Node, later: &Index<'_>, b: &Node) -
             earlier.len(table_a) == later.len(table_b)
                 && earlier.iter(table_a).all(|entry| {
                     later
-                        .get(table_b, &entry.key)
+                        .get(table_b, earlier.key(entry))
                         .is_some_and(|other| same(earlier, &entry.node, later, &other.node))
                 })
         }

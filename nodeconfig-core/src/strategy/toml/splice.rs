@@ -188,7 +188,7 @@ impl<'a> Splicer<'a> {
                 entry: (spelling == Kind::Inline && later_kind.is_spanned_value())
                     .then(|| (key.start, node.span().end)),
             };
-            let Some(existing_entry) = earlier.get(target.table, &entry.key) else {
+            let Some(existing_entry) = earlier.get(target.table, later.key(entry)) else {
                 self.new_entry(target, &new, &mut added);
                 continue;
             };
@@ -240,7 +240,7 @@ impl<'a> Splicer<'a> {
     }
 
     /// Where the entries of `existing`, the earlier value at `key` of `parent`, go.
-    fn child<'t>(&self, parent: &'t Target<'t>, entry: &Entry<'_>) -> Target<'t>
+    fn child<'t>(&self, parent: &'t Target<'t>, entry: &Entry) -> Target<'t>
     where
         'a: 't,
     {

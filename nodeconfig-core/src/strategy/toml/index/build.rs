@@ -108,9 +108,12 @@ impl ErrorSink for GrammarErrors<'_> {
     }
 }
 
-/// A key segment being read.
-struct Key<'i> {
-    name: Cow<'i, str>,
+/// A key segment being read: where its decoded text is (as in [`Entry`]) and its span.
+#[derive(Clone, Copy)]
+struct Key {
+    name_start: u32,
+    name_end: u32,
+    name_len: u32,
     start: u32,
     end: u32,
 }
@@ -135,7 +138,7 @@ struct Builder<'i, 'f> {
     error: Option<ParseError>,
     /// The first number out of range (the `toml` crate finds those last, on deserialising).
     number_error: Option<ParseError>,
-    keys: Vec<Key<'i>>,
+    keys: Vec<Key>,
     contexts: Vec<Context>,
     pending: Vec<Node>,
     /// Inside `[...]` or `[[...]]`: whether an array of tables, and where it opened.
@@ -146,11 +149,11 @@ fn span_of(start: u32, end: u32) -> Span {
     Span::new_unchecked(start as usize, end as usize)
 }
 
-fn duplicate(key: &Key<'_>) -> ParseError {
+fn duplicate(key: &Key) -> ParseError {
     ParseError::new("duplicate key").with_unexpected(span_of(key.start, key.end))
 }
 
-fn cannot_extend(what: &str, key: &Key<'_>) -> ParseError {
+fn cannot_extend(what: &str, key: &Key) -> ParseError {
     ParseError::new(format!(
         "cannot extend value of type {what} with a dotted key"
     ))
@@ -224,7 +227,7 @@ impl<'i> Builder<'i, '_> {
             dotted && !parent_data.implicit
         };
         let key = &self.keys[last];
-        if mixed || self.index.find(parent, &key.name).is_some() {
+        if mixed || self.index.find(parent, self.name(key)).is_some() {
             let error = duplicate(key);
             return self.fail(error);
         }
@@ -232,14 +235,25 @@ impl<'i> Builder<'i, '_> {
         self.index.push_entry(parent, entry);
     }
 
-    fn entry(&mut self, key: usize, node: Node) -> Entry<'i> {
-        let key = &mut self.keys[key];
+    fn entry(&self, key: usize, node: Node) -> Entry {
+        let key = self.keys[key];
         Entry {
-            key: std::mem::take(&mut key.name),
+            name_start: key.name_start,
+            name_end: key.name_end,
+            name_len: key.name_len,
             key_start: key.start,
             key_end: key.end,
             node,
             next: NONE,
+        }
+    }
+
+    /// The decoded text of `key`, as bytes.
+    fn name(&self, key: &Key) -> &[u8] {
+        if key.name_start == NONE {
+            self.index.owned[key.name_end as usize].as_bytes()
+        } else {
+            &self.index.text.as_bytes()[key.name_start as usize..key.name_end as usize]
         }
     }
 
@@ -253,7 +267,7 @@ impl<'i> Builder<'i, '_> {
     ) -> Option<TableId> {
         for at in path {
             let key = &self.keys[at];
-            let Some(id) = self.index.find(table, &key.name) else {
+            let Some(id) = self.index.find(table, self.name(key)) else {
                 let child = self.index.new_table(true, dotted, inline);
                 let kind = match (inline, dotted) {
                     (true, _) => Kind::DottedInline,
@@ -328,7 +342,7 @@ impl<'i> Builder<'i, '_> {
             kind: Kind::Header,
             data: Data::Table(table),
         };
-        let existing = self.index.find(parent, &self.keys[last].name);
+        let existing = self.index.find(parent, self.name(&self.keys[last]));
         let table = match (is_array, existing) {
             (false, None) | (true, None) => {
                 let table = self.index.new_table(false, false, false);
@@ -388,9 +402,10 @@ impl<'i> Builder<'i, '_> {
     fn redefine(&mut self, id: u32, start: u32, end: u32) -> Option<TableId> {
         let last = self.keys.len() - 1;
         let (key_start, key_end) = (self.keys[last].start, self.keys[last].end);
-        let entry = &mut self.index.entries[id as usize];
+        let body = &mut *self.index;
+        let entry = &mut body.entries[id as usize];
         let table = entry.node.table()?;
-        let data = &mut self.index.tables[table as usize];
+        let data = &mut body.tables[table as usize];
         if !data.implicit || data.dotted {
             return None;
         }
@@ -536,18 +551,28 @@ impl<'i> EventReceiver for Builder<'i, '_> {
             return;
         }
         let raw = self.raw(span, encoding);
-        let name = match plain(raw.as_str(), encoding) {
-            Some(name) => Cow::Borrowed(name),
+        let (start, end) = (span.start() as u32, span.end() as u32);
+        let (name_start, name_end, name_len) = match plain(raw.as_str(), encoding) {
+            Some(name) => {
+                // The text itself, or between its quotes.
+                let name_start = start + u32::from(encoding.is_some());
+                let name_len = name.len() as u32;
+                (name_start, name_start + name_len, name_len)
+            }
             None => {
                 let mut name = Cow::Borrowed("");
                 raw.decode_key(&mut name, &mut self.error);
-                name
+                let name_len = name.len() as u32;
+                self.index.owned.push(name.into());
+                (NONE, self.index.owned.len() as u32 - 1, name_len)
             }
         };
         self.keys.push(Key {
-            name,
-            start: span.start() as u32,
-            end: span.end() as u32,
+            name_start,
+            name_end,
+            name_len,
+            start,
+            end,
         });
     }
 
