@@ -55,6 +55,10 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
     Ok(Merged::Text(merged))
 }
 
+/// The largest document [`check`] keeps an index of: what stays allocated between merges is
+/// bounded (a config is a few kilobytes; a larger document is parsed again).
+const MEMO_LIMIT: usize = 1 << 20;
+
 thread_local! {
     /// The last document [`check`] parsed: a copy of its text and its index. In a
     /// [`merge_all`](crate::merge_all), the first layer's document is checked when it lands and
@@ -70,8 +74,10 @@ pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
         return Ok(());
     }
     let body = index(text, side)?.into_body();
-    // Inside a thread's destructors the memo may be gone: then nothing is kept.
-    let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((text.to_owned(), body)));
+    if text.len() <= MEMO_LIMIT {
+        // Inside a thread's destructors the memo may be gone: then nothing is kept.
+        let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((text.to_owned(), body)));
+    }
     Ok(())
 }
 

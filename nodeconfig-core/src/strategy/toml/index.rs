@@ -1,20 +1,22 @@
 //! A TOML document as the span engine reads it: one pass over `toml_parser`'s events builds a
 //! flat index of every table (root, `[header]`, `[[header]]` element, implicit, dotted,
-//! inline) with, for each entry, its key (borrowed from the text unless it has escapes), the
-//! spans of key and value, how the value is spelled ([`Kind`]) and, for a table or array, its
-//! id. Nothing else is built: scalars are decoded to check them (TOML 1.1, "Keys", "String",
-//! "Integer", "Float", "Offset Date-Time") and decoded again only when the merge compares two
-//! of them ([`same`](super::spans::same)).
+//! inline) with, for each entry, its decoded key (a span of the text, or an owned string when
+//! decoding changed it: escapes), the spans of key and value, how the value is spelled
+//! ([`Kind`]) and, for a table or array, its id. Nothing else is built: scalars are decoded to
+//! check them (TOML 1.1, "Keys", "String", "Integer", "Float", "Offset Date-Time") and decoded
+//! again only when the merge compares two of them ([`same`](super::spans::same)).
 //!
 //! Tables and arrays are `u32` ids into flat `Vec`s; a table's entries form a list in the
 //! order they were defined. A key is looked up by a linear scan in a small table and through
 //! a hash map once a table has more than [`SCAN_LIMIT`] entries, so that a document with a
-//! huge table stays linear.
+//! huge table stays linear. The index holds offsets, not borrows ([`Body`]), so it can be
+//! kept beside a copy of its text and used again for the same bytes.
 //!
 //! The table rules of TOML ("Table": a table defined twice, `[a]` after `a.b = 1`, a dotted
 //! key extending an inline table, `[[a]]` appending to a static array, ...) are those the
 //! `toml` crate's own document builder applies to the same events (`toml::de::parser`), with
-//! the same messages, so an invalid document fails here as it fails there.
+//! the same messages, so an invalid document fails here as it fails there (tested on every
+//! invalid document of toml-test, `tests/tests/toml_index_errors.rs`).
 
 mod build;
 mod plain;
@@ -38,7 +40,7 @@ pub(super) type ArrayId = u32;
 
 pub(super) const ROOT: TableId = 0;
 
-/// Tables with more entries than this look keys up through [`Index::map`]. Measured with
+/// Tables with more entries than this look keys up through [`Body::map`]. Measured with
 /// callgrind on merges of tables of 8 to 64 changed keys: with foldhash, hashing and scanning
 /// cost the same at about 16 keys; below 8 the scan is cheaper, above 32 clearly dearer.
 const SCAN_LIMIT: u32 = 8;

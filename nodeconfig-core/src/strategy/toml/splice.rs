@@ -53,7 +53,7 @@ struct Target<'t> {
     table: TableId,
     kind: Kind,
     /// The table it is in (none for the root), and its key there as the earlier text spells
-    /// it: what [`path`](Self::path) and [`write_prefix`](Self::write_prefix) are made of,
+    /// it: what [`write_path`](Self::write_path) and [`write_prefix`](Self::write_prefix) are made of,
     /// only when needed.
     parent: Option<&'t Target<'t>>,
     raw_key: &'t str,
