@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use toml_parser::decoder::{Encoding, ScalarKind};
-use toml_parser::parser::{EventReceiver, RecursionGuard};
+use toml_parser::parser::EventReceiver;
 use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 
 use super::plain::{plain, plain_comment};
@@ -51,11 +51,9 @@ pub(in crate::strategy::toml) fn parse(text: &str) -> Result<Index<'_>, ParseFai
         }],
         pending: Vec::new(),
         header: None,
+        depth: 0,
     };
-    {
-        let mut guard = RecursionGuard::new(&mut builder, DEPTH_LIMIT);
-        toml_parser::parser::parse_document(&tokens, &mut guard, &mut grammar);
-    }
+    toml_parser::parser::parse_document(&tokens, &mut builder, &mut grammar);
     let error = grammar.first.or(builder.error).or(builder.number_error);
     match error {
         Some(error) => Err(failure(&error)),
@@ -143,6 +141,9 @@ struct Builder<'i, 'f> {
     pending: Vec<Node>,
     /// Inside `[...]` or `[[...]]`: whether an array of tables, and where it opened.
     header: Option<(bool, u32)>,
+    /// How many arrays and inline tables are open (what `toml_parser`'s `RecursionGuard`
+    /// counts, done here to spare a layer of calls per event).
+    depth: u32,
 }
 
 fn span_of(start: u32, end: u32) -> Span {
@@ -421,6 +422,20 @@ impl<'i> Builder<'i, '_> {
         Some(table)
     }
 
+    /// One more array or inline table open: past [`DEPTH_LIMIT`], a grammar error, and the
+    /// parser skips what it holds.
+    fn enter(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
+        self.depth += 1;
+        if self.depth > DEPTH_LIMIT {
+            error.report_error(
+                ParseError::new("cannot recurse further; max recursion depth met")
+                    .with_unexpected(span),
+            );
+            return false;
+        }
+        true
+    }
+
     /// Decodes and checks a scalar; numbers must also fit (TOML 1.1, "Integer", "Float").
     fn scalar_node(&mut self, span: Span, encoding: Option<Encoding>) -> Node {
         let raw = self.raw(span, encoding);
@@ -482,7 +497,10 @@ impl<'i> EventReceiver for Builder<'i, '_> {
         self.std_table_close(span, error);
     }
 
-    fn inline_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+    fn inline_table_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
+        if !self.enter(span, error) {
+            return false;
+        }
         if self.live() {
             let table = self.index.new_table(false, false, true);
             self.contexts.push(Context::Table {
@@ -496,6 +514,7 @@ impl<'i> EventReceiver for Builder<'i, '_> {
     }
 
     fn inline_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.depth = self.depth.saturating_sub(1);
         if !self.live() {
             return;
         }
@@ -515,7 +534,10 @@ impl<'i> EventReceiver for Builder<'i, '_> {
         }
     }
 
-    fn array_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+    fn array_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
+        if !self.enter(span, error) {
+            return false;
+        }
         if self.live() {
             self.contexts.push(Context::Array {
                 from: self.pending.len(),
@@ -526,6 +548,7 @@ impl<'i> EventReceiver for Builder<'i, '_> {
     }
 
     fn array_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.depth = self.depth.saturating_sub(1);
         if !self.live() {
             return;
         }
