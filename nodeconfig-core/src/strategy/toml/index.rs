@@ -123,6 +123,40 @@ enum Array {
     Tables(Vec<Node>),
 }
 
+/// A table's entries in the order they were defined: its list, followed.
+pub(super) struct InOrder<'b> {
+    entries: &'b [Entry],
+    next: u32,
+}
+
+impl<'b> Iterator for InOrder<'b> {
+    type Item = &'b Entry;
+
+    fn next(&mut self) -> Option<&'b Entry> {
+        let entry = self.entries.get(self.next as usize)?;
+        self.next = entry.next;
+        Some(entry)
+    }
+}
+
+/// A table's entries in the order of their keys in the text: its list as it is when that is
+/// the order already (almost always), else sorted.
+pub(super) enum Entries<'b> {
+    InOrder(InOrder<'b>),
+    Sorted(std::vec::IntoIter<&'b Entry>),
+}
+
+impl<'b> Iterator for Entries<'b> {
+    type Item = &'b Entry;
+
+    fn next(&mut self) -> Option<&'b Entry> {
+        match self {
+            Entries::InOrder(entries) => entries.next(),
+            Entries::Sorted(entries) => entries.next(),
+        }
+    }
+}
+
 /// The index of one TOML document: its text and what was read off it.
 #[derive(Debug)]
 pub(super) struct Index<'i> {
@@ -312,23 +346,22 @@ impl Body {
     }
 
     /// The entries of `table` in the order they were defined.
-    pub(super) fn iter(&self, table: TableId) -> impl Iterator<Item = &Entry> + '_ {
-        let mut id = self.tables[table as usize].first;
-        std::iter::from_fn(move || {
-            let entry = self.entries.get(id as usize)?;
-            id = entry.next;
-            Some(entry)
-        })
+    pub(super) fn iter(&self, table: TableId) -> InOrder<'_> {
+        InOrder {
+            entries: &self.entries,
+            next: self.tables[table as usize].first,
+        }
     }
 
     /// The entries of `table` in the order of their keys in the text (a table defined by a
     /// header after its sub-tables takes that header's key).
-    pub(super) fn entries(&self, table: TableId) -> Vec<&Entry> {
-        let mut entries: Vec<_> = self.iter(table).collect();
-        if !entries.is_sorted_by_key(|entry| entry.key_start) {
-            entries.sort_unstable_by_key(|entry| entry.key_start);
+    pub(super) fn entries(&self, table: TableId) -> Entries<'_> {
+        if self.iter(table).map(|entry| entry.key_start).is_sorted() {
+            return Entries::InOrder(self.iter(table));
         }
-        entries
+        let mut entries: Vec<_> = self.iter(table).collect();
+        entries.sort_unstable_by_key(|entry| entry.key_start);
+        Entries::Sorted(entries.into_iter())
     }
 
     /// The values of an array (the tables of an array of tables).

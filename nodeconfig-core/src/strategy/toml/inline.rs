@@ -78,7 +78,6 @@ impl Slot {
 fn last_key_start(ix: &Index<'_>, table: TableId) -> Option<usize> {
     let entry = ix
         .entries(table)
-        .into_iter()
         .max_by_key(|entry| end_of(ix, &entry.node))?;
     Some(entry.key_span().start)
 }

@@ -236,7 +236,7 @@ pub(super) fn write_inline_table(ix: &Index<'_>, table: TableId, out: &mut Strin
         return;
     }
     out.push_str("{ ");
-    for (index, entry) in ix.entries(table).into_iter().enumerate() {
+    for (index, entry) in ix.entries(table).enumerate() {
         if index > 0 {
             out.push_str(", ");
         }

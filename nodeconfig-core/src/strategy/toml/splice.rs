@@ -6,6 +6,8 @@
 mod added;
 mod apply;
 
+use std::borrow::Cow;
+
 use super::index::{Entry, Index, Node, ROOT, TableId};
 use super::inline::{Slot, needs_rewrite, write_merged};
 use super::spans::{
@@ -105,9 +107,10 @@ impl Target<'_> {
 
 /// What a table's merge adds: key-value lines, sections, inline entries.
 #[derive(Default)]
-struct Added {
-    /// Comment lines brought along (with their own indentation), and the line.
-    lines: Vec<(String, String)>,
+struct Added<'a> {
+    /// Comment lines brought along (with their own indentation), and the line: slices of the
+    /// later text where they can be.
+    lines: Vec<(&'a str, Cow<'a, str>)>,
     sections: Vec<String>,
     inline: Vec<String>,
 }
@@ -204,7 +207,7 @@ impl<'a> Splicer<'a> {
                 {
                     let mut merged = String::new();
                     write_merged(earlier, earlier_table, later, table, &mut merged);
-                    let merged = self.adapt(&merged);
+                    let merged = self.adapt(merged);
                     self.push(existing.span().start, existing.span().end, REPLACE, merged);
                 } else {
                     let child = self.child(target, existing_entry);
@@ -230,7 +233,7 @@ impl<'a> Splicer<'a> {
             added.inline.append(&mut own.inline);
             match place {
                 Some(place) if !own.sections.is_empty() => {
-                    let block = self.adapt(&own.sections.concat());
+                    let block = self.adapt(own.sections.concat());
                     self.push(place, place, SECTIONS, block);
                 }
                 _ => added.sections.append(&mut own.sections),
@@ -309,13 +312,13 @@ impl<'a> Splicer<'a> {
             .flatten();
         if let (false, Some(later_end)) = (existing_inline, later_comment) {
             let end = comment_end(text, span.end).unwrap_or(span.end);
-            let replacement = self.adapt(&later[incoming.span().start..later_end]);
+            let replacement = self.adapt(later[incoming.span().start..later_end].to_owned());
             self.push(span.start, end, REPLACE, replacement);
             return;
         }
         let mut value = String::new();
         write_inline(self.later, incoming, &mut value);
-        let value = self.adapt(&value);
+        let value = self.adapt(value);
         self.push(span.start, span.end, REPLACE, value);
     }
 
@@ -379,7 +382,7 @@ impl<'a> Splicer<'a> {
     }
 
     /// Writes what [`merge_table`](Self::merge_table) collected for `target`.
-    fn flush(&mut self, target: &Target<'_>, added: Added) {
+    fn flush(&mut self, target: &Target<'_>, added: Added<'_>) {
         let (text, earlier) = (self.existing, self.earlier);
         let Added {
             lines,
@@ -388,7 +391,7 @@ impl<'a> Splicer<'a> {
         } = added;
         if let (Some(slot), false) = (&target.slot, inline.is_empty()) {
             let entries = slot.write(&inline, text.as_bytes().get(slot.at).copied());
-            let entries = self.adapt(&entries);
+            let entries = self.adapt(entries);
             self.push(slot.at, slot.at, LINES, entries);
         }
         if !lines.is_empty() {
@@ -405,7 +408,7 @@ impl<'a> Splicer<'a> {
                 let at = first_header(earlier, target.table)
                     .map_or(text.len(), |at| line_start(text, at));
                 // After any line of the parent table that goes to the same place.
-                let section = self.adapt(&section);
+                let section = self.adapt(section);
                 self.push(at, at, SECTIONS, section);
             } else {
                 let indent = if target.at > 0 {
@@ -421,7 +424,7 @@ impl<'a> Splicer<'a> {
                     block.push_str(line);
                     block.push('\n');
                 }
-                let block = self.adapt(&block);
+                let block = self.adapt(block);
                 self.push(target.at, target.at, LINES, block);
             }
         }
@@ -443,7 +446,7 @@ impl<'a> Splicer<'a> {
             }
             block.push_str(&section);
         }
-        let block = self.adapt(&block);
+        let block = self.adapt(block);
         self.push(at, at, SECTIONS, block);
     }
 }

@@ -5,12 +5,14 @@ use super::super::index::{Index, Node};
 use super::super::spans::{
     Kind, comment_end, comments_above, line_start, section_text, write_inline,
 };
+use std::borrow::Cow;
+
 use super::{Added, New, Splicer, Target};
 
-impl Splicer<'_> {
+impl<'a> Splicer<'a> {
     /// Writes a key new to `target`: as inline entries, lines or sections, by the target's
     /// spelling.
-    pub(super) fn new_entry(&self, target: &Target<'_>, new: &New<'_>, added: &mut Added) {
+    pub(super) fn new_entry(&self, target: &Target<'_>, new: &New<'_>, added: &mut Added<'a>) {
         let later = self.incoming;
         if target.slot.is_some() {
             match new.inline_entry(later) {
@@ -32,8 +34,10 @@ impl Splicer<'_> {
             let end = comment_end(later, span.end).unwrap_or(span.end);
             let line_begin = line_start(later, start);
             let above = comments_above(later, line_begin);
-            let comments = later[above..line_begin].to_owned();
-            added.lines.push((comments, later[start..end].to_owned()));
+            let comments = &later[above..line_begin];
+            added
+                .lines
+                .push((comments, Cow::Borrowed(&later[start..end])));
             return;
         }
         let relative = target.relative(new.raw_key);
@@ -41,7 +45,7 @@ impl Splicer<'_> {
     }
 
     /// The lines (relative to the target table) and sections that write `node` anew.
-    fn gather(&self, relative: &str, node: &Node, inline: bool, added: &mut Added) {
+    fn gather(&self, relative: &str, node: &Node, inline: bool, added: &mut Added<'a>) {
         let (later, ix) = (self.incoming, self.later);
         let node_kind = node.kind;
         if inline || node_kind.is_spanned_value() {
@@ -51,7 +55,7 @@ impl Splicer<'_> {
                 Some(end) => line.push_str(&later[span.start..end]),
                 None => write_inline(ix, node, &mut line),
             }
-            added.lines.push((String::new(), line));
+            added.lines.push(("", Cow::Owned(line)));
             return;
         }
         match node_kind {
@@ -78,7 +82,7 @@ impl Splicer<'_> {
     }
 
     /// The sections of the tables under a `[header]` table of the later document.
-    fn gather_sections(&self, node: &Node, added: &mut Added) {
+    fn gather_sections(&self, node: &Node, added: &mut Added<'a>) {
         let ix = self.later;
         let Some(table) = node.table() else {
             return;
