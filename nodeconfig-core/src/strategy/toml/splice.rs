@@ -5,6 +5,7 @@
 
 mod added;
 mod apply;
+mod target;
 
 use std::borrow::Cow;
 
@@ -14,6 +15,7 @@ use super::spans::{
     Kind, comment_end, indentation, line_end, line_start, lines_end, same, section_end,
     subtree_end, write_inline,
 };
+use target::Target;
 
 /// A key of the later table that is new to the earlier one (or replaces it whole).
 struct New<'n> {
@@ -49,61 +51,6 @@ struct Edit {
 const LINES: u8 = 0;
 const SECTIONS: u8 = 1;
 const REPLACE: u8 = 2;
-
-/// An earlier table that later keys merge into, and where its new entries go.
-struct Target<'t> {
-    table: TableId,
-    kind: Kind,
-    /// The table it is in (none for the root), and its key there as the earlier text spells
-    /// it: what [`write_path`](Self::write_path) and [`write_prefix`](Self::write_prefix) are made of,
-    /// only when needed.
-    parent: Option<&'t Target<'t>>,
-    raw_key: &'t str,
-    /// Where new key-value lines go.
-    at: usize,
-    /// Where new entries go in an inline table.
-    slot: Option<Slot>,
-    /// Where new sections go when no section lies under the table.
-    sections_at: Option<usize>,
-    /// For a dotted key's table in an inline table, where its dotted key starts.
-    entry_start: usize,
-}
-
-impl Target<'_> {
-    /// Appends the raw header path (`a."b".c`), for a table that needs a header of its own.
-    fn write_path(&self, out: &mut String) {
-        if let Some(parent) = self.parent {
-            if parent.parent.is_some() {
-                parent.write_path(out);
-                out.push('.');
-            }
-            out.push_str(self.raw_key);
-        }
-    }
-
-    /// Whether new keys are written with a dotted prefix: the table is a dotted key's.
-    fn has_prefix(&self) -> bool {
-        matches!(self.kind, Kind::Dotted | Kind::DottedInline)
-    }
-
-    /// Appends the raw dotted key of a dotted table from its section or inline table, with
-    /// a dot (`a.b.`); nothing for other tables.
-    fn write_prefix(&self, out: &mut String) {
-        if let (true, Some(parent)) = (self.has_prefix(), self.parent) {
-            parent.write_prefix(out);
-            out.push_str(self.raw_key);
-            out.push('.');
-        }
-    }
-
-    /// `key` under this table, relative to its section or inline table.
-    fn relative(&self, key: &str) -> String {
-        let mut relative = String::new();
-        self.write_prefix(&mut relative);
-        relative.push_str(key);
-        relative
-    }
-}
 
 /// What a table's merge adds: key-value lines, sections, inline entries.
 #[derive(Default)]
