@@ -169,6 +169,22 @@ mod tests {
         );
     }
 
+    /// Found by fuzzing (`fuzz/corpus/toml_deep_reference/crash-bom-before-a-new-section`): a
+    /// later document starting with a byte order mark and a new `[table]` had its section
+    /// copied with the mark, into the middle of the merged text, where it is not TOML.
+    #[test]
+    fn a_copied_section_leaves_the_byte_order_mark_behind() {
+        for (incoming, merged) in [
+            ("\u{feff}[t]\nb = 2\n", "a = 1\n\n[t]\nb = 2\n"),
+            ("\u{feff}  [t] # c\n", "a = 1\n\n  [t] # c\n"),
+        ] {
+            let Ok(Merged::Text(text)) = merge("a = 1\n", incoming) else {
+                panic!("{incoming:?} did not merge into new text");
+            };
+            assert_eq!(text, merged);
+        }
+    }
+
     /// Found by fuzzing (`fuzz/corpus/toml_deep/crash-lone-carriage-return`): `""` merged with
     /// `"\r\t"` took the later side as blank and returned text that is not TOML.
     #[test]

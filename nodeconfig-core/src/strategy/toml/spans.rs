@@ -92,7 +92,9 @@ pub(super) fn comments_above(text: &str, begin: usize) -> usize {
 /// line, ending with a line break.
 pub(super) fn section_text(ix: &Index<'_>, header: &Node) -> String {
     let text = ix.text;
-    let start = line_begin(text, header.span().start);
+    // A byte order mark belongs to the start of a document, never to a copied section.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let start = line_begin(text, header.span().start).max(bom);
     let mut section = text[start..section_end(ix, header)].to_owned();
     if !section.ends_with('\n') {
         section.push('\n');
