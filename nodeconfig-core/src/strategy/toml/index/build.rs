@@ -32,6 +32,14 @@ pub(in crate::strategy::toml) struct ParseFailure {
 
 /// Parses `text` into its [`Index`], or returns the first error.
 pub(in crate::strategy::toml) fn parse(text: &str) -> Result<Index<'_>, ParseFailure> {
+    // Offsets are `u32`, with `u32::MAX` kept as "none".
+    if text.len() >= NONE as usize {
+        return Err(ParseFailure {
+            offset: 0,
+            reason: "document too large: the TOML merge reads documents under 4 GiB; split it into layers"
+                .to_owned(),
+        });
+    }
     let source = Source::new(text);
     let tokens = source.lex().into_vec();
     let failed = Cell::new(false);
