@@ -8,7 +8,12 @@
 //!   `--features toml-reference`);
 //! - `toml_edit_parse_both`: parsing the two documents into `toml_edit::DocumentMut`, nothing
 //!   else: the yardstick of the 0.4× target;
-//! - `detable_parse_both`: the span engine's own parse of the two documents, its floor;
+//! - `index_both`: the span engine's own parse of the two documents (its index on
+//!   `toml_parser` events), its floor (only with `--features toml-reference`);
+//! - `detable_parse_both`: the `toml` crate's spanned parse (`DeTable`) of the two documents,
+//!   what the span engine parsed with before its own index;
+//! - `events_both` (callgrind only): a bare `toml_parser` lex and event pass decoding every
+//!   key and scalar;
 //! - `toml_parse_merge_serialize`: the `toml` crate's way (parse both into `toml::Table`,
 //!   merge the tables, `toml::to_string`), which loses comments, order and spelling;
 //! - `toml_deep_identical`: the fast path, a document merged with itself.
@@ -54,6 +59,15 @@ fn count_detable_parse_both(config: &str, patch: &str) -> usize {
     let config = toml::de::DeTable::parse(config).expect("valid");
     let patch = toml::de::DeTable::parse(patch).expect("valid");
     config.get_ref().len() + patch.get_ref().len()
+}
+
+/// The span engine's own parse of both documents: its index, built in one pass over
+/// `toml_parser`'s events.
+#[cfg(feature = "toml-reference")]
+#[inline(never)]
+fn count_index_both(config: &str, patch: &str) -> usize {
+    use nodeconfig_core::strategy::toml::reference::index_tables;
+    index_tables(config).expect("valid") + index_tables(patch).expect("valid")
 }
 
 /// A `toml_parser` lex and event pass over both documents, every key and scalar decoded (so
@@ -109,6 +123,10 @@ fn toml_deep(c: &mut Criterion) {
     group.bench_function("toml_edit_parse_both", |b| {
         b.iter(|| count_toml_edit_parse_both(black_box(CONFIG), black_box(PATCH)));
     });
+    #[cfg(feature = "toml-reference")]
+    group.bench_function("index_both", |b| {
+        b.iter(|| count_index_both(black_box(CONFIG), black_box(PATCH)));
+    });
     group.bench_function("detable_parse_both", |b| {
         b.iter(|| count_detable_parse_both(black_box(CONFIG), black_box(PATCH)));
     });
@@ -134,6 +152,8 @@ fn count(contestant: &str, iterations: usize) {
             #[cfg(feature = "toml-reference")]
             "toml_deep_reference" => drop(black_box(count_toml_deep_reference(config, patch))),
             "toml_edit_parse_both" => drop(black_box(count_toml_edit_parse_both(&config, &patch))),
+            #[cfg(feature = "toml-reference")]
+            "index_both" => drop(black_box(count_index_both(&config, &patch))),
             "events_both" => drop(black_box(count_events_both(&config, &patch))),
             "detable_parse_both" => drop(black_box(count_detable_parse_both(&config, &patch))),
             "toml_parse_merge_serialize" => {

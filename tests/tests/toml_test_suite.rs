@@ -33,9 +33,9 @@ const NOT_UTF8: &[&str] = &[
     "invalid/encoding/utf16-bom.toml",
 ];
 
-/// Invalid documents that `toml_deep`'s parser (the `toml` crate's `DeTable`, and toml_edit 0.25
-/// before it) accepts, so it merges them: none in this snapshot. A file listed here must merge,
-/// with the reason in a comment.
+/// Invalid documents that `toml_deep`'s parser (its own index on `toml_parser`; the `toml`
+/// crate's `DeTable` and toml_edit 0.25 before it) accepts, so it merges them: none in this
+/// snapshot. A file listed here must merge, with the reason in a comment.
 const ACCEPTED_BY_TOML_EDIT: &[&str] = &[];
 
 /// Valid documents `toml_deep`'s parser rejects, so it reports them as parse errors: none in

@@ -19,10 +19,13 @@
 //!
 //! # Format preservation (`String`)
 //!
-//! TOML text is merged on spans, not on an edited tree: both documents are parsed once with
-//! the `toml` crate's spanned parser (built on `toml_parser`, the lexer and event parser of the
-//! toml-rs project), the merge is decided on the two parsed tables, and the result is the
-//! earlier text with a few splices. Every byte outside a splice is copied as it was:
+//! TOML text is merged on spans, not on an edited tree: each document is read once, in one
+//! pass over the events of `toml_parser` (the lexer and event parser of the toml-rs project,
+//! which the `toml` crate and toml_edit are built on), into a flat index of its tables with
+//! the spans of every key and value; the merge is decided on the two indexes, and the result
+//! is the earlier text with a few splices. The index applies every rule of TOML 1.1 (the
+//! grammar through `toml_parser`, and the table rules and value checks the `toml` crate's
+//! parser applies, with its messages). Every byte outside a splice is copied as it was:
 //!
 //! - everything the later document does not change keeps its bytes and its place: comments,
 //!   blank lines, the order of everything (dotted keys of one table interleaved with other
@@ -83,15 +86,17 @@
 //!
 //! # Cost
 //!
-//! A merge parses each text once, decides on the parsed tables and writes the result in one
-//! pass over the earlier text: time and memory are linear in the sizes of both documents
-//! (BENCHMARKS.md, "toml_deep"). Nothing is kept between merges: in a
-//! [`merge_all`](crate::merge_all), the merged text is parsed again by the next layer, which
-//! costs less than keeping a parse would (the parse borrows its text; an owned copy costs about
-//! what parsing does).
+//! A merge reads each text once, decides on the two indexes and writes the result in one pass
+//! over the earlier text: time and memory are linear in the sizes of both documents
+//! (BENCHMARKS.md, "toml_deep"). Scalars are decoded only to check them, and again only where
+//! two values are compared. A document checked on its own (the first layer's, landing in a
+//! [`merge_all`](crate::merge_all)) keeps its index, with a copy of its text, for the next
+//! merge of exactly those bytes (one per thread, up to 1 MiB, used once); a merged text is
+//! read again by the next layer.
 
 mod discard;
 mod document;
+mod index;
 mod inline;
 #[cfg(feature = "toml-reference")]
 #[doc(hidden)]

@@ -1,8 +1,8 @@
 //! `toml_deep` on text: the fast paths, parsing with positioned errors, and the span engine.
 
-use toml::de::DeTable;
+use std::cell::RefCell;
 
-use super::spans::check_numbers;
+use super::index::{self, Body, Index};
 use super::splice::Splicer;
 use crate::{MergeError, ParseLocation, Side};
 
@@ -45,34 +45,66 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
         check(existing, Side::Existing)?;
         return Ok(Merged::TakeIncoming);
     }
-    let earlier = parse(existing, Side::Existing)?;
-    let later = parse(incoming, Side::Incoming)?;
-    let merged = Splicer::new(existing, incoming).merge(&earlier, &later);
+    let earlier = index(existing, Side::Existing)?;
+    let later = index(incoming, Side::Incoming)?;
+    let merged = Splicer::new(&earlier, &later).merge();
     debug_assert!(
-        DeTable::parse(&merged).is_ok(),
+        index::parse(&merged).is_ok(),
         "the span engine wrote TOML that does not parse:\n{merged}"
     );
     Ok(Merged::Text(merged))
 }
 
-/// Parses `text` only to check it.
+/// The largest document [`check`] keeps an index of: what stays allocated between merges is
+/// bounded (a config is a few kilobytes; a larger document is parsed again).
+const MEMO_LIMIT: usize = 1 << 20;
+
+thread_local! {
+    /// The last document [`check`] parsed: a copy of its text and its index. In a
+    /// [`merge_all`](crate::merge_all), the first layer's document is checked when it lands and
+    /// is then the earlier side of the next merge: that merge takes this index instead of
+    /// parsing the same bytes again. Keyed by the whole text (compared byte for byte), so it
+    /// never changes a result.
+    static CHECKED: RefCell<Option<(String, Body)>> = const { RefCell::new(None) };
+}
+
+/// Parses `text` only to check it, and keeps its index for a merge of the same text.
 pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
     if is_blank(text) {
         return Ok(());
     }
-    parse(text, side).map(drop)
+    let body = index(text, side)?.into_body();
+    if text.len() <= MEMO_LIMIT {
+        // Inside a thread's destructors the memo may be gone: then nothing is kept.
+        let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((text.to_owned(), body)));
+    }
+    Ok(())
 }
 
-/// Parses `text` into the `toml` crate's borrowed, spanned tree, with the number checks the
-/// parser leaves to deserialisation.
-fn parse(text: &str, side: Side) -> Result<DeTable<'_>, MergeError> {
-    let table = DeTable::parse(text).map_err(|error| {
-        let offset = error.span().map_or(0, |span| span.start);
-        parse_error(side, text, offset, error.message())
-    })?;
-    let table = table.into_inner();
-    check_numbers(&table).map_err(|(span, reason)| parse_error(side, text, span.start, reason))?;
-    Ok(table)
+/// Parses `text` into its [`Index`] (or takes the one [`check`] kept for the same bytes); an
+/// error names `side`, the line and the column.
+pub(super) fn index(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
+    if let Some(body) = remembered(text) {
+        return Ok(Index::with_body(text, body));
+    }
+    index::parse(text).map_err(|error| parse_error(side, text, error.offset, &error.reason))
+}
+
+/// The index [`check`] kept, if it was for exactly `text`; it is used once.
+fn remembered(text: &str) -> Option<Body> {
+    CHECKED
+        .try_with(|memo| {
+            let mut memo = memo.borrow_mut();
+            match memo.take() {
+                Some((kept, body)) if kept == text => Some(body),
+                other => {
+                    *memo = other;
+                    None
+                }
+            }
+        })
+        .ok()
+        .flatten()
 }
 
 fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {
@@ -103,6 +135,54 @@ mod tests {
         assert_eq!(line_column("é = x", 3), (1, 3));
         assert_eq!(line_column("é", 1), (1, 1));
         assert_eq!(line_column("ab", 99), (1, 3));
+    }
+
+    /// The index `check` keeps serves a merge of exactly the same bytes, once, and changes no
+    /// result: merged after a check, after a check of other text, and with nothing kept, the
+    /// same text comes out.
+    #[test]
+    fn a_checked_index_serves_the_same_text_once() {
+        let (earlier, later) = ("a.x = 1 # x\nb = 2\na.y = 3\n", "a.z = 4\nb = 5\n");
+        let merged = |existing: &str| match merge(existing, later) {
+            Ok(Merged::Text(text)) => text,
+            _ => panic!("{existing:?} did not merge into new text"),
+        };
+        let expected = "a.x = 1 # x\nb = 5\na.y = 3\na.z = 4\n";
+        assert_eq!(merged(earlier), expected);
+        check(earlier, Side::Existing).unwrap();
+        assert!(CHECKED.with(|memo| memo.borrow().is_some()));
+        assert_eq!(merged(earlier), expected);
+        assert!(CHECKED.with(|memo| memo.borrow().is_none()), "used once");
+        check("a = 'other'\n", Side::Existing).unwrap();
+        assert_eq!(merged(earlier), expected);
+        assert!(
+            CHECKED.with(|memo| memo.borrow().is_some()),
+            "kept for its own text"
+        );
+        // A prefix of the kept text is other text.
+        check(earlier, Side::Existing).unwrap();
+        assert_eq!(
+            merge("a.x = 1 # x\n", later)
+                .map(|merged| matches!(merged, Merged::Text(_)))
+                .ok(),
+            Some(true)
+        );
+    }
+
+    /// Found by fuzzing (`fuzz/corpus/toml_deep_reference/crash-bom-before-a-new-section`): a
+    /// later document starting with a byte order mark and a new `[table]` had its section
+    /// copied with the mark, into the middle of the merged text, where it is not TOML.
+    #[test]
+    fn a_copied_section_leaves_the_byte_order_mark_behind() {
+        for (incoming, merged) in [
+            ("\u{feff}[t]\nb = 2\n", "a = 1\n\n[t]\nb = 2\n"),
+            ("\u{feff}  [t] # c\n", "a = 1\n\n  [t] # c\n"),
+        ] {
+            let Ok(Merged::Text(text)) = merge("a = 1\n", incoming) else {
+                panic!("{incoming:?} did not merge into new text");
+            };
+            assert_eq!(text, merged);
+        }
     }
 
     /// Found by fuzzing (`fuzz/corpus/toml_deep/crash-lone-carriage-return`): `""` merged with

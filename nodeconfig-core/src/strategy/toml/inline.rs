@@ -1,9 +1,8 @@
 //! Inline tables in the span engine: where a new entry goes between the braces and how it is
 //! separated, and the rare merge that writes an inline table anew.
 
-use toml::de::{DeTable, DeValue};
-
-use super::spans::{entries, same, write_inline};
+use super::index::{Data, Index, Node, TableId};
+use super::spans::{Kind, same, write_inline};
 
 /// Where new entries of an earlier inline table (or of a dotted key's table inside one) go.
 pub(super) struct Slot {
@@ -20,12 +19,13 @@ impl Slot {
     /// The slot of `table`, whose entries' first key is spelled at `key_start` (for a dotted
     /// key's table, the start of its dotted key) and whose braces open at `open`.
     pub(super) fn of(
-        text: &str,
-        table: &DeTable<'_>,
+        ix: &Index<'_>,
+        table: TableId,
         open: usize,
         key_start: Option<usize>,
     ) -> Self {
-        let Some(last) = inline_end(text, table) else {
+        let text = ix.text;
+        let Some(last) = inline_end(ix, table) else {
             return Self {
                 at: open + 1,
                 separator: String::new(),
@@ -34,7 +34,7 @@ impl Slot {
             };
         };
         let key_start = key_start
-            .or_else(|| last_key_start(text, table))
+            .or_else(|| last_key_start(ix, table))
             .unwrap_or(last);
         let before = &text[..key_start];
         let spacing = &before[before.trim_end_matches([' ', '\t', '\r', '\n']).len()..];
@@ -75,38 +75,43 @@ impl Slot {
     }
 }
 
-fn last_key_start(text: &str, table: &DeTable<'_>) -> Option<usize> {
-    let (key, _) = entries(table)
-        .into_iter()
-        .max_by_key(|(_, node)| end_of(text, node))?;
-    Some(key.span().start)
+fn last_key_start(ix: &Index<'_>, table: TableId) -> Option<usize> {
+    let entry = ix
+        .entries(table)
+        .max_by_key(|entry| end_of(ix, &entry.node))?;
+    Some(entry.key_span().start)
 }
 
-fn end_of(text: &str, node: &super::spans::Node<'_>) -> usize {
-    match node.get_ref() {
-        DeValue::Table(inner) if text.as_bytes().get(node.span().start) != Some(&b'{') => {
-            inline_end(text, inner).unwrap_or(0)
-        }
+fn end_of(ix: &Index<'_>, node: &Node) -> usize {
+    match node.data {
+        Data::Table(inner) if node.kind != Kind::Inline => inline_end(ix, inner).unwrap_or(0),
         _ => node.span().end,
     }
 }
 
 /// The end of an inline table's last entry, looking through dotted keys (whose span is a
 /// key, before their values).
-pub(super) fn inline_end(text: &str, table: &DeTable<'_>) -> Option<usize> {
-    table.values().map(|node| end_of(text, node)).max()
+pub(super) fn inline_end(ix: &Index<'_>, table: TableId) -> Option<usize> {
+    ix.iter(table).map(|entry| end_of(ix, &entry.node)).max()
 }
 
 /// Whether laying `incoming` over the earlier inline table `existing` replaces a dotted key's
 /// table (`a` of `{ a.b = 1 }`) by a value: that cannot be spliced, the table is written anew.
-pub(super) fn needs_rewrite(text: &str, existing: &DeTable<'_>, incoming: &DeTable<'_>) -> bool {
-    incoming.iter().any(|(key, later)| {
-        let Some(earlier) = existing.get(key.get_ref().as_ref()) else {
+pub(super) fn needs_rewrite(
+    earlier: &Index<'_>,
+    existing: TableId,
+    later: &Index<'_>,
+    incoming: TableId,
+) -> bool {
+    later.iter(incoming).any(|entry| {
+        let Some(earlier_entry) = earlier.get(existing, later.key(entry)) else {
             return false;
         };
-        match (earlier.get_ref(), later.get_ref()) {
-            (DeValue::Table(earlier), DeValue::Table(later)) => needs_rewrite(text, earlier, later),
-            (DeValue::Table(_), _) => text.as_bytes().get(earlier.span().start) != Some(&b'{'),
+        match (earlier_entry.node.data, entry.node.data) {
+            (Data::Table(existing), Data::Table(incoming)) => {
+                needs_rewrite(earlier, existing, later, incoming)
+            }
+            (Data::Table(_), _) => earlier_entry.node.kind != Kind::Inline,
             _ => false,
         }
     })
@@ -114,10 +119,10 @@ pub(super) fn needs_rewrite(text: &str, existing: &DeTable<'_>, incoming: &DeTab
 
 /// Writes the merge of an earlier inline table and a later table as one inline table.
 pub(super) fn write_merged(
-    text: &str,
-    existing: &DeTable<'_>,
-    later: &str,
-    incoming: &DeTable<'_>,
+    earlier: &Index<'_>,
+    existing: TableId,
+    later: &Index<'_>,
+    incoming: TableId,
     out: &mut String,
 ) {
     out.push_str("{ ");
@@ -127,31 +132,31 @@ pub(super) fn write_merged(
             out.push_str(", ");
         }
     };
-    for (key, earlier) in entries(existing) {
+    for entry in earlier.entries(existing) {
         separate(out);
-        out.push_str(&text[key.span()]);
+        out.push_str(&earlier.text[entry.key_span()]);
         out.push_str(" = ");
-        match incoming.get(key.get_ref().as_ref()) {
-            None => write_inline(text, earlier, true, out),
-            Some(node) => match (earlier.get_ref(), node.get_ref()) {
-                (DeValue::Table(earlier), DeValue::Table(node)) => {
-                    write_merged(text, earlier, later, node, out);
+        match later.get(incoming, earlier.key(entry)) {
+            None => write_inline(earlier, &entry.node, out),
+            Some(other) => match (entry.node.data, other.node.data) {
+                (Data::Table(existing), Data::Table(incoming)) => {
+                    write_merged(earlier, existing, later, incoming, out);
                 }
-                _ if same(earlier.get_ref(), node.get_ref()) => {
-                    write_inline(text, earlier, true, out);
+                _ if same(earlier, &entry.node, later, &other.node) => {
+                    write_inline(earlier, &entry.node, out);
                 }
-                _ => write_inline(later, node, true, out),
+                _ => write_inline(later, &other.node, out),
             },
         }
     }
-    for (key, node) in entries(incoming) {
-        if existing.contains_key(key.get_ref().as_ref()) {
+    for entry in later.entries(incoming) {
+        if earlier.get(existing, later.key(entry)).is_some() {
             continue;
         }
         separate(out);
-        out.push_str(&later[key.span()]);
+        out.push_str(&later.text[entry.key_span()]);
         out.push_str(" = ");
-        write_inline(later, node, true, out);
+        write_inline(later, &entry.node, out);
     }
     out.push_str(if first { "}" } else { " }" });
 }

@@ -112,3 +112,19 @@ fn match_line_endings(existing: &str, mut text: String) -> String {
     }
     text
 }
+
+/// Builds the span engine's index of `text` (its whole parse, every rule checked) and returns
+/// how many tables it holds: the `index_both` contestant of the `toml_deep` bench.
+///
+/// ```
+/// let tables = nodeconfig_core::strategy::toml::reference::index_tables("a.b = 1\n[c]\n")?;
+/// assert_eq!(tables, 3);
+/// # Ok::<(), nodeconfig_core::MergeError>(())
+/// ```
+///
+/// # Errors
+///
+/// `text` does not parse (the side named is [`Side::Existing`]).
+pub fn index_tables(text: &str) -> Result<usize, MergeError> {
+    super::document::index(text, Side::Existing).map(|index| index.table_count())
+}

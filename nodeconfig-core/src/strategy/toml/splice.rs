@@ -3,23 +3,26 @@
 //! span replaced by the later spelling, lines and sections inserted, replaced tables'
 //! lines removed). Every byte outside a splice is copied as it was.
 
-use toml::de::DeTable;
-
 mod added;
 mod apply;
+mod target;
 
+use std::borrow::Cow;
+
+use super::index::{Entry, Index, Node, ROOT, TableId};
 use super::inline::{Slot, needs_rewrite, write_merged};
 use super::spans::{
-    Key, Kind, Node, comment_end, elements, entries, indentation, kind, line_end, line_start,
-    lines_end, same, section_end, subtree_end, write_inline,
+    Kind, comment_end, indentation, line_end, line_start, lines_end, same, section_end,
+    subtree_end, write_inline,
 };
+use target::Target;
 
 /// A key of the later table that is new to the earlier one (or replaces it whole).
-struct New<'n, 'i> {
+struct New<'n> {
     raw_key: &'n str,
     /// Where its key-value line starts, when the key starts it (its table is a section).
     key_start: Option<usize>,
-    node: &'n Node<'i>,
+    node: Node,
     kind: Kind,
     /// Whether the later table is inline.
     inline: bool,
@@ -27,7 +30,7 @@ struct New<'n, 'i> {
     entry: Option<(usize, usize)>,
 }
 
-impl New<'_, '_> {
+impl New<'_> {
     /// The entry as the later inline table spells it (`y=2`), if it is a plain one.
     fn inline_entry<'t>(&self, later: &'t str) -> Option<&'t str> {
         let (start, end) = self.entry?;
@@ -49,35 +52,20 @@ const LINES: u8 = 0;
 const SECTIONS: u8 = 1;
 const REPLACE: u8 = 2;
 
-/// An earlier table that later keys merge into, and where its new entries go.
-struct Target<'t, 'i> {
-    table: &'t DeTable<'i>,
-    kind: Kind,
-    /// The raw header path (`a."b".c`), for a table that needs a header of its own.
-    path: String,
-    /// For dotted tables, the raw dotted key from their section or inline table, with a dot.
-    prefix: String,
-    /// Where new key-value lines go.
-    at: usize,
-    /// Where new entries go in an inline table.
-    slot: Option<Slot>,
-    /// Where new sections go when no section lies under the table.
-    sections_at: Option<usize>,
-    /// For a dotted key's table in an inline table, where its dotted key starts.
-    entry_start: usize,
-}
-
 /// What a table's merge adds: key-value lines, sections, inline entries.
 #[derive(Default)]
-struct Added {
-    /// Comment lines brought along (with their own indentation), and the line.
-    lines: Vec<(String, String)>,
+struct Added<'a> {
+    /// Comment lines brought along (with their own indentation), and the line: slices of the
+    /// later text where they can be.
+    lines: Vec<(&'a str, Cow<'a, str>)>,
     sections: Vec<String>,
     inline: Vec<String>,
 }
 
-/// Merges `incoming` (the later document, parsed) into `existing`'s text.
+/// Merges the later document into the earlier one's text.
 pub(super) struct Splicer<'a> {
+    earlier: &'a Index<'a>,
+    later: &'a Index<'a>,
     existing: &'a str,
     incoming: &'a str,
     newline: &'static str,
@@ -85,35 +73,38 @@ pub(super) struct Splicer<'a> {
 }
 
 impl<'a> Splicer<'a> {
-    pub(super) fn new(existing: &'a str, incoming: &'a str) -> Self {
+    pub(super) fn new(earlier: &'a Index<'a>, later: &'a Index<'a>) -> Self {
+        let existing = earlier.text;
         let crlf = existing
             .find('\n')
             .is_some_and(|newline| existing[..newline].ends_with('\r'));
         Self {
+            earlier,
+            later,
             existing,
-            incoming,
+            incoming: later.text,
             newline: if crlf { "\r\n" } else { "\n" },
             edits: Vec::new(),
         }
     }
 
     /// The merged text of the two roots.
-    pub(super) fn merge(mut self, existing: &DeTable<'_>, incoming: &DeTable<'_>) -> String {
-        let text = self.existing;
-        let at = lines_end(text, existing)
-            .or_else(|| first_header(text, existing).map(|at| line_start(text, at)))
+    pub(super) fn merge(mut self) -> String {
+        let (text, earlier) = (self.existing, self.earlier);
+        let at = lines_end(earlier, ROOT)
+            .or_else(|| first_header(earlier, ROOT).map(|at| line_start(text, at)))
             .unwrap_or(text.len());
         let root = Target {
-            table: existing,
+            table: ROOT,
             kind: Kind::Header,
-            path: String::new(),
-            prefix: String::new(),
+            parent: None,
+            raw_key: "",
             at,
             slot: None,
-            sections_at: lines_end(text, existing),
+            sections_at: lines_end(earlier, ROOT),
             entry_start: 0,
         };
-        self.merge_table(&root, incoming, Kind::Header);
+        self.merge_table(&root, ROOT, Kind::Header);
         self.apply()
     }
 
@@ -129,63 +120,67 @@ impl<'a> Splicer<'a> {
     }
 
     /// Lays the later table `incoming`, spelled as `spelling`, over `target`.
-    fn merge_table(&mut self, target: &Target<'_, '_>, incoming: &DeTable<'_>, spelling: Kind) {
-        let (text, later) = (self.existing, self.incoming);
+    fn merge_table(&mut self, target: &Target<'_>, incoming: TableId, spelling: Kind) {
+        let (earlier, later) = (self.earlier, self.later);
         let target_inline = target.slot.is_some();
         let inline = matches!(spelling, Kind::Inline | Kind::DottedInline);
         let mut added = Added::default();
-        for (key, node) in entries(incoming) {
-            let later_kind = kind(later, node, inline);
+        for entry in later.entries(incoming) {
+            let node = entry.node;
+            let later_kind = node.kind;
+            let key = entry.key_span();
             let new = New {
-                raw_key: &later[key.span()],
-                key_start: (spelling == Kind::Header).then(|| key.span().start),
+                raw_key: &later.text[key.clone()],
+                key_start: (spelling == Kind::Header).then_some(key.start),
                 node,
                 kind: later_kind,
                 inline,
                 entry: (spelling == Kind::Inline && later_kind.is_spanned_value())
-                    .then(|| (key.span().start, node.span().end)),
+                    .then(|| (key.start, node.span().end)),
             };
-            let Some((existing_key, existing)) = target.table.get_key_value(key.get_ref().as_ref())
-            else {
+            let Some(existing_entry) = earlier.get(target.table, later.key(entry)) else {
                 self.new_entry(target, &new, &mut added);
                 continue;
             };
-            let existing_kind = kind(text, existing, target_inline);
-            if let (true, Some(earlier), Some(table)) = (
+            let existing = existing_entry.node;
+            let existing_kind = existing.kind;
+            if let (true, Some(earlier_table), Some(table)) = (
                 existing_kind.is_table() && later_kind.is_table(),
-                existing.get_ref().as_table(),
-                node.get_ref().as_table(),
+                existing.table(),
+                node.table(),
             ) {
-                if existing_kind == Kind::Inline && needs_rewrite(text, earlier, table) {
+                if existing_kind == Kind::Inline
+                    && needs_rewrite(earlier, earlier_table, later, table)
+                {
                     let mut merged = String::new();
-                    write_merged(text, earlier, later, table, &mut merged);
-                    let merged = self.adapt(&merged);
+                    write_merged(earlier, earlier_table, later, table, &mut merged);
+                    let merged = self.adapt(merged);
                     self.push(existing.span().start, existing.span().end, REPLACE, merged);
                 } else {
-                    let child = self.child(target, existing_key, existing, existing_kind);
+                    let child = self.child(target, existing_entry);
                     self.merge_table(&child, table, later_kind);
                 }
                 continue;
             }
-            if same(existing.get_ref(), node.get_ref()) {
+            if same(earlier, &existing, later, &node) {
                 continue;
             }
             if existing_kind.is_spanned_value() && (target_inline || later_kind.is_spanned_value())
             {
-                self.replace_value(existing, target_inline, node, later_kind, inline);
+                self.replace_value(&existing, target_inline, &node, later_kind, inline);
                 continue;
             }
             // A table or array of tables written on lines, or a value becoming one: the
             // earlier lines go, and the later value is written as a new entry. Sections that
             // replace sections take their place.
-            let place = self.remove(existing_key, existing, existing_kind);
+            let place = self.remove(existing_entry.key_span().start, &existing);
             let mut own = Added::default();
             self.new_entry(target, &new, &mut own);
             added.lines.append(&mut own.lines);
             added.inline.append(&mut own.inline);
             match place {
                 Some(place) if !own.sections.is_empty() => {
-                    let block = self.adapt(&own.sections.concat());
+                    let block = self.adapt(own.sections.concat());
                     self.push(place, place, SECTIONS, block);
                 }
                 _ => added.sections.append(&mut own.sections),
@@ -195,61 +190,52 @@ impl<'a> Splicer<'a> {
     }
 
     /// Where the entries of `existing`, the earlier value at `key` of `parent`, go.
-    fn child<'t, 'i>(
-        &self,
-        parent: &Target<'_, '_>,
-        key: &Key<'i>,
-        existing: &'t Node<'i>,
-        existing_kind: Kind,
-    ) -> Target<'t, 'i> {
-        let text = self.existing;
-        let empty = DeTable::new();
-        let table = existing.get_ref().as_table();
-        let raw_key = &text[key.span()];
-        let path = if parent.path.is_empty() {
-            raw_key.to_owned()
-        } else {
-            format!("{}.{raw_key}", parent.path)
-        };
-        let own_lines = table.and_then(|table| lines_end(text, table));
-        let prefix = format!("{}{raw_key}.", parent.prefix);
-        let (at, prefix, slot, sections_at) = match existing_kind {
+    fn child<'t>(&self, parent: &'t Target<'t>, entry: &Entry) -> Target<'t>
+    where
+        'a: 't,
+    {
+        let (text, earlier) = (self.existing, self.earlier);
+        let existing = &entry.node;
+        let existing_kind = existing.kind;
+        let table = existing.table().expect("a table kind holds a table");
+        let key_start = entry.key_span().start;
+        let raw_key = &text[entry.key_span()];
+        let (at, slot, sections_at) = match existing_kind {
             Kind::Header => {
-                let end = section_end(text, existing);
-                (end, String::new(), None, Some(end))
+                let end = section_end(earlier, existing);
+                (end, None, Some(end))
             }
             Kind::Dotted => (
-                own_lines.unwrap_or(parent.at),
-                prefix,
+                lines_end(earlier, table).unwrap_or(parent.at),
                 None,
                 parent.sections_at,
             ),
             Kind::Inline => {
                 let start = existing.span().start;
-                let slot = Slot::of(text, table.unwrap_or(&empty), start, None);
-                (parent.at, String::new(), Some(slot), None)
+                let slot = Slot::of(earlier, table, start, None);
+                (parent.at, Some(slot), None)
             }
             Kind::DottedInline => {
                 // Spaced like the dotted key's first segment in its inline table.
                 let start = match parent.kind {
                     Kind::DottedInline => parent.entry_start,
-                    _ => key.span().start,
+                    _ => key_start,
                 };
-                let slot = Slot::of(text, table.unwrap_or(&empty), start, Some(start));
-                (parent.at, prefix, Some(slot), None)
+                let slot = Slot::of(earlier, table, start, Some(start));
+                (parent.at, Some(slot), None)
             }
-            _ => (text.len(), String::new(), None, None),
+            _ => (text.len(), None, None),
         };
         let entry_start = match (existing_kind, parent.kind) {
             (Kind::DottedInline, Kind::DottedInline) => parent.entry_start,
-            _ => key.span().start,
+            _ => key_start,
         };
         Target {
             entry_start,
-            table: table.expect("a table kind holds a table"),
+            table,
             kind: existing_kind,
-            path,
-            prefix,
+            parent: Some(parent),
+            raw_key,
             at,
             slot,
             sections_at,
@@ -260,9 +246,9 @@ impl<'a> Splicer<'a> {
     /// unless the later line has its own.
     fn replace_value(
         &mut self,
-        existing: &Node<'_>,
+        existing: &Node,
         existing_inline: bool,
-        incoming: &Node<'_>,
+        incoming: &Node,
         incoming_kind: Kind,
         incoming_inline: bool,
     ) {
@@ -273,31 +259,37 @@ impl<'a> Splicer<'a> {
             .flatten();
         if let (false, Some(later_end)) = (existing_inline, later_comment) {
             let end = comment_end(text, span.end).unwrap_or(span.end);
-            let replacement = self.adapt(&later[incoming.span().start..later_end]);
+            let replacement = self.adapt(later[incoming.span().start..later_end].to_owned());
             self.push(span.start, end, REPLACE, replacement);
             return;
         }
         let mut value = String::new();
-        write_inline(later, incoming, incoming_inline, &mut value);
-        let value = self.adapt(&value);
+        write_inline(self.later, incoming, &mut value);
+        let value = self.adapt(value);
         self.push(span.start, span.end, REPLACE, value);
     }
 
     /// Removes every line and section that spells `existing`, a value on a key-value line,
-    /// a table or an array of tables written on lines. Returns where its first section was.
-    fn remove(&mut self, key: &Key<'_>, existing: &Node<'_>, existing_kind: Kind) -> Option<usize> {
-        let text = self.existing;
-        match existing_kind {
+    /// a table or an array of tables written on lines, whose key starts at `key_start`.
+    /// Returns where its first section was.
+    fn remove(&mut self, key_start: usize, existing: &Node) -> Option<usize> {
+        let (text, earlier) = (self.existing, self.earlier);
+        match existing.kind {
             Kind::Header => {
                 let start = line_start(text, existing.span().start);
-                self.push(start, section_end(text, existing), REPLACE, String::new());
+                self.push(
+                    start,
+                    section_end(earlier, existing),
+                    REPLACE,
+                    String::new(),
+                );
                 self.remove_children(existing, false);
                 Some(start)
             }
             Kind::Tables => {
                 let mut first = None;
-                for element in elements(existing) {
-                    let start = self.remove(key, element, Kind::Header);
+                for element in earlier.elements(existing) {
+                    let start = self.remove(key_start, element);
                     first = first.or(start);
                 }
                 first
@@ -311,7 +303,7 @@ impl<'a> Splicer<'a> {
                 None
             }
             Kind::Value | Kind::Inline | Kind::DottedInline => {
-                let start = line_start(text, key.span().start);
+                let start = line_start(text, key_start);
                 let end = line_end(text, existing.span().end);
                 self.push(start, end, REPLACE, String::new());
                 None
@@ -320,25 +312,25 @@ impl<'a> Splicer<'a> {
     }
 
     /// Removes the sections under a table and, when `lines`, its key-value lines.
-    fn remove_children(&mut self, existing: &Node<'_>, lines: bool) {
-        let text = self.existing;
-        let Some(table) = existing.get_ref().as_table() else {
+    fn remove_children(&mut self, existing: &Node, lines: bool) {
+        let earlier = self.earlier;
+        let Some(table) = existing.table() else {
             return;
         };
-        for (key, node) in entries(table) {
-            match kind(text, node, false) {
+        for entry in earlier.entries(table) {
+            match entry.node.kind {
                 Kind::Value | Kind::Inline if !lines => {}
-                Kind::Dotted => self.remove_children(node, lines),
-                other => {
-                    self.remove(key, node, other);
+                Kind::Dotted => self.remove_children(&entry.node, lines),
+                _ => {
+                    self.remove(entry.key_span().start, &entry.node);
                 }
             }
         }
     }
 
     /// Writes what [`merge_table`](Self::merge_table) collected for `target`.
-    fn flush(&mut self, target: &Target<'_, '_>, added: Added) {
-        let text = self.existing;
+    fn flush(&mut self, target: &Target<'_>, added: Added<'_>) {
+        let (text, earlier) = (self.existing, self.earlier);
         let Added {
             lines,
             mut sections,
@@ -346,22 +338,24 @@ impl<'a> Splicer<'a> {
         } = added;
         if let (Some(slot), false) = (&target.slot, inline.is_empty()) {
             let entries = slot.write(&inline, text.as_bytes().get(slot.at).copied());
-            let entries = self.adapt(&entries);
+            let entries = self.adapt(entries);
             self.push(slot.at, slot.at, LINES, entries);
         }
         if !lines.is_empty() {
             if target.kind == Kind::Implicit {
                 // A table known only from longer headers gets its own, above them.
-                let mut section = format!("[{}]\n", target.path);
+                let mut section = String::from("[");
+                target.write_path(&mut section);
+                section.push_str("]\n");
                 for (comments, line) in &lines {
                     section.push_str(comments);
                     section.push_str(line);
                     section.push('\n');
                 }
-                let at =
-                    first_header(text, target.table).map_or(text.len(), |at| line_start(text, at));
+                let at = first_header(earlier, target.table)
+                    .map_or(text.len(), |at| line_start(text, at));
                 // After any line of the parent table that goes to the same place.
-                let section = self.adapt(&section);
+                let section = self.adapt(section);
                 self.push(at, at, SECTIONS, section);
             } else {
                 let indent = if target.at > 0 {
@@ -377,19 +371,19 @@ impl<'a> Splicer<'a> {
                     block.push_str(line);
                     block.push('\n');
                 }
-                let block = self.adapt(&block);
+                let block = self.adapt(block);
                 self.push(target.at, target.at, LINES, block);
             }
         }
         if sections.is_empty() {
             return;
         }
-        let under = subtree_end(text, target.table);
+        let under = subtree_end(earlier, target.table);
         let (at, blank) = match under.or(target.sections_at) {
             Some(at) => (at, true),
             None => (
                 text.len(),
-                !text.trim().is_empty() && !target.path.is_empty(),
+                !text.trim().is_empty() && target.parent.is_some(),
             ),
         };
         let mut block = String::new();
@@ -399,27 +393,25 @@ impl<'a> Splicer<'a> {
             }
             block.push_str(&section);
         }
-        let block = self.adapt(&block);
+        let block = self.adapt(block);
         self.push(at, at, SECTIONS, block);
     }
 }
 
 /// The start of the first `[header]` under `table` (sub-tables may come before their parent).
-fn first_header(text: &str, table: &DeTable<'_>) -> Option<usize> {
-    let nested = |node: &Node<'_>| {
-        node.get_ref()
-            .as_table()
-            .and_then(|t| first_header(text, t))
-    };
-    table
-        .values()
-        .filter_map(|node| match kind(text, node, false) {
-            Kind::Header => {
-                Some(nested(node).map_or(node.span().start, |n| n.min(node.span().start)))
+fn first_header(ix: &Index<'_>, table: TableId) -> Option<usize> {
+    let nested = |node: &Node| node.table().and_then(|t| first_header(ix, t));
+    ix.iter(table)
+        .filter_map(|entry| {
+            let node = &entry.node;
+            match node.kind {
+                Kind::Header => {
+                    Some(nested(node).map_or(node.span().start, |n| n.min(node.span().start)))
+                }
+                Kind::Tables => Some(node.span().start),
+                Kind::Implicit | Kind::Dotted => nested(node),
+                _ => None,
             }
-            Kind::Tables => Some(node.span().start),
-            Kind::Implicit | Kind::Dotted => nested(node),
-            _ => None,
         })
         .min()
 }

@@ -5,9 +5,9 @@ use super::Splicer;
 
 impl Splicer<'_> {
     /// Text from the later document in the earlier one's line endings.
-    pub(super) fn adapt(&self, text: &str) -> String {
+    pub(super) fn adapt(&self, text: String) -> String {
         if self.newline == "\n" {
-            return text.to_owned();
+            return text;
         }
         let mut adapted = String::with_capacity(text.len() + 8);
         let mut previous = '\0';
