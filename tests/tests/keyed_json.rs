@@ -367,3 +367,35 @@ fn provenance_names_json_items_by_key() {
             .all(|(path, _)| !path.contains("rlimits[0]"))
     );
 }
+
+/// A member whose name holds a `.` is one member, not a path: `list_key(path =
+/// "process.rlimits")` names `process` → `rlimits` only, and walking through such a member
+/// (and back out of it) leaves the rules of its siblings as they were.
+#[test]
+fn a_dotted_member_name_is_not_a_list_key_path() {
+    let mut merged = spec(json!({
+        "process.rlimits": [{"type": "A", "soft": 1}],
+        "process": {"rlimits": [{"type": "A", "soft": 1}]},
+    }));
+    merged
+        .deep_merge(spec(json!({
+            "process.rlimits": [{"type": "B"}],
+            "process": {"rlimits": [{"type": "B"}]},
+        })))
+        .expect("the documents merge");
+    let merged = merged.base_runtime_spec.expect("a document");
+    // The dotted member is a plain array: the later one replaces it.
+    assert_eq!(merged["process.rlimits"], json!([{"type": "B"}]));
+    // The nested one is keyed: both items.
+    assert_eq!(
+        merged["process"]["rlimits"],
+        json!([{"type": "A", "soft": 1}, {"type": "B"}])
+    );
+    // An error under a dotted member names it as one key.
+    let mut existing = spec(json!({"a.b": {"mounts": []}}));
+    let error = existing
+        .deep_merge(spec(json!({"a.b": {"x": {"$patch": "merge"}}})))
+        .expect_err("an unknown directive");
+    assert!(error.path().contains("a.b"), "{error}");
+    assert_eq!(existing, spec(json!({"a.b": {"mounts": []}})));
+}
