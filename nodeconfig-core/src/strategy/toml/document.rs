@@ -169,19 +169,25 @@ mod tests {
         );
     }
 
-    /// Found by fuzzing (`fuzz/corpus/toml_deep_reference/crash-bom-before-a-new-section`): a
-    /// later document starting with a byte order mark and a new `[table]` had its section
-    /// copied with the mark, into the middle of the merged text, where it is not TOML.
+    /// Found by fuzzing (`fuzz/corpus/toml_deep_reference/crash-bom-*`): a byte order mark
+    /// ended up inside the merged text, where it is not TOML: copied with a later document's
+    /// first section, or left behind a key inserted above an earlier document's first header.
     #[test]
-    fn a_copied_section_leaves_the_byte_order_mark_behind() {
-        for (incoming, merged) in [
-            ("\u{feff}[t]\nb = 2\n", "a = 1\n\n[t]\nb = 2\n"),
-            ("\u{feff}  [t] # c\n", "a = 1\n\n  [t] # c\n"),
+    fn a_byte_order_mark_stays_first() {
+        for (existing, incoming, merged) in [
+            ("a = 1\n", "\u{feff}[t]\nb = 2\n", "a = 1\n\n[t]\nb = 2\n"),
+            ("a = 1\n", "\u{feff}  [t] # c\n", "a = 1\n\n  [t] # c\n"),
+            (
+                "\u{feff}[t]\nb = 2\n",
+                "a = 1 # c\n",
+                "\u{feff}a = 1 # c\n[t]\nb = 2\n",
+            ),
+            ("\u{feff}[[t]]\nb = 2\n", "t = 1\n", "\u{feff}t = 1\n"),
         ] {
-            let Ok(Merged::Text(text)) = merge("a = 1\n", incoming) else {
-                panic!("{incoming:?} did not merge into new text");
+            let Ok(Merged::Text(text)) = merge(existing, incoming) else {
+                panic!("{existing:?} + {incoming:?} did not merge into new text");
             };
-            assert_eq!(text, merged);
+            assert_eq!(text, merged, "{existing:?} + {incoming:?}");
         }
     }
 

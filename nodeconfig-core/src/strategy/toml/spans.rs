@@ -49,8 +49,13 @@ fn line_begin(text: &str, at: usize) -> usize {
 }
 
 /// Where the line holding `at` starts.
+/// A byte order mark belongs to the start of its document: the first line starts after it, so
+/// that nothing is inserted before it and nothing copied from there carries it.
 pub(super) fn line_start(text: &str, at: usize) -> usize {
-    line_begin(text, at)
+    match line_begin(text, at) {
+        0 if text.starts_with('\u{feff}') => '\u{feff}'.len_utf8(),
+        begin => begin,
+    }
 }
 
 /// The indentation of the line holding `at`.
@@ -92,9 +97,7 @@ pub(super) fn comments_above(text: &str, begin: usize) -> usize {
 /// line, ending with a line break.
 pub(super) fn section_text(ix: &Index<'_>, header: &Node) -> String {
     let text = ix.text;
-    // A byte order mark belongs to the start of a document, never to a copied section.
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let start = line_begin(text, header.span().start).max(bom);
+    let start = line_start(text, header.span().start);
     let mut section = text[start..section_end(ix, header)].to_owned();
     if !section.ends_with('\n') {
         section.push('\n');
