@@ -4,7 +4,7 @@
 //! decoding changed it: escapes), the spans of key and value, how the value is spelled
 //! ([`Kind`]) and, for a table or array, its id. Nothing else is built: scalars are decoded to
 //! check them (TOML 1.1, "Keys", "String", "Integer", "Float", "Offset Date-Time") and decoded
-//! again only when the merge compares two of them ([`same`](super::spans::same)).
+//! again only when the merge compares two of them (`spans::same`).
 //!
 //! Tables and arrays are `u32` ids into flat `Vec`s; a table's entries form a list in the
 //! order they were defined. A key is looked up by a linear scan in a small table and through
@@ -29,8 +29,6 @@ use std::ops::Range;
 
 use toml_parser::decoder::{Encoding, ScalarKind};
 
-use super::spans::Kind;
-
 pub(super) use build::parse;
 
 /// A table's id; the root is [`ROOT`].
@@ -46,6 +44,43 @@ pub(super) const ROOT: TableId = 0;
 const SCAN_LIMIT: u32 = 8;
 
 const NONE: u32 = u32::MAX;
+
+/// How a value is spelled in its document.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Kind {
+    /// A scalar or an array written after `=` (or as an inline table's entry).
+    Value,
+    /// An inline table `{ ... }`.
+    Inline,
+    /// A `[header]` table.
+    Header,
+    /// A table that only exists as a prefix of `[headers]`.
+    Implicit,
+    /// A table made by dotted keys on key-value lines (`a.b = 1` makes `a`).
+    Dotted,
+    /// A table made by dotted keys inside an inline table (`{ a.b = 1 }` makes `a`).
+    DottedInline,
+    /// An array of tables, `[[header]]`.
+    Tables,
+}
+
+impl Kind {
+    /// Whether the value has one span that can be replaced by another value's text.
+    pub(super) fn is_spanned_value(self) -> bool {
+        matches!(self, Kind::Value | Kind::Inline)
+    }
+
+    pub(super) fn is_table(self) -> bool {
+        !matches!(self, Kind::Value | Kind::Tables)
+    }
+}
+
+/// A TOML float's value from its decoded text (`inf` spelled out is infinite; a literal too
+/// large for `f64` is not a value).
+pub(super) fn float_value(text: &str) -> Option<f64> {
+    let value: f64 = text.parse().ok()?;
+    (!value.is_infinite() || text.contains("inf")).then_some(value)
+}
 
 /// A value of the document: where it is, how it is spelled, and what it holds.
 #[derive(Clone, Copy, Debug)]

@@ -1,8 +1,8 @@
 //! Inline tables in the span engine: where a new entry goes between the braces and how it is
 //! separated, and the rare merge that writes an inline table anew.
 
-use super::index::{Data, Index, Node, TableId};
-use super::spans::{Kind, same, write_inline};
+use super::index::{Data, Index, Kind, Node, TableId};
+use super::spans::{same, write_inline};
 
 /// Where new entries of an earlier inline table (or of a dotted key's table inside one) go.
 pub(super) struct Slot {

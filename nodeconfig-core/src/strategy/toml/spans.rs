@@ -8,37 +8,7 @@
 
 use toml_parser::decoder::ScalarKind;
 
-use super::index::{Data, Index, Node, TableId};
-
-/// How a value is spelled in its document.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Kind {
-    /// A scalar or an array written after `=` (or as an inline table's entry).
-    Value,
-    /// An inline table `{ ... }`.
-    Inline,
-    /// A `[header]` table.
-    Header,
-    /// A table that only exists as a prefix of `[headers]`.
-    Implicit,
-    /// A table made by dotted keys on key-value lines (`a.b = 1` makes `a`).
-    Dotted,
-    /// A table made by dotted keys inside an inline table (`{ a.b = 1 }` makes `a`).
-    DottedInline,
-    /// An array of tables, `[[header]]`.
-    Tables,
-}
-
-impl Kind {
-    /// Whether the value has one span that can be replaced by another value's text.
-    pub(super) fn is_spanned_value(self) -> bool {
-        matches!(self, Kind::Value | Kind::Inline)
-    }
-
-    pub(super) fn is_table(self) -> bool {
-        !matches!(self, Kind::Value | Kind::Tables)
-    }
-}
+use super::index::{Data, Index, Kind, Node, TableId, float_value};
 
 fn line_begin(text: &str, at: usize) -> usize {
     let before = &text.as_bytes()[..at.min(text.len())];
@@ -154,11 +124,6 @@ pub(super) fn subtree_end(ix: &Index<'_>, table: TableId) -> Option<usize> {
 
 fn nested_end(ix: &Index<'_>, node: &Node) -> usize {
     node.table().and_then(|t| subtree_end(ix, t)).unwrap_or(0)
-}
-
-pub(super) fn float_value(text: &str) -> Option<f64> {
-    let value: f64 = text.parse().ok()?;
-    (!value.is_infinite() || text.contains("inf")).then_some(value)
 }
 
 /// Whether two values are the same data, whatever their spelling: `'x'` and `"x"`, `0x10`

@@ -9,11 +9,11 @@ mod target;
 
 use std::borrow::Cow;
 
-use super::index::{Entry, Index, Node, ROOT, TableId};
+use super::index::{Entry, Index, Kind, Node, ROOT, TableId};
 use super::inline::{Slot, needs_rewrite, write_merged};
 use super::spans::{
-    Kind, comment_end, indentation, line_end, line_start, lines_end, same, section_end,
-    subtree_end, write_inline,
+    comment_end, indentation, line_end, line_start, lines_end, same, section_end, subtree_end,
+    write_inline,
 };
 use target::Target;
 

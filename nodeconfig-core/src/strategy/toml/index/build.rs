@@ -18,8 +18,7 @@ use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 mod rules;
 
 use super::plain::{plain, plain_comment};
-use super::{Array, Data, Index, NONE, Node, ROOT, TableId};
-use crate::strategy::toml::spans::{Kind, float_value};
+use super::{Array, Data, Index, Kind, NONE, Node, ROOT, TableId, float_value};
 
 /// The nesting limit of arrays, inline tables and dotted keys (the `toml` crate's).
 const DEPTH_LIMIT: u32 = 80;

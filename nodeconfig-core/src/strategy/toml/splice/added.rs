@@ -1,10 +1,8 @@
 //! What the span engine writes for a key new to the earlier document: inline entries, key-value
 //! lines or whole sections, copied from the later document's text where it can.
 
-use super::super::index::{Index, Node};
-use super::super::spans::{
-    Kind, comment_end, comments_above, line_start, section_text, write_inline,
-};
+use super::super::index::{Index, Kind, Node};
+use super::super::spans::{comment_end, comments_above, line_start, section_text, write_inline};
 use std::borrow::Cow;
 
 use super::{Added, New, Splicer, Target};

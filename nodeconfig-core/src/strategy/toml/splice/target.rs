@@ -1,9 +1,8 @@
 //! Where the later document's keys land in the earlier one: the earlier table a later table
 //! merges into, with the places its new lines, entries and sections go.
 
-use super::super::index::TableId;
+use super::super::index::{Kind, TableId};
 use super::super::inline::Slot;
-use super::super::spans::Kind;
 
 /// An earlier table that later keys merge into, and where its new entries go.
 pub(super) struct Target<'t> {

@@ -9,7 +9,7 @@ use toml_parser::{ParseError, Span};
 
 use super::super::{Array, Data, Entry, NONE, Node, ROOT, TableId};
 use super::{Builder, Context, DEPTH_LIMIT, Key};
-use crate::strategy::toml::spans::Kind;
+use crate::strategy::toml::index::Kind;
 
 fn span_of(start: u32, end: u32) -> Span {
     Span::new_unchecked(start as usize, end as usize)
