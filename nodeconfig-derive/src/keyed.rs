@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 
 use crate::ast::Field;
 use crate::errors::Errors;
-use crate::strategy::Strategy;
+use crate::strategy::{Argument, Strategy};
 
 /// `key` belongs to `strategy = "keyed"`, and `keyed` cannot work without it.
 pub(crate) fn check(field: &Field, errors: &mut Errors) {
@@ -69,7 +69,7 @@ pub(crate) fn key_impls<'f, 'a: 'f>(
     clause
         .predicates
         .extend(bound.into_iter().flatten().cloned());
-    let impls = fields.filter(|field| field.attrs.key.is_some() && is_keyed(field)).map(|field| {
+    let impls = fields.filter(|field| takes_item_key(field)).map(|field| {
         let ordinal = field.ordinal;
         let count = field.attrs.key.as_ref().map_or(0, |key| key.value.names.len());
         let (item, key) = match source {
@@ -90,12 +90,10 @@ pub(crate) fn key_impls<'f, 'a: 'f>(
     quote!(#(#impls)*)
 }
 
-fn is_keyed(field: &Field) -> bool {
-    field
-        .attrs
-        .strategy
-        .as_ref()
-        .is_some_and(|strategy| strategy.value == Strategy::Keyed)
+/// Whether the field's calls take an `ItemKey` (the strategy table says which do; `skip` and
+/// `with` fields make no calls).
+fn takes_item_key(field: &Field) -> bool {
+    crate::field::merge_trait(field).is_some_and(|merge| merge.argument == Argument::ItemKey)
 }
 
 /// Named as written when the derive can see it: in a generic impl, the inferred bound
