@@ -71,3 +71,63 @@ fn yaml_keys_that_are_one_json_key_are_an_error_with_line_and_column() {
         assert!(!run.stderr.contains("DuplicateKeyPolicy"), "{}", run.stderr);
     }
 }
+
+const NODECONFIG: &str = "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config: {maxPods: 42}\n";
+
+/// A two-part message: a shell script, then the NodeConfig under `headers`.
+fn message(headers: &str) -> Vec<u8> {
+    format!(
+        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"//\"\n\n--//\n\
+         Content-Type: text/x-shellscript\n\necho hi\n--//\n{headers}\n{NODECONFIG}--//--\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn comments_and_blanks_in_a_content_type_keep_the_part() {
+    // RFC 2045 section 5.1 reads Content-Type as an RFC 822 structured field: comments in
+    // parentheses and blanks between its tokens and specials are allowed.
+    for headers in [
+        "Content-Type: application/node.eks.aws (the user's part)\n",
+        "Content-Type: application / node.eks.aws\n",
+        "Content-Type: (eks) application/node.eks.aws; (note) charset=utf-8\n",
+        "Content-Type: application/(nested (comment)) node.eks.aws\n",
+    ] {
+        let run = merge_file("ud.mime", &message(headers));
+        assert_eq!(run.status, 0, "{headers:?}: {run:?}");
+        assert!(
+            run.stdout.contains("\"maxPods\": 42"),
+            "{headers:?}: {run:?}"
+        );
+    }
+}
+
+#[test]
+fn a_content_type_given_twice_or_unreadable_is_an_error_naming_the_part() {
+    for (headers, says) in [
+        (
+            "Content-Type: text/plain\nContent-Type: application/node.eks.aws\n",
+            "Content-Type is given twice",
+        ),
+        (
+            "Content-Type: application/node.eks.aws\ncontent-type: text/plain\n",
+            "Content-Type is given twice",
+        ),
+        (
+            "Content-Type: application/node.eks.aws\nContent-Transfer-Encoding: base64\n\
+             Content-Transfer-Encoding: 7bit\n",
+            "Content-Transfer-Encoding is given twice",
+        ),
+        ("Content-Type:\n", "names no media type"),
+        ("Content-Type: ;;;\n", "names no media type"),
+        ("Content-Type: application\n", "names no media type"),
+    ] {
+        let run = merge_file("ud.mime", &message(headers));
+        assert_eq!(run.status, 1, "{headers:?}: {run:?}");
+        assert!(
+            run.stderr.starts_with("error: ud.mime: MIME part 2: ") && run.stderr.contains(says),
+            "{headers:?}: {}",
+            run.stderr
+        );
+    }
+}
