@@ -126,11 +126,7 @@ impl YamlNode {
     /// keys of one mapping that are one JSON member name (`1` and `"1"`, `true` and `"true"`)
     /// are an error naming the second one's line and column, as a key given twice is.
     pub(crate) fn into_json(self, source: &str) -> Result<Value, Error> {
-        let Spanned {
-            value,
-            referenced,
-            defined,
-        } = self.0;
+        let Spanned { value, defined, .. } = self.0;
         Ok(match value {
             Node::Null => Value::Null,
             Node::Bool(value) => Value::Bool(value),
