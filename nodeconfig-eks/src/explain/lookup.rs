@@ -62,7 +62,7 @@ pub(crate) struct Lookup<'a> {
     pub(crate) parses: usize,
     /// Keyed lists already indexed, by the address of the array: the key member names, and
     /// each item's position by its key values ([`key_text`]).
-    lists: HashMap<*const Vec<Value>, (Vec<String>, HashMap<Vec<String>, usize>)>,
+    lists: HashMap<*const Vec<Value>, (Vec<String>, ItemIndex)>,
     /// How many keyed-list items were looked at: the other operation count the tests bound.
     pub(crate) items_examined: usize,
 }
@@ -166,6 +166,9 @@ impl Lookup<'_> {
             .min()
     }
 }
+
+/// The positions of a keyed list's items by their key values ([`key_text`]).
+type ItemIndex = HashMap<Vec<String>, usize>;
 
 /// A key segment's members: each key field's name and value.
 type Member = (std::borrow::Cow<'static, str>, Key);
