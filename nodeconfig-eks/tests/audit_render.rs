@@ -2,7 +2,8 @@
 //! `$NODEADM_KUBELET_ARGS` unquoted, so systemd splits it at blanks outside quotes
 //! (systemd.service(5), "Command lines"); a flag that would not reach kubelet as exactly one
 //! argument — a blank outside quotes, an unclosed quote that swallows the flags after it, an
-//! empty flag that vanishes — is refused naming its index, and quoted blanks are kept.
+//! empty flag that vanishes — is refused naming its index, and quoted blanks are kept. Also
+//! issue 11 item 1 at one more position: the lock file under the root.
 
 use nodeconfig_eks::model::NodeConfig;
 use nodeconfig_eks::render::{KUBELET_ENVIRONMENT_PATH, render};
@@ -57,4 +58,22 @@ fn quoted_blanks_and_plain_flags_are_written() {
         "{}",
         environment.contents
     );
+}
+
+/// The lock file is a path under the root too: a symbolic link there is refused, named as one.
+#[test]
+fn a_symlinked_lock_file_is_refused_naming_the_link() {
+    use nodeconfig_eks::install::{STATE_DIRECTORY, install};
+    let root = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let state = root.path().join(STATE_DIRECTORY);
+    std::fs::create_dir_all(&state).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("lock"), state.join("lock")).unwrap();
+    let files = render(&with_flags(&["--v=2"])).unwrap();
+    let error = install(root.path(), &files).unwrap_err().to_string();
+    assert!(
+        error.contains("lock") && error.contains("is a symbolic link"),
+        "{error}"
+    );
+    assert!(!outside.path().join("lock").exists());
 }
