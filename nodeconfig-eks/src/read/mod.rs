@@ -7,6 +7,7 @@
 //! case), in lexical order of file name. A YAML stream may hold several documents, each a layer.
 //! Every byte read and decoded counts against [`Limits::max_total_bytes`].
 
+mod budget;
 mod decode;
 mod document;
 mod mime;
@@ -292,11 +293,10 @@ fn read_documents(
             source.clone()
         };
         let in_document = |error: Error| error.in_source(source.clone());
-        document::charge_values(&value, &mut loaded.document_values, limits)
-            .map_err(in_document)?;
+        budget::charge_values(&value, &mut loaded.document_values, limits).map_err(in_document)?;
         let config = document::read_node_config(value, &source, limits, &mut loaded.warnings)
             .map_err(in_document)?;
-        document::charge_toml_keys(&config, &mut loaded.toml_keys, limits).map_err(in_document)?;
+        budget::charge_toml_keys(&config, &mut loaded.toml_keys, limits).map_err(in_document)?;
         loaded.layers.push(Layer { source, config });
     }
     Ok(())
