@@ -20,6 +20,8 @@
 /// | `max_depth` | 64 | nesting of mappings and sequences in one document |
 /// | `max_json_values` | 100,000 | values (scalars, arrays, objects) in one JSON document |
 /// | `max_toml_keys` | 10,000 | keys and array items in one TOML document (`containerd.config`) |
+/// | `max_total_values` | 100,000 | values in all NodeConfig documents together, JSON and YAML |
+/// | `max_total_toml_keys` | 20,000 | keys and array items in all TOML documents together |
 /// | `max_yaml_aliases` | 1,000 | `*alias` references in one YAML stream |
 /// | `max_yaml_events` | 500,000 | YAML parser events, counting those replayed by aliases |
 ///
@@ -49,6 +51,15 @@ pub struct Limits {
     pub max_json_values: usize,
     /// Most keys and array items in one TOML document (counted before parsing).
     pub max_toml_keys: usize,
+    /// Most values (scalars, sequences, mappings) in all NodeConfig documents together, JSON and
+    /// YAML: many documents each within [`max_json_values`](Self::max_json_values) add up
+    /// (64 drop-ins of 90,000 values took 1.2 GB to merge, and `--explain` of 230,000 values
+    /// in keyed lists 6.5 s). The same as one document may hold: 400 times nodeadm's base
+    /// runtime spec.
+    pub max_total_values: usize,
+    /// Most keys and array items in all `containerd.config` documents together: each merge
+    /// reads the document merged so far, so many large documents would cost their count squared.
+    pub max_total_toml_keys: usize,
     /// Most YAML alias references in one YAML stream.
     pub max_yaml_aliases: usize,
     /// Most YAML parser events in one YAML stream, aliases' replays included.
@@ -67,6 +78,8 @@ impl Default for Limits {
             max_depth: 64,
             max_json_values: 100_000,
             max_toml_keys: 10_000,
+            max_total_values: 100_000,
+            max_total_toml_keys: 20_000,
             max_yaml_aliases: 1_000,
             max_yaml_events: 500_000,
         }

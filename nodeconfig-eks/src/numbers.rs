@@ -8,9 +8,11 @@
 //!
 //! - reading: every YAML node is read with its [`serde_saphyr::Spanned`] location, and a number
 //!   takes its text from the source at that span when the text is a JSON number (YAML 1.2's
-//!   core schema writes decimal numbers the same way; a leading `+` is dropped). Other YAML
-//!   spellings (`0x1F`, `0o17`, `1_000`, `.5`) keep the value serde-saphyr parsed; `.inf` and
-//!   `.nan`, which JSON cannot hold, are errors naming the line and column;
+//!   core schema writes decimal numbers the same way; a leading `+` is dropped). A decimal that
+//!   JSON spells differently keeps its digits: leading zeros go (`007` is `7`, YAML 1.2 core
+//!   schema section 10.3.2, not octal), a bare point gets its zero (`.5` is `0.5`, `1.` is
+//!   `1.0`). Other YAML spellings (`0x1F`, `0o17`, `1_000`) keep the value serde-saphyr parsed;
+//!   `.inf` and `.nan`, which JSON cannot hold, are errors naming the line and column;
 //! - writing: each number that is not a plain `u64`/`i64` integer is written as a placeholder
 //!   string that appears nowhere else in the document, and the placeholder is then replaced by
 //!   the number's text.
@@ -120,8 +122,9 @@ impl<'de> Visitor<'de> for NodeVisitor {
 }
 
 impl YamlNode {
-    /// The node as JSON, numbers taken from `source` (the text the node was read from) where
-    /// it spells them as JSON does. A later duplicate key wins, as when reading into a `Value`.
+    /// The node as JSON, numbers taken from `source` (the text the node was read from). Two
+    /// keys of one mapping that are one JSON member name (`1` and `"1"`, `true` and `"true"`)
+    /// are an error naming the second one's line and column, as a key given twice is.
     pub(crate) fn into_json(self, source: &str) -> Result<Value, Error> {
         let Spanned { value, defined, .. } = self.0;
         Ok(match value {
@@ -162,6 +165,19 @@ impl YamlNode {
             Node::Map(members) => {
                 let mut object = Map::new();
                 for (key, member) in members {
+                    let at = member.0.referenced;
+                    if object.contains_key(&key) {
+                        return Err(Error::new(
+                            ErrorKind::Syntax,
+                            format_args!(
+                                "line {}, column {}: key `{key}` is given twice in one mapping \
+                                 (YAML keys such as `1` and `\"1\"` are one JSON key; give \
+                                 each key once)",
+                                at.line(),
+                                at.column()
+                            ),
+                        ));
+                    }
                     object.insert(key, member.into_json(source)?);
                 }
                 Value::Object(object)
@@ -170,10 +186,47 @@ impl YamlNode {
     }
 }
 
-/// `text` as a JSON number, if it is one (a YAML `+` sign aside).
+/// `text` as a JSON number, if it is one (a YAML `+` sign aside) or a YAML decimal that JSON
+/// spells otherwise ([`json_decimal`]).
 fn json_number(text: &str) -> Option<Number> {
     let text = text.trim();
-    Number::from_str(text.strip_prefix('+').unwrap_or(text)).ok()
+    let text = text.strip_prefix('+').unwrap_or(text);
+    Number::from_str(text)
+        .ok()
+        .or_else(|| Number::from_str(&json_decimal(text)?).ok())
+}
+
+/// A YAML 1.2 core-schema decimal (`[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`,
+/// section 10.3.2) in JSON's spelling, digits unchanged: no leading zeros, a digit on each
+/// side of the point. `None` when `text` is not such a decimal.
+fn json_decimal(text: &str) -> Option<String> {
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (mantissa, exponent) =
+        unsigned.split_at(unsigned.find(['e', 'E']).unwrap_or(unsigned.len()));
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (mantissa, None),
+    };
+    let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+    if !digits(whole)
+        || !fraction.is_none_or(digits)
+        || whole.is_empty() && fraction.is_none_or(str::is_empty)
+    {
+        return None;
+    }
+    let whole = match whole.trim_start_matches('0') {
+        "" => "0",
+        trimmed => trimmed,
+    };
+    let fraction = match fraction {
+        None => String::new(),
+        Some("") => ".0".to_owned(),
+        Some(fraction) => format!(".{fraction}"),
+    };
+    Some(format!("{sign}{whole}{fraction}{exponent}"))
 }
 
 /// `value` as YAML, with `serialize` (serde-saphyr with the caller's options), every number

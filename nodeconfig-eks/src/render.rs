@@ -157,23 +157,59 @@ fn pretty_json(document: Map<String, Value>) -> String {
 
 /// The environment file. systemd's `EnvironmentFile=` reads one assignment per line and C
 /// strings (systemd.exec(5), "EnvironmentFile="), so a flag holding a line break or a NUL would
-/// add a line of its own, or be cut: each is refused, naming the flag.
+/// add a line of its own, or be cut: each is refused, naming the flag. kubelet.service passes
+/// the variable unquoted (`ExecStart=/usr/bin/kubelet ... $NODEADM_KUBELET_ARGS`), which systemd
+/// splits at blanks outside quotes (systemd.service(5), "Command lines"), so a flag must also be
+/// exactly one such word ([`one_argument`]).
 fn environment_file(flags: &[String]) -> Result<String, Error> {
     for (index, flag) in flags.iter().enumerate() {
+        let refuse = |problem: String| {
+            Error::new(ErrorKind::Render, problem).at_path(format!("spec.kubelet.flags[{index}]"))
+        };
         if let Some(bad) = flag.chars().find(|&c| c.is_control()) {
-            return Err(Error::new(
-                ErrorKind::Render,
-                format_args!(
-                    "kubelet flag holds the control character {bad:?}, which the environment \
-                     file {KUBELET_ENVIRONMENT_PATH} cannot hold (remove it from the flag)"
-                ),
-            )
-            .at_path(format!("spec.kubelet.flags[{index}]")));
+            return Err(refuse(format!(
+                "kubelet flag holds the control character {bad:?}, which the environment \
+                 file {KUBELET_ENVIRONMENT_PATH} cannot hold (remove it from the flag)"
+            )));
         }
+        one_argument(flag).map_err(|problem| {
+            refuse(format!(
+                "kubelet flag {problem}, so kubelet would not get it as one argument \
+                 (systemd splits ${KUBELET_ARGS_VARIABLE} at blanks outside quotes; quote a \
+                 value with blanks, as in --node-labels=\"a=b c\", or remove the flag)"
+            ))
+        })?;
     }
     let joined = flags.join(" ");
     let escaped = joined.replace('\\', "\\\\").replace('"', "\\\"");
     Ok(format!("{KUBELET_ARGS_VARIABLE}=\"{escaped}\"\n"))
+}
+
+/// Whether systemd reads `flag` as one word: not empty, no blank outside single or double
+/// quotes, every quote closed (an open one would take the flags after it into this argument).
+/// A `\` escapes a quote (outside single quotes); a blank after one is still refused, to be safe.
+fn one_argument(flag: &str) -> Result<(), &'static str> {
+    if flag.is_empty() {
+        return Err("is empty");
+    }
+    let mut quote = None;
+    let mut chars = flag.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '\\') if chars.clone().next() == Some(' ') => {}
+            (None | Some('"'), '\\') => {
+                chars.next();
+            }
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(open), _) if c == open => quote = None,
+            (None, ' ') => return Err("holds a blank outside quotes"),
+            _ => {}
+        }
+    }
+    match quote {
+        Some(_) => Err("has an unclosed quote"),
+        None => Ok(()),
+    }
 }
 
 /// Writes `files` under `root` with [`install::install`](crate::install::install): confined to

@@ -26,7 +26,7 @@ fn member<'v>(object: &'v serde_json::Map<String, Value>, segment: &Segment) -> 
 /// Whether `item` is the one a keyed segment names: each key member holds the value the
 /// segment gives (a string equal to a string key; another value equal to the JSON that the
 /// key's text reads as).
-fn is_item(item: &Value, members: &[(std::borrow::Cow<'static, str>, Key)]) -> bool {
+fn is_item(item: &Value, members: &[Member]) -> bool {
     members
         .iter()
         .all(|(name, key)| match (item.get(name.as_ref()), key) {
@@ -60,6 +60,11 @@ pub(crate) struct Lookup<'a> {
     documents: HashMap<*const String, Option<Value>>,
     /// How many TOML documents were parsed: the operation count the tests bound.
     pub(crate) parses: usize,
+    /// Keyed lists already indexed, by the address of the array: the key member names, and
+    /// each item's position by its key values ([`key_text`]).
+    lists: HashMap<*const Vec<Value>, (Vec<String>, ItemIndex)>,
+    /// How many keyed-list items were looked at: the other operation count the tests bound.
+    pub(crate) items_examined: usize,
 }
 
 impl<'a> Lookup<'a> {
@@ -68,6 +73,8 @@ impl<'a> Lookup<'a> {
             root,
             documents: HashMap::new(),
             parses: 0,
+            lists: HashMap::new(),
+            items_examined: 0,
         }
     }
 
@@ -84,10 +91,94 @@ impl<'a> Lookup<'a> {
                     });
                     return json_at(parsed.as_ref()?, &segments[depth..]);
                 }
+                Value::Array(items) if matches!(segment, Segment::Item(_)) => {
+                    let Segment::Item(members) = segment else {
+                        unreachable!("matched above")
+                    };
+                    &items[self.item_position(items, members)?]
+                }
                 _ => step(current, segment)?,
             };
         }
         Some(current.clone())
+    }
+}
+
+impl Lookup<'_> {
+    /// The position of the item of `items` that `members` names (the first, as [`is_item`]
+    /// finds it): each list is indexed on first use, so looking up every leaf of a list costs
+    /// time linear in its length, not its square.
+    fn item_position(&mut self, items: &Vec<Value>, members: &[Member]) -> Option<usize> {
+        let same_names = |names: &[String]| {
+            names.len() == members.len()
+                && names
+                    .iter()
+                    .zip(members)
+                    .all(|(name, (member, _))| name == member)
+        };
+        let cached = self.lists.get(&(items as *const Vec<Value>));
+        if !cached.is_some_and(|(names, _)| same_names(names)) {
+            // A list has one key; indexing it again under other names is only for odd paths.
+            let names: Vec<String> = members.iter().map(|(name, _)| name.to_string()).collect();
+            self.items_examined += items.len();
+            let mut index = HashMap::new();
+            for (position, item) in items.iter().enumerate() {
+                let texts: Option<Vec<String>> = names
+                    .iter()
+                    .map(|name| item.get(name).map(key_text))
+                    .collect();
+                if let Some(texts) = texts {
+                    index.entry(texts).or_insert(position);
+                }
+            }
+            self.lists.insert(items, (names, index));
+        }
+        let (_, index) = &self.lists[&(items as *const Vec<Value>)];
+        // A key given as text may name a string or, read as JSON, another value.
+        let mut candidates: Vec<Vec<String>> = vec![Vec::new()];
+        for (_, key) in members {
+            let spellings = match key {
+                Key::Str(text) => vec![format!("s{text}")],
+                Key::Other(text) => std::iter::once(format!("s{text}"))
+                    .chain(
+                        serde_json::from_str::<Value>(text)
+                            .ok()
+                            .filter(|value| !value.is_string())
+                            .map(|value| key_text(&value)),
+                    )
+                    .collect(),
+                _ => return None,
+            };
+            candidates = candidates
+                .into_iter()
+                .flat_map(|prefix| {
+                    spellings.iter().map(move |spelling| {
+                        let mut texts = prefix.clone();
+                        texts.push(spelling.clone());
+                        texts
+                    })
+                })
+                .collect();
+        }
+        candidates
+            .iter()
+            .filter_map(|texts| index.get(texts).copied())
+            .min()
+    }
+}
+
+/// The positions of a keyed list's items by their key values ([`key_text`]).
+type ItemIndex = HashMap<Vec<String>, usize>;
+
+/// A key segment's members: each key field's name and value.
+type Member = (std::borrow::Cow<'static, str>, Key);
+
+/// A key member's value as the index of [`Lookup::item_position`] spells it: a string by its
+/// text, anything else by its JSON, so that `"7"` and `7` stay apart.
+fn key_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("s{text}"),
+        other => format!("j{other}"),
     }
 }
 
@@ -207,6 +298,28 @@ mod tests {
         // A string key does not name a number.
         let seven_text = taint(Key::from("7"), "NoExecute");
         assert_eq!(lookup.value_at(&seven_text), None);
+    }
+
+    #[test]
+    fn each_keyed_list_is_indexed_once_however_many_leaves() {
+        let count = 2_000;
+        let rlimits: Vec<_> = (0..count)
+            .map(|index| json!({"type": format!("R{index}"), "soft": index, "hard": index}))
+            .collect();
+        let merged = json!({"process": {"rlimits": rlimits}});
+        let mut lookup = Lookup::new(&merged);
+        for index in (0..count).rev() {
+            for member in ["soft", "hard"] {
+                let by_type = item(&[("type", Key::from(format!("R{index}").as_str()))]);
+                let path = [field("process"), field("rlimits"), by_type, field(member)];
+                assert_eq!(lookup.value_at(&path), Some(json!(index)));
+            }
+        }
+        assert!(
+            lookup.items_examined <= count,
+            "{} items examined for {count} items",
+            lookup.items_examined
+        );
     }
 
     #[test]

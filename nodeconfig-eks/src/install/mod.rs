@@ -162,7 +162,15 @@ fn open_locked(path: &Path) -> Result<(Root, std::os::fd::OwnedFd, std::fs::File
         OFlags::CREATE | OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(0o600),
     )
-    .map_err(|error| state_failed(error.into()))?;
+    .map_err(|error| match error {
+        // O_NOFOLLOW on a link: say what it is, as for every other path under the root.
+        rustix::io::Errno::LOOP => render_error(format_args!(
+            "cannot lock {}: is a symbolic link; render does not follow links under --root \
+             (remove it)",
+            root.display(&format!("{STATE_DIRECTORY}/lock")).display()
+        )),
+        error => state_failed(error.into()),
+    })?;
     let lock = std::fs::File::from(lock);
     lock.lock().map_err(state_failed)?;
     Ok((root, state_dir, lock))

@@ -107,6 +107,11 @@ fn yaml_error(error: serde_saphyr::Error, limits: &Limits) -> Error {
     let rendered = error.to_string();
     let summary = rendered.lines().next().unwrap_or_default().trim();
     let summary = summary.strip_prefix("error: ").unwrap_or(summary);
+    // The library's advice names its own option; a user can only give each key once.
+    let summary = summary.replace(
+        ", set DuplicateKeyPolicy in Options if acceptable",
+        " (give each key once)",
+    );
     Error::new(
         ErrorKind::Syntax,
         format_args!("is not valid YAML: {summary}"),

@@ -3,7 +3,10 @@
 //! multipart bodies are split at their delimiter lines here (RFC 2046 section 5.1.1), because
 //! `mailparse::parse_mail` recurses without a bound into nested multiparts and takes a missing
 //! closing delimiter silently. Nested multiparts are read recursively up to
-//! [`Limits::max_mime_depth`]; base64 and quoted-printable parts are decoded.
+//! [`Limits::max_mime_depth`]; base64 and quoted-printable parts are decoded. Content-Type is
+//! read as RFC 2045 section 5.1 writes it (comments and blanks between its tokens allowed); one
+//! that names no `type/subtype`, or a Content-Type or Content-Transfer-Encoding given twice, is
+//! an error naming the part.
 
 use crate::{Error, ErrorKind, Limits};
 use base64::Engine as _;
@@ -82,7 +85,8 @@ fn read_entity(
 ) -> Result<(), Error> {
     let headers = read_headers(raw, number)?;
     let body = &raw[headers.body_offset..];
-    let (media_type, boundary) = content_type(&headers);
+    let (media_type, boundary) = content_type(&headers)
+        .map_err(|message| Error::new(ErrorKind::Decode, at_part(number, message)))?;
     if !media_type.starts_with("multipart/") {
         if parts.len() == limits.max_mime_parts {
             return Err(Error::new(
@@ -192,15 +196,85 @@ fn has_colon(raw: &[u8], key: &[u8]) -> bool {
         == Some(&b':')
 }
 
-/// The lowercased media type (quotes dropped; `text/plain` when absent, RFC 2045 section 5.2)
-/// and the boundary parameter.
-fn content_type(headers: &Headers) -> (String, Option<String>) {
+/// The lowercased media type (comments, blanks and quotes dropped; `text/plain` when absent,
+/// RFC 2045 section 5.2) and the boundary parameter. A Content-Type or
+/// Content-Transfer-Encoding given twice (RFC 2045 allows one), or a Content-Type that names no
+/// `type/subtype`, is an error: guessing would skip the part or read the wrong one.
+fn content_type(headers: &Headers) -> Result<(String, Option<String>), String> {
+    for name in ["content-type", "content-transfer-encoding"] {
+        let given = headers.fields.iter().filter(|(field, _)| field == name);
+        if given.count() > 1 {
+            let shown = if name == "content-type" {
+                "Content-Type"
+            } else {
+                "Content-Transfer-Encoding"
+            };
+            return Err(format!("{shown} is given twice (keep one)"));
+        }
+    }
     let Some(value) = headers.get("content-type") else {
-        return ("text/plain".to_owned(), None);
+        return Ok(("text/plain".to_owned(), None));
     };
-    let parsed = mailparse::parse_content_type(value);
-    let media_type = parsed.mimetype.trim().trim_matches('"').trim().to_owned();
-    (media_type, parsed.params.get("boundary").cloned())
+    let parsed = mailparse::parse_content_type(&without_comments(value));
+    // RFC 822 structured fields allow blanks around the `/` special.
+    let media_type: String = parsed
+        .mimetype
+        .trim()
+        .trim_matches('"')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let token = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|byte| byte.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&byte))
+    };
+    match media_type.split_once('/') {
+        Some((kind, subtype)) if token(kind) && token(subtype) => {
+            Ok((media_type, parsed.params.get("boundary").cloned()))
+        }
+        _ => Err(format!(
+            "Content-Type `{value}` names no media type (write `type/subtype`, such as \
+             application/node.eks.aws)"
+        )),
+    }
+}
+
+/// `value` without its RFC 822 comments (section 3.4.3: parenthesised, nestable, `\` quoting
+/// the next character); quoted strings are kept whole.
+fn without_comments(value: &str) -> String {
+    let mut kept = String::with_capacity(value.len());
+    let (mut depth, mut quoted, mut escaped) = (0_usize, false, false);
+    for c in value.chars() {
+        if escaped {
+            escaped = false;
+            if depth == 0 {
+                kept.push(c);
+            }
+            continue;
+        }
+        match c {
+            '\\' => {
+                escaped = true;
+                if depth == 0 {
+                    kept.push(c);
+                }
+            }
+            '"' if depth == 0 => {
+                quoted = !quoted;
+                kept.push(c);
+            }
+            '(' if !quoted => depth += 1,
+            ')' if !quoted && depth > 0 => {
+                depth -= 1;
+                kept.push(' ');
+            }
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept
 }
 
 /// Splits a multipart body at its delimiter lines; the parts' raw bytes, headers included.

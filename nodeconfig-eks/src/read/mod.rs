@@ -7,6 +7,7 @@
 //! case), in lexical order of file name. A YAML stream may hold several documents, each a layer.
 //! Every byte read and decoded counts against [`Limits::max_total_bytes`].
 
+mod budget;
 mod decode;
 mod document;
 mod mime;
@@ -86,6 +87,12 @@ pub struct Loaded {
     /// Bytes read and decoded so far, across every input, part and decoding step; checked
     /// against [`Limits::max_total_bytes`].
     pub decoded_bytes: usize,
+    /// Values in the NodeConfig documents read so far; checked against
+    /// [`Limits::max_total_values`].
+    pub document_values: usize,
+    /// Keys and array items (an upper bound) in the `containerd.config` documents read so far;
+    /// checked against [`Limits::max_total_toml_keys`].
+    pub toml_keys: usize,
 }
 
 /// Reads every input in order. A file, stdin or MIME message that yields no NodeConfig is an
@@ -285,8 +292,11 @@ fn read_documents(
         } else {
             source.clone()
         };
+        let in_document = |error: Error| error.in_source(source.clone());
+        budget::charge_values(&value, &mut loaded.document_values, limits).map_err(in_document)?;
         let config = document::read_node_config(value, &source, limits, &mut loaded.warnings)
-            .map_err(|error| error.in_source(source.clone()))?;
+            .map_err(in_document)?;
+        budget::charge_toml_keys(&config, &mut loaded.toml_keys, limits).map_err(in_document)?;
         loaded.layers.push(Layer { source, config });
     }
     Ok(())

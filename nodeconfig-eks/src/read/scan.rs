@@ -51,6 +51,11 @@ pub(crate) fn json_shape(text: &str, max_depth: usize, max_values: usize) -> Jso
 /// `=` (or is a `[table]` header) and every array item but the first by `,`; counting `=`, `,`
 /// and `[` outside strings and comments bounds them from above.
 pub(crate) fn toml_keys_over(text: &str, max: usize) -> bool {
+    toml_key_bound(text, max) > max
+}
+
+/// The bound [`toml_keys_over`] counts, stopping once it passes `stop_after`.
+pub(crate) fn toml_key_bound(text: &str, stop_after: usize) -> usize {
     let bytes = text.as_bytes();
     let (mut count, mut at) = (0_usize, 0);
     while at < bytes.len() {
@@ -66,12 +71,12 @@ pub(crate) fn toml_keys_over(text: &str, max: usize) -> bool {
             b'=' | b',' | b'[' => count += 1,
             _ => {}
         }
-        if count > max {
-            return true;
+        if count > stop_after {
+            return count;
         }
         at += 1;
     }
-    false
+    count
 }
 
 /// The offset just past the TOML string starting at `start` (basic, literal, or multi-line).
