@@ -3,7 +3,8 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{DeriveInput, Ident, parse_quote};
+use syn::ext::IdentExt;
+use syn::{DeriveInput, Ident, Member, parse_quote};
 
 use crate::ast::{Enum, Field, Input, Struct, Variant};
 use crate::errors::Errors;
@@ -56,6 +57,9 @@ pub(crate) struct Bodies {
     pub(crate) check_new: TokenStream,
     pub(crate) apply: TokenStream,
     pub(crate) trace: TokenStream,
+    /// `const SERDE_NAMES: ... = &[(rust, serde), ...];` when a field's serde name differs
+    /// from its Rust name (see [`serde_names`]), else nothing.
+    pub(crate) serde_names: TokenStream,
 }
 
 impl Bodies {
@@ -94,6 +98,7 @@ impl Bodies {
                 #(#trace)*
                 let _ = (__existing, __incoming, __tracer);
             },
+            serde_names: TokenStream::new(),
         }
     }
 }
@@ -113,11 +118,13 @@ pub(crate) fn impl_deep_merge(
         check_new,
         apply,
         trace,
+        serde_names,
     } = bodies;
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::DeepMerge for #ident #ty_generics #where_clause {
             const NEEDS_PREPARE: bool = #needs_prepare;
+            #serde_names
 
             #[inline]
             fn prepare_merge(
@@ -147,6 +154,28 @@ pub(crate) fn impl_deep_merge(
                 #trace
             }
         }
+    }
+}
+
+/// `const SERDE_NAMES` for the named fields whose serde name (`rename`, `rename_all`) is not
+/// their Rust name: what a keyed list of this type writes for its key fields in paths.
+pub(crate) fn serde_names(fields: &[Field]) -> TokenStream {
+    let pairs: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|field| {
+            let Member::Named(ident) = &field.member else {
+                return None;
+            };
+            let rust = ident.unraw().to_string();
+            let serde = field.segment.as_ref()?;
+            (*serde != rust).then(|| quote!((#rust, #serde)))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        const SERDE_NAMES: &'static [(&'static str, &'static str)] = &[#(#pairs),*];
     }
 }
 
@@ -198,7 +227,8 @@ fn expand_struct(data: &Struct, krate: &syn::Path) -> TokenStream {
         trace::trace_field(field, &existing, &quote!(&__incoming.#member), krate)
     });
 
-    let bodies = Bodies::of_struct(prepare, check_new, None, apply, trace);
+    let mut bodies = Bodies::of_struct(prepare, check_new, None, apply, trace);
+    bodies.serde_names = serde_names(&data.fields);
     let mut expanded = impl_deep_merge(
         data.ident,
         data.generics,
@@ -291,6 +321,7 @@ fn expand_enum(data: &Enum, krate: &syn::Path) -> TokenStream {
         },
         apply,
         trace: trace::trace_enum(data, krate),
+        serde_names: TokenStream::new(),
     };
     let mut expanded = impl_deep_merge(
         data.ident,

@@ -10,7 +10,8 @@
 //!   key, and whose message gives both indexes; nothing is merged;
 //! - error paths and provenance name items by key: `listeners[name=api].port`, and for a
 //!   compound key `ports[port=80,protocol=TCP]` (the key fields in the attribute's order,
-//!   comma-separated, with the Rust field names).
+//!   comma-separated, each under its serde name as every field of a path is: `[id=api]` for
+//!   `#[serde(rename = "id")] listener_name`, camelCase under `rename_all = "camelCase"`).
 //!
 //! This is the "merge key" of Kubernetes' strategic merge patch
 //! (`patchMergeKey`, sig-api-machinery's `strategic-merge-patch.md`), with compound keys

@@ -138,7 +138,8 @@ pub(super) fn impl_deep_merge(
             }
         });
 
-    let bodies = Bodies::of_struct(prepare, check_new, Some(bindings.collect()), apply, trace);
+    let mut bodies = Bodies::of_struct(prepare, check_new, Some(bindings.collect()), apply, trace);
+    bodies.serde_names = expand::serde_names(&data.fields);
     let mut expanded = expand::impl_deep_merge(
         name,
         data.generics,

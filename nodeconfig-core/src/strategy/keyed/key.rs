@@ -153,10 +153,25 @@ impl<T: ?Sized, const N: usize> ItemKey<T, N> {
     /// );
     /// ```
     pub fn segment(&self, item: &T) -> Segment {
+        self.segment_named(item, &[])
+    }
+
+    /// [`segment`](Self::segment) with each key field under its serde name: `names` holds the
+    /// `(rust, serde)` pairs of the fields whose names differ (the item's derived
+    /// `DeepMerge::SERDE_NAMES`), so that a key reads as the rest of a path does.
+    pub(super) fn segment_named(
+        &self,
+        item: &T,
+        names: &'static [(&'static str, &'static str)],
+    ) -> Segment {
         let parts = (self.parts)(item);
         let members = self.names.iter().zip(parts).map(|(name, part)| {
+            let name = names
+                .iter()
+                .find_map(|(rust, serde)| (rust == name).then_some(*serde))
+                .unwrap_or(name);
             let value: &dyn Debug = &part;
-            ((*name).into(), Key::from_debug(value))
+            (name.into(), Key::from_debug(value))
         });
         Segment::Item(members.collect())
     }

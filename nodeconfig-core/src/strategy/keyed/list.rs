@@ -49,7 +49,7 @@ impl<T> List<T> for VecDeque<T> {
 
 /// Indexes a list by key: each key's position, or the duplicate-key error (`side` names the
 /// list in it: "earlier" or "later").
-fn index<'a, T: 'a, L: List<T>, const N: usize>(
+fn index<'a, T: DeepMerge + 'a, L: List<T>, const N: usize>(
     list: &'a L,
     key: &ItemKey<T, N>,
     side: &str,
@@ -62,7 +62,7 @@ fn index<'a, T: 'a, L: List<T>, const N: usize>(
                 slot.insert(position);
             }
             Entry::Occupied(slot) => {
-                let segment = key.segment(item);
+                let segment = key.segment_named(item, T::SERDE_NAMES);
                 let text = segment.to_string();
                 let first = *slot.get();
                 return Err(MergeError::custom(format_args!(
@@ -80,7 +80,7 @@ fn index<'a, T: 'a, L: List<T>, const N: usize>(
 
 /// For each later item, the position of the earlier item with its key, if any; checks both
 /// lists for duplicate keys.
-fn match_items<T, L: List<T>, const N: usize>(
+fn match_items<T: DeepMerge, L: List<T>, const N: usize>(
     existing: &L,
     incoming: &L,
     key: &ItemKey<T, N>,
@@ -111,7 +111,7 @@ pub(super) fn prepare<T: DeepMerge, L: List<T>, const N: usize>(
             None => T::check_new(item),
         };
         if let Err(error) = result {
-            return Err(error.at(key.segment(incoming.item(position))));
+            return Err(error.at(key.segment_named(incoming.item(position), T::SERDE_NAMES)));
         }
     }
     Ok(())
@@ -134,7 +134,7 @@ pub(super) fn apply<T: DeepMerge, L: List<T>, const N: usize>(
             Some(earlier) => {
                 let target = existing.item_mut(earlier);
                 if let Err(error) = target.apply_merge(item) {
-                    return Err(error.at(key.segment(existing.item(earlier))));
+                    return Err(error.at(key.segment_named(existing.item(earlier), T::SERDE_NAMES)));
                 }
             }
             None => existing.push(item),
@@ -163,7 +163,7 @@ pub(super) fn trace<T: DeepMerge, L: List<T>, const N: usize>(
     for position in 0..incoming.len() {
         let item = incoming.item(position);
         let matched = earlier.get(&key.parts(item)).copied();
-        let mark = tracer.enter(key.segment(item));
+        let mark = tracer.enter(key.segment_named(item, T::SERDE_NAMES));
         let existing_item = existing.zip(matched).map(|(list, at)| list.item(at));
         T::trace_merge(existing_item, item, tracer);
         tracer.leave(mark);
