@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use super::index::{self, Body, Index};
+use super::index::{self, Body, Index, Placed};
 use super::splice::Splicer;
 use crate::{MergeError, ParseLocation, Side};
 
@@ -47,25 +47,69 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
     }
     let earlier = index(existing, Side::Existing)?;
     let later = index(incoming, Side::Incoming)?;
-    let merged = Splicer::new(&earlier, &later).merge();
-    debug_assert!(
-        index::parse(&merged).is_ok(),
-        "the span engine wrote TOML that does not parse:\n{merged}"
-    );
+    let (merged, plan) = Splicer::new(&earlier, &later).merge();
+    drop(later);
+    #[cfg(debug_assertions)]
+    verify(&earlier, &merged, plan.as_deref());
+    if let (Some(plan), true) = (plan, merged.len() <= MEMO_LIMIT) {
+        keep(&merged, Kept::Merged(earlier.into_body(), plan));
+    }
     Ok(Merged::Text(merged))
+}
+
+/// Debug builds: the merged text parses, and the index derived for it is the one a fresh read
+/// gives (`index/compare.rs`); run on every merge of the tests and the fuzz corpus.
+#[cfg(debug_assertions)]
+fn verify(earlier: &Index<'_>, merged: &str, plan: Option<&[Placed]>) {
+    let fresh = match index::parse(merged) {
+        Ok(fresh) => fresh,
+        Err(error) => panic!(
+            "the span engine wrote TOML that does not parse ({}):\n{merged}",
+            error.reason
+        ),
+    };
+    let Some(plan) = plan else { return };
+    let body = Body::clone(earlier);
+    if let Some(derived) = index::derive(body, merged, plan) {
+        let derived = Index::with_body(merged, derived);
+        if let Some(difference) = index::differ(&derived, &fresh) {
+            panic!(
+                "the derived index differs from a fresh read: {difference}\nearlier:\n{}\nmerged:\n{merged}\nplan: {plan:?}",
+                earlier.text
+            );
+        }
+    }
 }
 
 /// The largest document [`check`] keeps an index of: what stays allocated between merges is
 /// bounded (a config is a few kilobytes; a larger document is parsed again).
 const MEMO_LIMIT: usize = 1 << 20;
 
+/// What the memo keeps for a text: its index, or what derives it.
+enum Kept {
+    /// The index of a document [`check`] read.
+    Checked(Body),
+    /// The earlier side's index of the [`merge`] that wrote the text, and that merge's edits:
+    /// `index::derive` makes the merged text's index of them when it is asked for.
+    Merged(Body, Vec<Placed>),
+}
+
 thread_local! {
-    /// The last document [`check`] parsed: a copy of its text and its index. In a
-    /// [`merge_all`](crate::merge_all), the first layer's document is checked when it lands and
-    /// is then the earlier side of the next merge: that merge takes this index instead of
-    /// parsing the same bytes again. Keyed by the whole text (compared byte for byte), so it
-    /// never changes a result.
-    static CHECKED: RefCell<Option<(String, Body)>> = const { RefCell::new(None) };
+    /// The last document [`check`] parsed or [`merge`] wrote: a copy of its text, and its
+    /// index or what derives it. In a [`merge_all`](crate::merge_all), the first layer's
+    /// document is checked when it lands and then each merged text is the earlier side of the
+    /// next merge: that merge takes this index instead of reading the same bytes again, so a
+    /// fold reads each layer once. Keyed by the whole text (compared byte for byte): an index
+    /// is never used for bytes it was not made for, so it never changes a result.
+    static CHECKED: RefCell<Option<(String, Kept)>> = const { RefCell::new(None) };
+}
+
+/// Keeps `kept` for `text`, if it is small enough.
+fn keep(text: &str, kept: Kept) {
+    if text.len() <= MEMO_LIMIT {
+        // Inside a thread's destructors the memo may be gone: then nothing is kept.
+        let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((text.to_owned(), kept)));
+    }
 }
 
 /// Parses `text` only to check it, and keeps its index for a merge of the same text.
@@ -74,10 +118,7 @@ pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
         return Ok(());
     }
     let body = index(text, side)?.into_body();
-    if text.len() <= MEMO_LIMIT {
-        // Inside a thread's destructors the memo may be gone: then nothing is kept.
-        let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((text.to_owned(), body)));
-    }
+    keep(text, Kept::Checked(body));
     Ok(())
 }
 
@@ -90,9 +131,9 @@ pub(super) fn index(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
     index::parse(text).map_err(|error| parse_error(side, text, error.offset, &error.reason))
 }
 
-/// The index [`check`] kept, if it was for exactly `text`; it is used once.
+/// The index the memo kept (or derives) for exactly `text`; it is used once.
 fn remembered(text: &str) -> Option<Body> {
-    CHECKED
+    let kept = CHECKED
         .try_with(|memo| {
             let mut memo = memo.borrow_mut();
             match memo.take() {
@@ -104,7 +145,11 @@ fn remembered(text: &str) -> Option<Body> {
             }
         })
         .ok()
-        .flatten()
+        .flatten()?;
+    match kept {
+        Kept::Checked(body) => Some(body),
+        Kept::Merged(earlier, plan) => index::derive(earlier, text, &plan),
+    }
 }
 
 fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {
@@ -124,6 +169,9 @@ pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
     (line, before[line_start..].chars().count() + 1)
 }
+
+#[cfg(test)]
+mod folds;
 
 #[cfg(test)]
 mod tests {
@@ -148,17 +196,16 @@ mod tests {
             _ => panic!("{existing:?} did not merge into new text"),
         };
         let expected = "a.x = 1 # x\nb = 5\na.y = 3\na.z = 4\n";
+        let kept = || CHECKED.with(|memo| memo.borrow().as_ref().map(|(text, _)| text.clone()));
         assert_eq!(merged(earlier), expected);
         check(earlier, Side::Existing).unwrap();
-        assert!(CHECKED.with(|memo| memo.borrow().is_some()));
+        assert_eq!(kept().as_deref(), Some(earlier));
         assert_eq!(merged(earlier), expected);
-        assert!(CHECKED.with(|memo| memo.borrow().is_none()), "used once");
+        // Used once: the memo now holds what derives the merged text's index.
+        assert_eq!(kept().as_deref(), Some(expected), "used once");
         check("a = 'other'\n", Side::Existing).unwrap();
         assert_eq!(merged(earlier), expected);
-        assert!(
-            CHECKED.with(|memo| memo.borrow().is_some()),
-            "kept for its own text"
-        );
+        assert_eq!(kept().as_deref(), Some(expected));
         // A prefix of the kept text is other text.
         check(earlier, Side::Existing).unwrap();
         assert_eq!(

@@ -19,6 +19,9 @@
 //! invalid document of toml-test, `tests/tests/toml_index_errors.rs`).
 
 mod build;
+#[cfg(debug_assertions)]
+mod compare;
+mod derive;
 mod plain;
 
 use std::collections::HashMap;
@@ -30,6 +33,9 @@ use std::ops::Range;
 use toml_parser::decoder::{Encoding, ScalarKind};
 
 pub(super) use build::parse;
+#[cfg(debug_assertions)]
+pub(super) use compare::differ;
+pub(super) use derive::{Graft, Placed, derive};
 
 /// A table's id; the root is [`ROOT`].
 pub(super) type TableId = u32;
@@ -114,7 +120,7 @@ impl Node {
 }
 
 /// A key of a table and its value.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Entry {
     /// Where the decoded key is: a span of the text, or (`name_start == NONE`) the string
     /// `name_end` of [`Body::owned`] when decoding changed it (escapes).
@@ -135,7 +141,7 @@ impl Entry {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Table {
     first: u32,
     last: u32,
@@ -150,7 +156,7 @@ struct Table {
     collided: bool,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Array {
     /// A static array: `items[start..start + len]`.
     Static { start: u32, len: u32 },
@@ -201,7 +207,7 @@ pub(super) struct Index<'i> {
 
 /// An index without its text: offsets into it, and the keys decoding changed. It holds no
 /// borrow, so it can be kept beside a copy of the text and used again for the same bytes.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Body {
     tables: Vec<Table>,
     entries: Vec<Entry>,
@@ -257,6 +263,12 @@ impl<'i> Index<'i> {
     /// The decoded key of `entry`, as bytes (what lookups compare).
     pub(super) fn key(&self, entry: &Entry) -> &[u8] {
         self.body.key_bytes(self.text, entry)
+    }
+
+    /// The entry of `table` whose decoded key is `key`, with its id.
+    pub(super) fn get_with_id(&self, table: TableId, key: &[u8]) -> Option<(u32, &Entry)> {
+        let id = self.body.find(self.text, table, key)?;
+        Some((id, &self.body.entries[id as usize]))
     }
 
     /// The entry of `table` whose decoded key is `key`.

@@ -9,7 +9,7 @@ mod target;
 
 use std::borrow::Cow;
 
-use super::index::{Entry, Index, Kind, Node, ROOT, TableId};
+use super::index::{Entry, Graft, Index, Kind, Node, Placed, ROOT, TableId};
 use super::inline::{Slot, needs_rewrite, write_merged};
 use super::spans::{
     comment_end, indentation, line_end, line_start, lines_end, same, section_end, subtree_end,
@@ -46,6 +46,8 @@ struct Edit {
     seq: usize,
     end: usize,
     text: String,
+    /// What it adds to the index, for the index of the merged text.
+    graft: Graft,
 }
 
 const LINES: u8 = 0;
@@ -88,8 +90,9 @@ impl<'a> Splicer<'a> {
         }
     }
 
-    /// The merged text of the two roots.
-    pub(super) fn merge(mut self) -> String {
+    /// The merged text of the two roots, and its edits as applied when the merged text's
+    /// index can be derived from them (`index/derive.rs`).
+    pub(super) fn merge(mut self) -> (String, Option<Vec<Placed>>) {
         let (text, earlier) = (self.existing, self.earlier);
         let at = lines_end(earlier, ROOT)
             .or_else(|| first_header(earlier, ROOT).map(|at| line_start(text, at)))
@@ -108,7 +111,7 @@ impl<'a> Splicer<'a> {
         self.apply()
     }
 
-    fn push(&mut self, start: usize, end: usize, class: u8, text: String) {
+    fn push(&mut self, start: usize, end: usize, class: u8, text: String, graft: Graft) {
         let seq = self.edits.len();
         self.edits.push(Edit {
             start,
@@ -116,6 +119,7 @@ impl<'a> Splicer<'a> {
             seq,
             end,
             text,
+            graft,
         });
     }
 
@@ -138,7 +142,9 @@ impl<'a> Splicer<'a> {
                 entry: (spelling == Kind::Inline && later_kind.is_spanned_value())
                     .then(|| (key.start, node.span().end)),
             };
-            let Some(existing_entry) = earlier.get(target.table, later.key(entry)) else {
+            let Some((existing_id, existing_entry)) =
+                earlier.get_with_id(target.table, later.key(entry))
+            else {
                 self.new_entry(target, &new, &mut added);
                 continue;
             };
@@ -155,7 +161,8 @@ impl<'a> Splicer<'a> {
                     let mut merged = String::new();
                     write_merged(earlier, earlier_table, later, table, &mut merged);
                     let merged = self.adapt(merged);
-                    self.push(existing.span().start, existing.span().end, REPLACE, merged);
+                    let span = existing.span();
+                    self.push(span.start, span.end, REPLACE, merged, Graft::Opaque);
                 } else {
                     let child = self.child(target, existing_entry);
                     self.merge_table(&child, table, later_kind);
@@ -167,7 +174,8 @@ impl<'a> Splicer<'a> {
             }
             if existing_kind.is_spanned_value() && (target_inline || later_kind.is_spanned_value())
             {
-                self.replace_value(&existing, target_inline, &node, later_kind, inline);
+                let graft = Graft::Value(existing_id);
+                self.replace_value(&existing, target_inline, &node, later_kind, inline, graft);
                 continue;
             }
             // A table or array of tables written on lines, or a value becoming one: the
@@ -181,7 +189,7 @@ impl<'a> Splicer<'a> {
             match place {
                 Some(place) if !own.sections.is_empty() => {
                     let block = self.adapt(own.sections.concat());
-                    self.push(place, place, SECTIONS, block);
+                    self.push(place, place, SECTIONS, block, Graft::Opaque);
                 }
                 _ => added.sections.append(&mut own.sections),
             }
@@ -251,6 +259,7 @@ impl<'a> Splicer<'a> {
         incoming: &Node,
         incoming_kind: Kind,
         incoming_inline: bool,
+        graft: Graft,
     ) {
         let (text, later) = (self.existing, self.incoming);
         let span = existing.span();
@@ -260,13 +269,13 @@ impl<'a> Splicer<'a> {
         if let (false, Some(later_end)) = (existing_inline, later_comment) {
             let end = comment_end(text, span.end).unwrap_or(span.end);
             let replacement = self.adapt(later[incoming.span().start..later_end].to_owned());
-            self.push(span.start, end, REPLACE, replacement);
+            self.push(span.start, end, REPLACE, replacement, graft);
             return;
         }
         let mut value = String::new();
         write_inline(self.later, incoming, &mut value);
         let value = self.adapt(value);
-        self.push(span.start, span.end, REPLACE, value);
+        self.push(span.start, span.end, REPLACE, value, graft);
     }
 
     /// Removes every line and section that spells `existing`, a value on a key-value line,
@@ -282,6 +291,7 @@ impl<'a> Splicer<'a> {
                     section_end(earlier, existing),
                     REPLACE,
                     String::new(),
+                    Graft::Opaque,
                 );
                 self.remove_children(existing, false);
                 Some(start)
@@ -305,7 +315,7 @@ impl<'a> Splicer<'a> {
             Kind::Value | Kind::Inline | Kind::DottedInline => {
                 let start = line_start(text, key_start);
                 let end = line_end(text, existing.span().end);
-                self.push(start, end, REPLACE, String::new());
+                self.push(start, end, REPLACE, String::new(), Graft::Opaque);
                 None
             }
         }
@@ -339,7 +349,8 @@ impl<'a> Splicer<'a> {
         if let (Some(slot), false) = (&target.slot, inline.is_empty()) {
             let entries = slot.write(&inline, text.as_bytes().get(slot.at).copied());
             let entries = self.adapt(entries);
-            self.push(slot.at, slot.at, LINES, entries);
+            let graft = Graft::Inline(target.base());
+            self.push(slot.at, slot.at, LINES, entries, graft);
         }
         if !lines.is_empty() {
             if target.kind == Kind::Implicit {
@@ -356,7 +367,7 @@ impl<'a> Splicer<'a> {
                     .map_or(text.len(), |at| line_start(text, at));
                 // After any line of the parent table that goes to the same place.
                 let section = self.adapt(section);
-                self.push(at, at, SECTIONS, section);
+                self.push(at, at, SECTIONS, section, Graft::Lines(ROOT));
             } else {
                 let indent = if target.at > 0 {
                     indentation(text, target.at - 1).to_owned()
@@ -372,7 +383,8 @@ impl<'a> Splicer<'a> {
                     block.push('\n');
                 }
                 let block = self.adapt(block);
-                self.push(target.at, target.at, LINES, block);
+                let graft = Graft::Lines(target.base());
+                self.push(target.at, target.at, LINES, block, graft);
             }
         }
         if sections.is_empty() {
@@ -394,7 +406,7 @@ impl<'a> Splicer<'a> {
             block.push_str(&section);
         }
         let block = self.adapt(block);
-        self.push(at, at, SECTIONS, block);
+        self.push(at, at, SECTIONS, block, Graft::Lines(ROOT));
     }
 }
 

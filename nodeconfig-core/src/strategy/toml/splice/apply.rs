@@ -1,6 +1,7 @@
 //! The last step of the span engine: the earlier text with every edit applied, in place order,
 //! and text from the later document put in the earlier one's line endings.
 
+use super::super::index::{Graft, Placed};
 use super::Splicer;
 
 impl Splicer<'_> {
@@ -21,8 +22,9 @@ impl Splicer<'_> {
         adapted
     }
 
-    /// The earlier text with every edit applied, in place order.
-    pub(super) fn apply(mut self) -> String {
+    /// The earlier text with every edit applied, in place order, and where each edit went
+    /// (`None` when one of them is not followed by `index/derive.rs`, or edits overlap).
+    pub(super) fn apply(mut self) -> (String, Option<Vec<Placed>>) {
         let text = self.existing;
         self.edits
             .sort_unstable_by_key(|edit| (edit.start, edit.class, edit.seq));
@@ -31,7 +33,11 @@ impl Splicer<'_> {
         let mut cursor = 0;
         let final_newline = text.is_empty() || text.ends_with('\n');
         let mut deleted = false;
+        let mut plan = Some(Vec::with_capacity(self.edits.len()));
         for edit in &self.edits {
+            if edit.start < cursor || matches!(edit.graft, Graft::Opaque) {
+                plan = None;
+            }
             let start = edit.start.max(cursor);
             let deleting = edit.text.is_empty() && edit.end > edit.start;
             // Blank lines between two removed sections go with them.
@@ -39,10 +45,12 @@ impl Splicer<'_> {
                 out.push_str(&text[cursor..start]);
             }
             deleted = deleting;
+            let mut out_start = out.len();
             if edit.start == text.len() && edit.end == text.len() && !final_newline {
                 // The earlier document has no final newline: the new lines start one, and the
                 // last of them goes without.
                 out.push_str(self.newline);
+                out_start = out.len();
                 out.push_str(edit.text.trim_end_matches(['\r', '\n']));
             } else if out.is_empty() && edit.start == edit.end {
                 // Nothing is left above: no blank line to separate it from.
@@ -50,9 +58,18 @@ impl Splicer<'_> {
             } else {
                 out.push_str(&edit.text);
             }
+            if let Some(plan) = &mut plan {
+                plan.push(Placed {
+                    start: edit.start,
+                    end: edit.end,
+                    out_start,
+                    out_end: out.len(),
+                    graft: edit.graft,
+                });
+            }
             cursor = cursor.max(edit.end).max(start);
         }
         out.push_str(&text[cursor..]);
-        out
+        (out, plan)
     }
 }
