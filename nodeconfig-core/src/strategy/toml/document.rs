@@ -2,8 +2,8 @@
 
 use std::cell::RefCell;
 
-use super::index::{self, Body, Index, Placed};
-use super::splice::Splicer;
+use super::index::{self, Body, Index};
+use super::splice::{Edit, Splicer};
 use crate::{MergeError, ParseLocation, Side};
 
 /// What [`merge`] decided; only [`Merged::Text`] holds new text.
@@ -60,7 +60,7 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
 /// Debug builds: the merged text parses, and the index derived for it is the one a fresh read
 /// gives (`index/compare.rs`); run on every merge of the tests and the fuzz corpus.
 #[cfg(debug_assertions)]
-fn verify(earlier: &Index<'_>, merged: &str, plan: Option<&[Placed]>) {
+fn verify(earlier: &Index<'_>, merged: &str, plan: Option<&[Edit]>) {
     let fresh = match index::parse(merged) {
         Ok(fresh) => fresh,
         Err(error) => panic!(
@@ -91,7 +91,7 @@ enum Kept {
     Checked(Body),
     /// The earlier side's index of the [`merge`] that wrote the text, and that merge's edits:
     /// `index::derive` makes the merged text's index of them when it is asked for.
-    Merged(Body, Vec<Placed>),
+    Merged(Body, Vec<Edit>),
 }
 
 thread_local! {
@@ -131,18 +131,15 @@ pub(super) fn index(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
     index::parse(text).map_err(|error| parse_error(side, text, error.offset, &error.reason))
 }
 
-/// The index the memo kept (or derives) for exactly `text`; it is used once.
+/// The index the memo kept (or derives) for exactly `text`. The memo is used once, and
+/// emptied by asking for other text.
 fn remembered(text: &str) -> Option<Body> {
     let kept = CHECKED
         .try_with(|memo| {
             let mut memo = memo.borrow_mut();
-            match memo.take() {
-                Some((kept, body)) if kept == text => Some(body),
-                other => {
-                    *memo = other;
-                    None
-                }
-            }
+            // A memo for other bytes goes now: its memory is free for the parse that follows.
+            let (kept, body) = memo.take()?;
+            (kept == text).then_some(body)
         })
         .ok()
         .flatten()?;

@@ -35,7 +35,7 @@ use toml_parser::decoder::{Encoding, ScalarKind};
 pub(super) use build::parse;
 #[cfg(debug_assertions)]
 pub(super) use compare::differ;
-pub(super) use derive::{Graft, Placed, derive};
+pub(super) use derive::{Graft, Placed, Placement, derive};
 
 /// A table's id; the root is [`ROOT`].
 pub(super) type TableId = u32;

@@ -9,7 +9,7 @@ mod target;
 
 use std::borrow::Cow;
 
-use super::index::{Entry, Graft, Index, Kind, Node, Placed, ROOT, TableId};
+use super::index::{Entry, Graft, Index, Kind, Node, Placed, Placement, ROOT, TableId};
 use super::inline::{Slot, needs_rewrite, write_merged};
 use super::spans::{
     comment_end, indentation, line_end, line_start, lines_end, same, section_end, subtree_end,
@@ -39,7 +39,10 @@ impl New<'_> {
 }
 
 /// One change to the earlier text: `text` replaces `start..end` (an insertion when empty).
-struct Edit {
+/// Once applied, it says where its text went: a merge's edits are what derives the index of
+/// its result (`index/derive.rs`).
+#[derive(Debug)]
+pub(super) struct Edit {
     start: usize,
     /// Insertions at one place go lines first, then sections, then what replaces text there.
     class: u8,
@@ -48,6 +51,21 @@ struct Edit {
     text: String,
     /// What it adds to the index, for the index of the merged text.
     graft: Graft,
+    /// Where its text went in the merged text, once applied.
+    out_start: usize,
+    out_end: usize,
+}
+
+impl Placement for Edit {
+    fn placed(&self) -> Placed {
+        Placed {
+            start: self.start,
+            end: self.end,
+            out_start: self.out_start,
+            out_end: self.out_end,
+            graft: self.graft,
+        }
+    }
 }
 
 const LINES: u8 = 0;
@@ -92,7 +110,7 @@ impl<'a> Splicer<'a> {
 
     /// The merged text of the two roots, and its edits as applied when the merged text's
     /// index can be derived from them (`index/derive.rs`).
-    pub(super) fn merge(mut self) -> (String, Option<Vec<Placed>>) {
+    pub(super) fn merge(mut self) -> (String, Option<Vec<Edit>>) {
         let (text, earlier) = (self.existing, self.earlier);
         let at = lines_end(earlier, ROOT)
             .or_else(|| first_header(earlier, ROOT).map(|at| line_start(text, at)))
@@ -120,6 +138,8 @@ impl<'a> Splicer<'a> {
             end,
             text,
             graft,
+            out_start: 0,
+            out_end: 0,
         });
     }
 

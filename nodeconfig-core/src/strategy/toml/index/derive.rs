@@ -40,44 +40,57 @@ pub(in crate::strategy::toml) struct Placed {
     pub(in crate::strategy::toml) graft: Graft,
 }
 
+/// An applied edit, as [`derive`] reads it.
+pub(in crate::strategy::toml) trait Placement {
+    fn placed(&self) -> Placed;
+}
+
+impl Placement for Placed {
+    fn placed(&self) -> Placed {
+        *self
+    }
+}
+
 /// The index of `merged`, the earlier text with `plan` applied, from `earlier`, the earlier
 /// text's index, edited in place; `None` when an edit's index is not derived.
-pub(in crate::strategy::toml) fn derive(
+pub(in crate::strategy::toml) fn derive<P: Placement>(
     mut earlier: Body,
     merged: &str,
-    plan: &[Placed],
+    plan: &[P],
 ) -> Option<Body> {
-    if merged.len() >= NONE as usize || plan.iter().any(|p| matches!(p.graft, Graft::Opaque)) {
+    let opaque = |placed: &P| matches!(placed.placed().graft, Graft::Opaque);
+    if merged.len() >= NONE as usize || plan.iter().any(opaque) {
         return None;
     }
     shift(&mut earlier, plan);
     for placed in plan {
-        graft(&mut earlier, merged, placed)?;
+        graft(&mut earlier, merged, &placed.placed())?;
     }
     Some(earlier)
 }
 
 /// Where the earlier offset `at` is in the merged text. An insertion at `at` comes before a
 /// span starting there and after a span ending there (`end`).
-fn relocate(plan: &[Placed], at: u32, end: bool) -> u32 {
+fn relocate<P: Placement>(plan: &[P], at: u32, end: bool) -> u32 {
     let at = at as usize;
     let before = plan.partition_point(|placed| {
+        let placed = placed.placed();
         placed.end < at || (placed.end == at && (placed.start < placed.end || !end))
     });
-    match plan.get(before) {
+    match plan.get(before).map(P::placed) {
         // Inside replaced text: nothing reachable points there.
         Some(placed) if placed.start < at => placed.out_start as u32,
-        _ => match before.checked_sub(1) {
+        _ => match before.checked_sub(1).map(|last| plan[last].placed()) {
             None => at as u32,
-            Some(last) => (plan[last].out_end + (at - plan[last].end)) as u32,
+            Some(last) => (last.out_end + (at - last.end)) as u32,
         },
     }
 }
 
 /// Moves every offset of `body` past the edits before it. Offsets before the first edit (in a
 /// fold that appends, almost all) stay as they are.
-fn shift(body: &mut Body, plan: &[Placed]) {
-    let Some(first) = plan.first().map(|placed| placed.start as u32) else {
+fn shift<P: Placement>(body: &mut Body, plan: &[P]) {
+    let Some(first) = plan.first().map(|placed| placed.placed().start as u32) else {
         return;
     };
     let map = |at: &mut u32, end: bool| {

@@ -1,8 +1,8 @@
 //! The last step of the span engine: the earlier text with every edit applied, in place order,
 //! and text from the later document put in the earlier one's line endings.
 
-use super::super::index::{Graft, Placed};
-use super::Splicer;
+use super::super::index::Graft;
+use super::{Edit, Splicer};
 
 impl Splicer<'_> {
     /// Text from the later document in the earlier one's line endings.
@@ -24,7 +24,7 @@ impl Splicer<'_> {
 
     /// The earlier text with every edit applied, in place order, and where each edit went
     /// (`None` when one of them is not followed by `index/derive.rs`, or edits overlap).
-    pub(super) fn apply(mut self) -> (String, Option<Vec<Placed>>) {
+    pub(super) fn apply(mut self) -> (String, Option<Vec<Edit>>) {
         let text = self.existing;
         self.edits
             .sort_unstable_by_key(|edit| (edit.start, edit.class, edit.seq));
@@ -33,11 +33,9 @@ impl Splicer<'_> {
         let mut cursor = 0;
         let final_newline = text.is_empty() || text.ends_with('\n');
         let mut deleted = false;
-        let mut plan = Some(Vec::with_capacity(self.edits.len()));
-        for edit in &self.edits {
-            if edit.start < cursor || matches!(edit.graft, Graft::Opaque) {
-                plan = None;
-            }
+        let mut derivable = true;
+        for edit in &mut self.edits {
+            derivable &= edit.start >= cursor && !matches!(edit.graft, Graft::Opaque);
             let start = edit.start.max(cursor);
             let deleting = edit.text.is_empty() && edit.end > edit.start;
             // Blank lines between two removed sections go with them.
@@ -58,18 +56,11 @@ impl Splicer<'_> {
             } else {
                 out.push_str(&edit.text);
             }
-            if let Some(plan) = &mut plan {
-                plan.push(Placed {
-                    start: edit.start,
-                    end: edit.end,
-                    out_start,
-                    out_end: out.len(),
-                    graft: edit.graft,
-                });
-            }
+            edit.out_start = out_start;
+            edit.out_end = out.len();
             cursor = cursor.max(edit.end).max(start);
         }
         out.push_str(&text[cursor..]);
-        (out, plan)
+        (out, derivable.then_some(self.edits))
     }
 }
