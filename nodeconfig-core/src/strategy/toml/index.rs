@@ -50,6 +50,8 @@ pub(super) const ROOT: TableId = 0;
 const SCAN_LIMIT: u32 = 8;
 
 const NONE: u32 = u32::MAX;
+/// A [`Table::lines_end`] for a table without key-value lines.
+pub(super) const NO_LINES: u32 = u32::MAX - 1;
 
 /// How a value is spelled in its document.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -141,8 +143,11 @@ impl Entry {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct Table {
+    /// The end of its last key-value line once asked ([`Body::lines_end`]): [`NONE`] when not
+    /// known yet, [`NO_LINES`] when it has none.
+    lines_end: std::cell::Cell<u32>,
     first: u32,
     last: u32,
     len: u32,
@@ -219,6 +224,9 @@ pub(super) struct Body {
     hasher: Option<RandomState>,
     /// Keys whose decoded text is not a span of the document.
     owned: Vec<Box<str>>,
+    /// For derived indexes (`derive.rs`): per [`derive::CHUNK`] entries, then items, the
+    /// largest offset they hold, so that moving offsets past an edit skips whole chunks.
+    reach: derive::Reach,
 }
 
 impl std::ops::Deref for Index<'_> {
@@ -245,6 +253,7 @@ impl<'i> Index<'i> {
             map: HashMap::default(),
             hasher: None,
             owned: Vec::new(),
+            reach: derive::Reach::default(),
         };
         body.new_table(false, false, false);
         Self { text, body }
@@ -313,6 +322,7 @@ impl Body {
     fn new_table(&mut self, implicit: bool, dotted: bool, inline: bool) -> TableId {
         let id = self.tables.len() as TableId;
         self.tables.push(Table {
+            lines_end: std::cell::Cell::new(NONE),
             first: NONE,
             last: NONE,
             len: 0,
@@ -385,6 +395,35 @@ impl Body {
     #[cfg(feature = "toml-reference")]
     pub(super) fn table_count(&self) -> usize {
         self.tables.len()
+    }
+
+    /// The end of the last key-value line of `table`, computed by `compute` once and then
+    /// kept (a derived index moves it with the text, and forgets it when the table grows).
+    pub(super) fn lines_end(
+        &self,
+        table: TableId,
+        compute: impl FnOnce() -> Option<usize>,
+    ) -> Option<usize> {
+        let cell = &self.tables[table as usize].lines_end;
+        match cell.get() {
+            NONE => {
+                let end = compute();
+                cell.set(end.map_or(NO_LINES, |end| end as u32));
+                end
+            }
+            NO_LINES => None,
+            end => Some(end as usize),
+        }
+    }
+
+    /// What [`lines_end`](Self::lines_end) keeps for `table`, if it was asked.
+    #[cfg(debug_assertions)]
+    pub(super) fn known_lines_end(&self, table: TableId) -> Option<Option<usize>> {
+        match self.tables[table as usize].lines_end.get() {
+            NONE => None,
+            NO_LINES => Some(None),
+            end => Some(Some(end as usize)),
+        }
     }
 
     /// The number of entries of `table`.

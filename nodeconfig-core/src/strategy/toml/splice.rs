@@ -72,6 +72,9 @@ const LINES: u8 = 0;
 const SECTIONS: u8 = 1;
 const REPLACE: u8 = 2;
 
+/// The root's [`Target::at`] until it is needed ([`Splicer::lines_at`]).
+const PENDING: usize = usize::MAX;
+
 /// What a table's merge adds: key-value lines, sections, inline entries.
 #[derive(Default)]
 struct Added<'a> {
@@ -111,10 +114,10 @@ impl<'a> Splicer<'a> {
     /// The merged text of the two roots, and its edits as applied when the merged text's
     /// index can be derived from them (`index/derive.rs`).
     pub(super) fn merge(mut self) -> (String, Option<Vec<Edit>>) {
-        let (text, earlier) = (self.existing, self.earlier);
-        let at = lines_end(earlier, ROOT)
-            .or_else(|| first_header(earlier, ROOT).map(|at| line_start(text, at)))
-            .unwrap_or(text.len());
+        let earlier = self.earlier;
+        // Found only if the root gets new lines (`lines_at`): finding the first header walks
+        // the tables, which a fold that adds to a table should not pay per layer.
+        let at = lines_end(earlier, ROOT).unwrap_or(PENDING);
         let root = Target {
             table: ROOT,
             kind: Kind::Header,
@@ -215,6 +218,16 @@ impl<'a> Splicer<'a> {
             }
         }
         self.flush(target, added);
+    }
+
+    /// Where new key-value lines of `target` go.
+    fn lines_at(&self, target: &Target<'_>) -> usize {
+        if target.at != PENDING {
+            return target.at;
+        }
+        // Only the root's is pending, and children that take their parent's.
+        let (text, earlier) = (self.existing, self.earlier);
+        first_header(earlier, ROOT).map_or(text.len(), |at| line_start(text, at))
     }
 
     /// Where the entries of `existing`, the earlier value at `key` of `parent`, go.
@@ -389,8 +402,9 @@ impl<'a> Splicer<'a> {
                 let section = self.adapt(section);
                 self.push(at, at, SECTIONS, section, Graft::Lines(ROOT));
             } else {
-                let indent = if target.at > 0 {
-                    indentation(text, target.at - 1).to_owned()
+                let at = self.lines_at(target);
+                let indent = if at > 0 {
+                    indentation(text, at - 1).to_owned()
                 } else {
                     String::new()
                 };
@@ -404,7 +418,7 @@ impl<'a> Splicer<'a> {
                 }
                 let block = self.adapt(block);
                 let graft = Graft::Lines(target.base());
-                self.push(target.at, target.at, LINES, block, graft);
+                self.push(at, at, LINES, block, graft);
             }
         }
         if sections.is_empty() {

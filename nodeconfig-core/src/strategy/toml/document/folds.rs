@@ -45,6 +45,7 @@ fn common_merges_derive_the_next_index() {
         ("[x]\n[a.b.c]\n", "[a.b]\nk = 1\n"),
         ("[[p]]\nq = 1\n", "r = 2\n[s]\n\"k\\ty\" = 1\n"),
         ("a = 1", "b = 2\n[t]\nc = 3\n"),
+        ("[t]\na=1", "[s]\nk = 1\n[s.u]\nv = 2\n"),
         ("a = 1\r\n", "a = '''\nx'''\nb = 2\n"),
         ("# only a comment\n", "a = 1\n"),
     ] {

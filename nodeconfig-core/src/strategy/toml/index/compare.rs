@@ -28,6 +28,14 @@ fn tables(
             theirs.len()
         ));
     }
+    if let Some(kept) = derived.known_lines_end(left) {
+        let end = crate::strategy::toml::spans::lines_end(fresh, right);
+        if kept != end {
+            return Err(format!(
+                "table `{path}`: lines end at {kept:?}, fresh {end:?}"
+            ));
+        }
+    }
     for (mine, other) in ours.into_iter().zip(theirs) {
         let key = String::from_utf8_lossy(derived.key(mine)).into_owned();
         let path = format!("{path}.{key}");

@@ -13,7 +13,7 @@
 //! Edits whose index is not derived here ([`Graft::Opaque`]: lines removed when a value
 //! changes type, an inline table written anew) give no index: the next merge reads the text.
 
-use super::{Array, Body, Data, Entry, Index, Kind, NONE, Node, ROOT, TableId, parse};
+use super::{Array, Body, Data, Entry, Index, Kind, NO_LINES, NONE, Node, ROOT, TableId, parse};
 
 /// What an edit of the earlier text adds to its index.
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +51,78 @@ impl Placement for Placed {
     }
 }
 
+/// How many entries (or items) share a [`Reach`] bound.
+pub(super) const CHUNK: usize = 64;
+
+/// Per [`CHUNK`] entries and per [`CHUNK`] items, an offset no offset of theirs exceeds. Made
+/// at the first derivation (a parse leaves it empty and pays nothing), then kept up to date.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Reach {
+    entries: Vec<u32>,
+    items: Vec<u32>,
+}
+
+fn chunks(len: usize) -> usize {
+    len.div_ceil(CHUNK)
+}
+
+fn entry_reach(entry: &Entry) -> u32 {
+    entry
+        .node
+        .end
+        .max(entry.key_end)
+        .max(match entry.name_start {
+            NONE => 0,
+            _ => entry.name_end,
+        })
+}
+
+impl Body {
+    /// Raises the bound of entry `id`'s chunk to its offsets.
+    fn note_entry(&mut self, id: u32) {
+        let chunk = id as usize / CHUNK;
+        let reach = entry_reach(&self.entries[id as usize]);
+        if self.reach.entries.len() <= chunk {
+            self.reach.entries.resize(chunk + 1, 0);
+        }
+        self.reach.entries[chunk] = self.reach.entries[chunk].max(reach);
+    }
+
+    fn note_item(&mut self, at: usize) {
+        let chunk = at / CHUNK;
+        if self.reach.items.len() <= chunk {
+            self.reach.items.resize(chunk + 1, 0);
+        }
+        self.reach.items[chunk] = self.reach.items[chunk].max(self.items[at].end);
+    }
+
+    /// The bounds of every chunk, when they are not kept yet (a parsed index).
+    fn measure_reach(&mut self) {
+        if self.reach.entries.len() == chunks(self.entries.len())
+            && self.reach.items.len() == chunks(self.items.len())
+        {
+            return;
+        }
+        self.reach.entries = self
+            .entries
+            .chunks(CHUNK)
+            .map(|chunk| chunk.iter().map(entry_reach).max().unwrap_or(0))
+            .collect();
+        self.reach.items = self
+            .items
+            .chunks(CHUNK)
+            .map(|chunk| chunk.iter().map(|node| node.end).max().unwrap_or(0))
+            .collect();
+    }
+
+    /// Adds `entry` to `table` and bounds it.
+    fn push_noted(&mut self, text: &str, table: TableId, entry: Entry) -> u32 {
+        let id = self.push_entry(text, table, entry);
+        self.note_entry(id);
+        id
+    }
+}
+
 /// The index of `merged`, the earlier text with `plan` applied, from `earlier`, the earlier
 /// text's index, edited in place; `None` when an edit's index is not derived.
 pub(in crate::strategy::toml) fn derive<P: Placement>(
@@ -62,6 +134,7 @@ pub(in crate::strategy::toml) fn derive<P: Placement>(
     if merged.len() >= NONE as usize || plan.iter().any(opaque) {
         return None;
     }
+    earlier.measure_reach();
     shift(&mut earlier, plan);
     for placed in plan {
         graft(&mut earlier, merged, &placed.placed())?;
@@ -88,7 +161,8 @@ fn relocate<P: Placement>(plan: &[P], at: u32, end: bool) -> u32 {
 }
 
 /// Moves every offset of `body` past the edits before it. Offsets before the first edit (in a
-/// fold that appends, almost all) stay as they are.
+/// fold that appends, almost all) stay as they are, and chunks of entries or items that end
+/// before it are skipped whole.
 fn shift<P: Placement>(body: &mut Body, plan: &[P]) {
     let Some(first) = plan.first().map(|placed| placed.placed().start as u32) else {
         return;
@@ -102,16 +176,48 @@ fn shift<P: Placement>(body: &mut Body, plan: &[P]) {
         map(&mut node.start, false);
         map(&mut node.end, true);
     };
-    for entry in &mut body.entries {
-        if entry.name_start != NONE {
-            map(&mut entry.name_start, false);
-            map(&mut entry.name_end, true);
+    let reach = &mut body.reach;
+    for (chunk, bound) in body.entries.chunks_mut(CHUNK).zip(&mut reach.entries) {
+        if *bound < first {
+            continue;
         }
-        map(&mut entry.key_start, false);
-        map(&mut entry.key_end, true);
-        node(&mut entry.node);
+        for entry in chunk.iter_mut() {
+            if entry.name_start != NONE {
+                map(&mut entry.name_start, false);
+                map(&mut entry.name_end, true);
+            }
+            map(&mut entry.key_start, false);
+            map(&mut entry.key_end, true);
+            node(&mut entry.node);
+        }
+        *bound = chunk.iter().map(entry_reach).max().unwrap_or(0);
     }
-    body.items.iter_mut().for_each(node);
+    // What tables keep of their lines moves too (`Body::lines_end`); a table given new lines
+    // forgets it when the edit is grafted, and so does one whose lines end where text is
+    // inserted (at the end of a text without a final newline, the insertion starts a line).
+    for table in &body.tables {
+        let end = table.lines_end.get();
+        if end != NONE && end != NO_LINES && end >= first {
+            let from = plan.partition_point(|placed| (placed.placed().start as u32) < end);
+            let inserted = plan[from..]
+                .iter()
+                .map(P::placed)
+                .take_while(|placed| placed.start as u32 == end)
+                .any(|placed| placed.end == placed.start);
+            table.lines_end.set(if inserted {
+                NONE
+            } else {
+                relocate(plan, end, true)
+            });
+        }
+    }
+    for (chunk, bound) in body.items.chunks_mut(CHUNK).zip(&mut reach.items) {
+        if *bound < first {
+            continue;
+        }
+        chunk.iter_mut().for_each(node);
+        *bound = chunk.iter().map(|node| node.end).max().unwrap_or(0);
+    }
     for array in &mut body.arrays {
         if let Array::Tables(elements) = array {
             elements.iter_mut().for_each(node);
@@ -147,6 +253,7 @@ fn graft(body: &mut Body, merged: &str, placed: &Placed) -> Option<()> {
             let node = fragment.index.iter(ROOT).next()?.node;
             let node = import_node(body, merged, &fragment, node)?;
             body.entries.get_mut(entry as usize)?.node = node;
+            body.note_entry(entry);
             Some(())
         }
         Graft::Lines(table) => {
@@ -180,10 +287,11 @@ fn extend(
     into: TableId,
 ) -> Option<()> {
     let source = &fragment.index;
+    body.tables[into as usize].lines_end.set(NONE);
     for entry in source.iter(from) {
         let Some(id) = body.find(merged, into, source.key(entry)) else {
             let imported = import_entry(body, merged, fragment, entry)?;
-            body.push_entry(merged, into, imported);
+            body.push_noted(merged, into, imported);
             continue;
         };
         let existing = body.entries[id as usize].node;
@@ -222,6 +330,7 @@ fn respell(body: &mut Body, fragment: &Fragment<'_>, id: u32, entry: &Entry) {
     target.node.kind = entry.node.kind;
     target.node.start = fragment.at(entry.node.start);
     target.node.end = fragment.at(entry.node.end);
+    body.note_entry(id);
 }
 
 /// Where `entry`'s decoded key is in the merged text, or its owned copy in `body`.
@@ -263,7 +372,7 @@ fn import_node(body: &mut Body, merged: &str, fragment: &Fragment<'_>, node: Nod
             let table = body.new_table(flags.implicit, flags.dotted, flags.inline);
             for entry in source.iter(from) {
                 let imported = import_entry(body, merged, fragment, entry)?;
-                body.push_entry(merged, table, imported);
+                body.push_noted(merged, table, imported);
             }
             Data::Table(table)
         }
@@ -277,6 +386,7 @@ fn import_node(body: &mut Body, merged: &str, fragment: &Fragment<'_>, node: Nod
                     let start = body.items.len() as u32;
                     let len = nodes.len() as u32;
                     body.items.extend(nodes);
+                    (start as usize..body.items.len()).for_each(|at| body.note_item(at));
                     Array::Static { start, len }
                 }
                 Array::Tables(_) => Array::Tables(nodes),
