@@ -400,7 +400,7 @@ impl<'a> Splicer<'a> {
                     .map_or(text.len(), |at| line_start(text, at));
                 // After any line of the parent table that goes to the same place.
                 let section = self.adapt(section);
-                self.push(at, at, SECTIONS, section, Graft::Lines(ROOT));
+                self.push(at, at, SECTIONS, section, Graft::Sections);
             } else {
                 let at = self.lines_at(target);
                 let indent = if at > 0 {
@@ -440,7 +440,7 @@ impl<'a> Splicer<'a> {
             block.push_str(&section);
         }
         let block = self.adapt(block);
-        self.push(at, at, SECTIONS, block, Graft::Lines(ROOT));
+        self.push(at, at, SECTIONS, block, Graft::Sections);
     }
 }
 

@@ -23,8 +23,10 @@ pub(in crate::strategy::toml) enum Graft {
     /// The value of the earlier entry with this id, replaced by the edit's text (a value, and
     /// perhaps the later line's comment).
     Value(u32),
-    /// Key-value lines relative to this earlier table, or sections (under [`ROOT`]).
+    /// Key-value lines relative to this earlier table, at the end of its lines.
     Lines(TableId),
+    /// Sections (their headers are relative to [`ROOT`]).
+    Sections,
     /// Entries written between the braces of this earlier inline table.
     Inline(TableId),
 }
@@ -135,7 +137,7 @@ pub(in crate::strategy::toml) fn derive<P: Placement>(
         return None;
     }
     earlier.measure_reach();
-    shift(&mut earlier, plan);
+    shift(&mut earlier, merged, plan);
     for placed in plan {
         graft(&mut earlier, merged, &placed.placed())?;
     }
@@ -163,7 +165,7 @@ fn relocate<P: Placement>(plan: &[P], at: u32, end: bool) -> u32 {
 /// Moves every offset of `body` past the edits before it. Offsets before the first edit (in a
 /// fold that appends, almost all) stay as they are, and chunks of entries or items that end
 /// before it are skipped whole.
-fn shift<P: Placement>(body: &mut Body, plan: &[P]) {
+fn shift<P: Placement>(body: &mut Body, merged: &str, plan: &[P]) {
     let Some(first) = plan.first().map(|placed| placed.placed().start as u32) else {
         return;
     };
@@ -192,24 +194,31 @@ fn shift<P: Placement>(body: &mut Body, plan: &[P]) {
         }
         *bound = chunk.iter().map(entry_reach).max().unwrap_or(0);
     }
-    // What tables keep of their lines moves too (`Body::lines_end`); a table given new lines
-    // forgets it when the edit is grafted, and so does one whose lines end where text is
-    // inserted (at the end of a text without a final newline, the insertion starts a line).
-    for table in &body.tables {
+    // What tables keep of their lines moves too (`Body::lines_end`). Where text is inserted
+    // at a table's lines end, its lines end after its own new lines, if those are what is
+    // inserted; else it is found again when asked.
+    for (id, table) in body.tables.iter().enumerate() {
         let end = table.lines_end.get();
-        if end != NONE && end != NO_LINES && end >= first {
-            let from = plan.partition_point(|placed| (placed.placed().start as u32) < end);
-            let inserted = plan[from..]
-                .iter()
-                .map(P::placed)
-                .take_while(|placed| placed.start as u32 == end)
-                .any(|placed| placed.end == placed.start);
-            table.lines_end.set(if inserted {
-                NONE
-            } else {
-                relocate(plan, end, true)
-            });
+        if end == NONE || end == NO_LINES || end < first {
+            continue;
         }
+        let from = plan.partition_point(|placed| (placed.placed().start as u32) < end);
+        let mut inserted = plan[from..]
+            .iter()
+            .map(P::placed)
+            .take_while(|placed| placed.start as u32 == end && placed.end == placed.start)
+            .peekable();
+        let moved = match inserted.peek() {
+            None => relocate(plan, end, true),
+            Some(_) => inserted
+                .filter(|placed| matches!(placed.graft, Graft::Lines(t) if t as usize == id))
+                .filter(|placed| placed.out_end > placed.out_start)
+                .last()
+                .map_or(NONE, |placed| {
+                    crate::strategy::toml::spans::line_end(merged, placed.out_end - 1) as u32
+                }),
+        };
+        table.lines_end.set(moved);
     }
     for (chunk, bound) in body.items.chunks_mut(CHUNK).zip(&mut reach.items) {
         if *bound < first {
@@ -256,12 +265,21 @@ fn graft(body: &mut Body, merged: &str, placed: &Placed) -> Option<()> {
             body.note_entry(entry);
             Some(())
         }
-        Graft::Lines(table) => {
+        Graft::Lines(_) | Graft::Sections => {
             let fragment = Fragment {
                 index: parse(written).ok()?,
                 delta: out_start,
             };
-            extend(body, merged, &fragment, ROOT, table)
+            // The table the lines go to knows where they end (`shift`), and sections do not
+            // change the root's lines; any other table they reach is asked again.
+            let (into, kept) = match placed.graft {
+                Graft::Lines(table) => {
+                    let known = body.tables[table as usize].lines_end.get() != NO_LINES;
+                    (table, known.then_some(table))
+                }
+                _ => (ROOT, Some(ROOT)),
+            };
+            extend(body, merged, &fragment, ROOT, into, kept)
         }
         Graft::Inline(table) => {
             // `, b = 2` after an entry, ` b = 2 ` in `{}`, `\n  b = 2,` before a trailing comma.
@@ -272,7 +290,7 @@ fn graft(body: &mut Body, merged: &str, placed: &Placed) -> Option<()> {
                 delta: out_start.wrapping_add(skip).wrapping_sub(3),
             };
             let inline = fragment.index.iter(ROOT).next()?.node.table()?;
-            extend(body, merged, &fragment, inline, table)
+            extend(body, merged, &fragment, inline, table, None)
         }
     }
 }
@@ -285,9 +303,12 @@ fn extend(
     fragment: &Fragment<'_>,
     from: TableId,
     into: TableId,
+    kept: Option<TableId>,
 ) -> Option<()> {
     let source = &fragment.index;
-    body.tables[into as usize].lines_end.set(NONE);
+    if kept != Some(into) {
+        body.tables[into as usize].lines_end.set(NONE);
+    }
     for entry in source.iter(from) {
         let Some(id) = body.find(merged, into, source.key(entry)) else {
             let imported = import_entry(body, merged, fragment, entry)?;
@@ -313,7 +334,7 @@ fn extend(
             | (Kind::DottedInline, Kind::DottedInline) => {}
             _ => return None,
         }
-        extend(body, merged, fragment, inner, table)?;
+        extend(body, merged, fragment, inner, table, kept)?;
     }
     Some(())
 }
