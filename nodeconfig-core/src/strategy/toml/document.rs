@@ -133,7 +133,7 @@ pub(super) fn index(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
 
 /// The index the memo kept (or derives) for exactly `text`. The memo is used once, and
 /// emptied by asking for other text.
-fn remembered(text: &str) -> Option<Body> {
+pub(super) fn remembered(text: &str) -> Option<Body> {
     let kept = CHECKED
         .try_with(|memo| {
             let mut memo = memo.borrow_mut();
@@ -147,6 +147,12 @@ fn remembered(text: &str) -> Option<Body> {
         Kept::Checked(body) => Some(body),
         Kept::Merged(earlier, plan) => index::derive(earlier, text, &plan),
     }
+}
+
+/// Empties the memo.
+#[cfg(any(test, feature = "toml-reference"))]
+pub(super) fn forget() {
+    let _ = CHECKED.try_with(|memo| memo.borrow_mut().take());
 }
 
 fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {

@@ -19,7 +19,7 @@
 //! invalid document of toml-test, `tests/tests/toml_index_errors.rs`).
 
 mod build;
-#[cfg(debug_assertions)]
+#[cfg(any(debug_assertions, feature = "toml-reference"))]
 mod compare;
 mod derive;
 mod plain;
@@ -33,7 +33,7 @@ use std::ops::Range;
 use toml_parser::decoder::{Encoding, ScalarKind};
 
 pub(super) use build::parse;
-#[cfg(debug_assertions)]
+#[cfg(any(debug_assertions, feature = "toml-reference"))]
 pub(super) use compare::differ;
 pub(super) use derive::{Graft, Placed, Placement, derive};
 
@@ -417,7 +417,7 @@ impl Body {
     }
 
     /// What [`lines_end`](Self::lines_end) keeps for `table`, if it was asked.
-    #[cfg(debug_assertions)]
+    #[cfg(any(debug_assertions, feature = "toml-reference"))]
     pub(super) fn known_lines_end(&self, table: TableId) -> Option<Option<usize>> {
         match self.tables[table as usize].lines_end.get() {
             NONE => None,

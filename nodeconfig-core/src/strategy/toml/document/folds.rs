@@ -22,10 +22,6 @@ fn derives(text: &str) -> bool {
     derivable && remembered(text).is_some()
 }
 
-fn forget() {
-    CHECKED.with(|memo| memo.borrow_mut().take());
-}
-
 /// Each common kind of merge leaves an index for its result: no fallback to reading it.
 #[test]
 fn common_merges_derive_the_next_index() {
