@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use super::index::{self, Body, Index};
+use super::index::{self, Body, Index, Placement};
 use super::splice::{Edit, Splicer};
 use crate::{MergeError, ParseLocation, Side};
 
@@ -45,14 +45,15 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
         check(existing, Side::Existing)?;
         return Ok(Merged::TakeIncoming);
     }
-    let earlier = index(existing, Side::Existing)?;
+    let (earlier, kept) = index_keeping(existing, Side::Existing)?;
     let later = index(incoming, Side::Incoming)?;
     let (merged, plan) = Splicer::new(&earlier, &later).merge();
     drop(later);
     #[cfg(debug_assertions)]
     verify(&earlier, &merged, plan.as_deref());
     if let (Some(plan), true) = (plan, merged.len() <= MEMO_LIMIT) {
-        keep(&merged, Kept::Merged(earlier.into_body(), plan));
+        let copy = next_copy(kept, &merged, &plan);
+        keep_copy(copy, Kept::Merged(earlier.into_body(), plan));
     }
     Ok(Merged::Text(merged))
 }
@@ -107,9 +108,14 @@ thread_local! {
 /// Keeps `kept` for `text`, if it is small enough.
 fn keep(text: &str, kept: Kept) {
     if text.len() <= MEMO_LIMIT {
-        // Inside a thread's destructors the memo may be gone: then nothing is kept.
-        let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((text.to_owned(), kept)));
+        keep_copy(text.to_owned(), kept);
     }
+}
+
+/// Keeps `kept` for the text `copy` holds.
+fn keep_copy(copy: String, kept: Kept) {
+    // Inside a thread's destructors the memo may be gone: then nothing is kept.
+    let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((copy, kept)));
 }
 
 /// Parses `text` only to check it, and keeps its index for a merge of the same text.
@@ -125,28 +131,67 @@ pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
 /// Parses `text` into its [`Index`] (or takes the one [`check`] kept for the same bytes); an
 /// error names `side`, the line and the column.
 pub(super) fn index(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
-    if let Some(body) = remembered(text) {
-        return Ok(Index::with_body(text, body));
+    Ok(index_keeping(text, side)?.0)
+}
+
+/// [`index`], and the memo's copy of `text` when the index comes from the memo (to be made the
+/// next copy in place).
+fn index_keeping(text: &str, side: Side) -> Result<(Index<'_>, Option<String>), MergeError> {
+    if let Some((kept, body)) = remembered_with_text(text) {
+        return Ok((Index::with_body(text, body), Some(kept)));
     }
-    index::parse(text).map_err(|error| parse_error(side, text, error.offset, &error.reason))
+    let index = index::parse(text);
+    let index = index.map_err(|error| parse_error(side, text, error.offset, &error.reason))?;
+    Ok((index, None))
+}
+
+/// The memo's copy of the text `edits` were applied to, made a copy of `merged` by applying
+/// them in place, when that moves fewer bytes than copying `merged` (an append moves almost
+/// none); else a copy of `merged`.
+fn next_copy(kept: Option<String>, merged: &str, edits: &[Edit]) -> String {
+    let Some(mut kept) = kept else {
+        return merged.to_owned();
+    };
+    let moved: usize = edits
+        .iter()
+        .map(|edit| kept.len() - edit.placed().end)
+        .sum();
+    if moved > kept.len() {
+        return merged.to_owned();
+    }
+    for edit in edits.iter().rev() {
+        let placed = edit.placed();
+        kept.replace_range(
+            placed.start..placed.end,
+            &merged[placed.out_start..placed.out_end],
+        );
+    }
+    debug_assert_eq!(kept, merged, "the memo's copy, edited in place");
+    kept
 }
 
 /// The index the memo kept (or derives) for exactly `text`. The memo is used once, and
 /// emptied by asking for other text.
 pub(super) fn remembered(text: &str) -> Option<Body> {
-    let kept = CHECKED
+    remembered_with_text(text).map(|(_, body)| body)
+}
+
+/// [`remembered`], with the memo's copy of the text.
+fn remembered_with_text(text: &str) -> Option<(String, Body)> {
+    let (copy, kept) = CHECKED
         .try_with(|memo| {
             let mut memo = memo.borrow_mut();
             // A memo for other bytes goes now: its memory is free for the parse that follows.
-            let (kept, body) = memo.take()?;
-            (kept == text).then_some(body)
+            let (copy, kept) = memo.take()?;
+            (copy == text).then_some((copy, kept))
         })
         .ok()
         .flatten()?;
-    match kept {
-        Kept::Checked(body) => Some(body),
-        Kept::Merged(earlier, plan) => index::derive(earlier, text, &plan),
-    }
+    let body = match kept {
+        Kept::Checked(body) => body,
+        Kept::Merged(earlier, plan) => index::derive(earlier, text, &plan)?,
+    };
+    Some((copy, body))
 }
 
 /// Empties the memo.

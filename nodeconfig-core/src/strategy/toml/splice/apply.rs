@@ -43,12 +43,12 @@ impl Splicer<'_> {
                 out.push_str(&text[cursor..start]);
             }
             deleted = deleting;
-            let mut out_start = out.len();
+            // What replaced `edit.start..edit.end`, from here (the line break it may need too).
+            let out_start = out.len();
             if edit.start == text.len() && edit.end == text.len() && !final_newline {
                 // The earlier document has no final newline: the new lines start one, and the
                 // last of them goes without.
                 out.push_str(self.newline);
-                out_start = out.len();
                 out.push_str(edit.text.trim_end_matches(['\r', '\n']));
             } else if out.is_empty() && edit.start == edit.end {
                 // Nothing is left above: no blank line to separate it from.
