@@ -172,6 +172,7 @@ fn next_copy(kept: Option<String>, merged: &str, edits: &[Edit]) -> String {
 
 /// The index the memo kept (or derives) for exactly `text`. The memo is used once, and
 /// emptied by asking for other text.
+#[cfg(any(test, feature = "toml-reference"))]
 pub(super) fn remembered(text: &str) -> Option<Body> {
     remembered_with_text(text).map(|(_, body)| body)
 }

@@ -22,6 +22,7 @@ mod build;
 #[cfg(any(debug_assertions, feature = "toml-reference"))]
 mod compare;
 mod derive;
+mod kept;
 mod plain;
 
 use std::collections::HashMap;
@@ -224,9 +225,9 @@ pub(super) struct Body {
     hasher: Option<RandomState>,
     /// Keys whose decoded text is not a span of the document.
     owned: Vec<Box<str>>,
-    /// For derived indexes (`derive.rs`): per [`derive::CHUNK`] entries, then items, the
+    /// For derived indexes (`derive.rs`): per [`kept::CHUNK`] entries, then items, the
     /// largest offset they hold, so that moving offsets past an edit skips whole chunks.
-    reach: derive::Reach,
+    reach: kept::Reach,
 }
 
 impl std::ops::Deref for Index<'_> {
@@ -253,7 +254,7 @@ impl<'i> Index<'i> {
             map: HashMap::default(),
             hasher: None,
             owned: Vec::new(),
-            reach: derive::Reach::default(),
+            reach: kept::Reach::default(),
         };
         body.new_table(false, false, false);
         Self { text, body }
@@ -395,35 +396,6 @@ impl Body {
     #[cfg(feature = "toml-reference")]
     pub(super) fn table_count(&self) -> usize {
         self.tables.len()
-    }
-
-    /// The end of the last key-value line of `table`, computed by `compute` once and then
-    /// kept (a derived index moves it with the text, and forgets it when the table grows).
-    pub(super) fn lines_end(
-        &self,
-        table: TableId,
-        compute: impl FnOnce() -> Option<usize>,
-    ) -> Option<usize> {
-        let cell = &self.tables[table as usize].lines_end;
-        match cell.get() {
-            NONE => {
-                let end = compute();
-                cell.set(end.map_or(NO_LINES, |end| end as u32));
-                end
-            }
-            NO_LINES => None,
-            end => Some(end as usize),
-        }
-    }
-
-    /// What [`lines_end`](Self::lines_end) keeps for `table`, if it was asked.
-    #[cfg(any(debug_assertions, feature = "toml-reference"))]
-    pub(super) fn known_lines_end(&self, table: TableId) -> Option<Option<usize>> {
-        match self.tables[table as usize].lines_end.get() {
-            NONE => None,
-            NO_LINES => Some(None),
-            end => Some(Some(end as usize)),
-        }
     }
 
     /// The number of entries of `table`.

@@ -9,12 +9,13 @@ mod target;
 
 use std::borrow::Cow;
 
-use super::index::{Entry, Graft, Index, Kind, Node, Placed, Placement, ROOT, TableId};
+use super::index::{Entry, Graft, Index, Kind, Node, ROOT, TableId};
 use super::inline::{Slot, needs_rewrite, write_merged};
 use super::spans::{
     comment_end, indentation, line_end, line_start, lines_end, same, section_end, subtree_end,
     write_inline,
 };
+pub(super) use apply::Edit;
 use target::Target;
 
 /// A key of the later table that is new to the earlier one (or replaces it whole).
@@ -35,36 +36,6 @@ impl New<'_> {
     fn inline_entry<'t>(&self, later: &'t str) -> Option<&'t str> {
         let (start, end) = self.entry?;
         later.get(start..end)
-    }
-}
-
-/// One change to the earlier text: `text` replaces `start..end` (an insertion when empty).
-/// Once applied, it says where its text went: a merge's edits are what derives the index of
-/// its result (`index/derive.rs`).
-#[derive(Debug)]
-pub(super) struct Edit {
-    start: usize,
-    /// Insertions at one place go lines first, then sections, then what replaces text there.
-    class: u8,
-    seq: usize,
-    end: usize,
-    text: String,
-    /// What it adds to the index, for the index of the merged text.
-    graft: Graft,
-    /// Where its text went in the merged text, once applied.
-    out_start: usize,
-    out_end: usize,
-}
-
-impl Placement for Edit {
-    fn placed(&self) -> Placed {
-        Placed {
-            start: self.start,
-            end: self.end,
-            out_start: self.out_start,
-            out_end: self.out_end,
-            graft: self.graft,
-        }
     }
 }
 

@@ -13,6 +13,7 @@
 //! Edits whose index is not derived here ([`Graft::Opaque`]: lines removed when a value
 //! changes type, an inline table written anew) give no index: the next merge reads the text.
 
+use super::kept::{CHUNK, entry_reach};
 use super::{Array, Body, Data, Entry, Index, Kind, NO_LINES, NONE, Node, ROOT, TableId, parse};
 
 /// What an edit of the earlier text adds to its index.
@@ -50,78 +51,6 @@ pub(in crate::strategy::toml) trait Placement {
 impl Placement for Placed {
     fn placed(&self) -> Placed {
         *self
-    }
-}
-
-/// How many entries (or items) share a [`Reach`] bound.
-pub(super) const CHUNK: usize = 64;
-
-/// Per [`CHUNK`] entries and per [`CHUNK`] items, an offset no offset of theirs exceeds. Made
-/// at the first derivation (a parse leaves it empty and pays nothing), then kept up to date.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Reach {
-    entries: Vec<u32>,
-    items: Vec<u32>,
-}
-
-fn chunks(len: usize) -> usize {
-    len.div_ceil(CHUNK)
-}
-
-fn entry_reach(entry: &Entry) -> u32 {
-    entry
-        .node
-        .end
-        .max(entry.key_end)
-        .max(match entry.name_start {
-            NONE => 0,
-            _ => entry.name_end,
-        })
-}
-
-impl Body {
-    /// Raises the bound of entry `id`'s chunk to its offsets.
-    fn note_entry(&mut self, id: u32) {
-        let chunk = id as usize / CHUNK;
-        let reach = entry_reach(&self.entries[id as usize]);
-        if self.reach.entries.len() <= chunk {
-            self.reach.entries.resize(chunk + 1, 0);
-        }
-        self.reach.entries[chunk] = self.reach.entries[chunk].max(reach);
-    }
-
-    fn note_item(&mut self, at: usize) {
-        let chunk = at / CHUNK;
-        if self.reach.items.len() <= chunk {
-            self.reach.items.resize(chunk + 1, 0);
-        }
-        self.reach.items[chunk] = self.reach.items[chunk].max(self.items[at].end);
-    }
-
-    /// The bounds of every chunk, when they are not kept yet (a parsed index).
-    fn measure_reach(&mut self) {
-        if self.reach.entries.len() == chunks(self.entries.len())
-            && self.reach.items.len() == chunks(self.items.len())
-        {
-            return;
-        }
-        self.reach.entries = self
-            .entries
-            .chunks(CHUNK)
-            .map(|chunk| chunk.iter().map(entry_reach).max().unwrap_or(0))
-            .collect();
-        self.reach.items = self
-            .items
-            .chunks(CHUNK)
-            .map(|chunk| chunk.iter().map(|node| node.end).max().unwrap_or(0))
-            .collect();
-    }
-
-    /// Adds `entry` to `table` and bounds it.
-    fn push_noted(&mut self, text: &str, table: TableId, entry: Entry) -> u32 {
-        let id = self.push_entry(text, table, entry);
-        self.note_entry(id);
-        id
     }
 }
 

@@ -1,8 +1,38 @@
 //! The last step of the span engine: the earlier text with every edit applied, in place order,
 //! and text from the later document put in the earlier one's line endings.
 
-use super::super::index::Graft;
-use super::{Edit, Splicer};
+use super::super::index::{Graft, Placed, Placement};
+use super::Splicer;
+
+/// One change to the earlier text: `text` replaces `start..end` (an insertion when empty).
+/// Once applied, it says where its text went: a merge's edits are what derives the index of
+/// its result (`index/derive.rs`).
+#[derive(Debug)]
+pub(in crate::strategy::toml) struct Edit {
+    pub(super) start: usize,
+    /// Insertions at one place go lines first, then sections, then what replaces text there.
+    pub(super) class: u8,
+    pub(super) seq: usize,
+    pub(super) end: usize,
+    pub(super) text: String,
+    /// What it adds to the index, for the index of the merged text.
+    pub(super) graft: Graft,
+    /// Where its text went in the merged text, once applied.
+    pub(super) out_start: usize,
+    pub(super) out_end: usize,
+}
+
+impl Placement for Edit {
+    fn placed(&self) -> Placed {
+        Placed {
+            start: self.start,
+            end: self.end,
+            out_start: self.out_start,
+            out_end: self.out_end,
+            graft: self.graft,
+        }
+    }
+}
 
 impl Splicer<'_> {
     /// Text from the later document in the earlier one's line endings.
