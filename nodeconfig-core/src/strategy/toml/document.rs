@@ -287,6 +287,27 @@ mod tests {
         }
     }
 
+    /// Found by fuzzing (`fuzz/corpus/toml_deep_reference/crash-crlf-multiline-string*`): a
+    /// later multi-line string written into a CRLF document had its line breaks turned into
+    /// CRLF, which changed its value; text holding one keeps its own line endings.
+    #[test]
+    fn a_multi_line_string_keeps_its_line_breaks() {
+        for (existing, incoming, merged) in [
+            (
+                "a = 1\r\n",
+                "[d]\ne = \"\"\"\nx\ny\"\"\"\n",
+                "a = 1\r\n\n[d]\ne = \"\"\"\nx\ny\"\"\"\n",
+            ),
+            ("a = 1\r\n", "a = '''x\ny'''\n", "a = '''x\ny'''\r\n"),
+            ("a = 1\r\n", "b = 2\n", "a = 1\r\nb = 2\r\n"),
+        ] {
+            let Ok(Merged::Text(text)) = merge(existing, incoming) else {
+                panic!("{existing:?} + {incoming:?} did not merge into new text");
+            };
+            assert_eq!(text, merged, "{existing:?} + {incoming:?}");
+        }
+    }
+
     /// Found by fuzzing (`fuzz/corpus/toml_deep/crash-lone-carriage-return`): `""` merged with
     /// `"\r\t"` took the later side as blank and returned text that is not TOML.
     #[test]

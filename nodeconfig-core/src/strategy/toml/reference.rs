@@ -78,12 +78,15 @@ fn parse_error(side: Side, text: &str, error: &TomlError) -> MergeError {
 }
 
 /// toml_edit ends every line it writes with `\n` and every document with a newline, and drops
-/// a byte order mark; the earlier document's conventions win.
+/// a byte order mark; the earlier document's conventions win, except that a document holding
+/// a multi-line string keeps its line endings (a line break in one is part of its value).
 fn match_line_endings(existing: &str, mut text: String) -> String {
     let crlf = existing
         .find('\n')
         .is_some_and(|newline| existing[..newline].ends_with('\r'));
+    let multi_line = text.contains("\"\"\"") || text.contains("'''");
     if crlf
+        && !multi_line
         && text
             .bytes()
             .enumerate()

@@ -37,7 +37,9 @@ impl Placement for Edit {
 impl Splicer<'_> {
     /// Text from the later document in the earlier one's line endings.
     pub(super) fn adapt(&self, text: String) -> String {
-        if self.newline == "\n" {
+        // A line break inside a multi-line string is part of its value (TOML 1.1, "String"):
+        // text holding one keeps its own line endings (mixed line endings are valid TOML).
+        if self.newline == "\n" || text.contains("\"\"\"") || text.contains("'''") {
             return text;
         }
         let mut adapted = String::with_capacity(text.len() + 8);
