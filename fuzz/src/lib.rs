@@ -99,12 +99,20 @@ pub fn toml_deep(data: &[u8]) {
 /// `toml-reference`) and the `toml` crate's value merge: both accept and reject the same
 /// documents (on the same side); when both merge, the results have the same value, which is
 /// the value merge of the two documents; and when the reference leaves the earlier document's
-/// text as it was, so does the span engine. Bytes split as in [`toml_deep`].
+/// text as it was, so does the span engine. Bytes split as in [`toml_deep`]; a second NUL
+/// starts a third document, folded on as in [`fold_third`].
 pub fn toml_deep_reference(data: &[u8]) {
     use nodeconfig_core::strategy::toml::reference;
 
     let text = String::from_utf8_lossy(data);
     let (existing, incoming) = text.split_once('\0').unwrap_or((&text, &text));
+    let (incoming, third) = match incoming.split_once('\0') {
+        Some((incoming, third)) => (incoming, Some(third)),
+        None => (incoming, None),
+    };
+    if let Some(third) = third {
+        fold_third(existing, incoming, third);
+    }
     let mut merged = existing.to_owned();
     let spans = merged.merge_toml(incoming.to_owned()).map(|()| merged);
     let edit = reference::merge(existing, incoming);
@@ -141,6 +149,35 @@ pub fn toml_deep_reference(data: &[u8]) {
             same_table(&spans_value, &expected),
             "span engine:\n{spans}\nvalue merge:\n{expected:?}"
         );
+    }
+}
+
+/// A fold of three documents: the second merge takes the index the first one derived for its
+/// result (`index/derive.rs`) instead of reading it, and must write what it writes when it
+/// reads the text afresh (the same text, or the same error); the derived index must be the
+/// one a fresh read gives.
+fn fold_third(existing: &str, incoming: &str, third: &str) {
+    use nodeconfig_core::strategy::toml::reference;
+
+    reference::forget();
+    let mut merged = existing.to_owned();
+    if merged.merge_toml(incoming.to_owned()).is_err() {
+        return;
+    }
+    let fold = |merged: &str| {
+        let mut folded = merged.to_owned();
+        folded.merge_toml(third.to_owned()).map(|()| folded)
+    };
+    let through = fold(&merged);
+    reference::forget();
+    let afresh = fold(&merged);
+    match (through, afresh) {
+        (Ok(through), Ok(afresh)) => assert_eq!(through, afresh, "folded through a derived index"),
+        (Err(through), Err(afresh)) => assert_eq!(through.to_string(), afresh.to_string()),
+        (through, afresh) => panic!("derived index {through:?}, fresh read {afresh:?}"),
+    }
+    if let Ok(Some(difference)) = reference::derived_index_difference(existing, incoming) {
+        panic!("the derived index differs from a fresh read: {difference}");
     }
 }
 

@@ -1,6 +1,7 @@
 //! How `toml_deep` on text grows: time and peak heap of one merge against the number of new
 //! keys (10 to 100,000, into a `[table]` and into an inline table), and of `merge_all` against
-//! the number of layers (1 to 10,000). With `--features toml-reference`, the toml_edit engine
+//! the number of layers (1 to 10,000), and what the memo's copy and comparison of a merged
+//! text cost per KB. With `--features toml-reference`, the toml_edit engine
 //! it replaced runs the same cases up to where it takes seconds, for comparison.
 //!
 //! `cargo bench -p nodeconfig-core --features toml-reference --bench toml_scaling -- [--csv DIR]`
@@ -109,6 +110,34 @@ fn fold(engine: Engine, layers: Vec<String>) -> String {
     layers.into_iter().fold(String::new(), engine)
 }
 
+/// What keeping a merged text for the next layer costs per layer, beside deriving its index:
+/// the memo's copy of the text and the comparison that makes sure the next merge's earlier
+/// side is those bytes (best of 3 over 100 rounds, per KB of text).
+fn memo_cost() {
+    println!();
+    println!("| merged text | copy + compare | per KB |");
+    println!("| ---: | ---: | ---: |");
+    for layers in [100, 1_000, 10_000] {
+        let text: String = (0..layers).map(|i| format!("k{i} = {i}\n")).collect();
+        let text = format!("[t]\n{text}");
+        let (ms, _) = measure(
+            || text.clone(),
+            |merged| {
+                for _ in 0..100 {
+                    let kept = black_box(&merged).to_owned();
+                    assert!(black_box(&kept) == &merged);
+                }
+            },
+        );
+        let per_round = ms * 1e3 / 100.0;
+        println!(
+            "| {:.1} KB | {per_round:.2} µs | {:.3} µs |",
+            text.len() as f64 / 1e3,
+            per_round / (text.len() as f64 / 1e3)
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let csv_dir = args
@@ -167,6 +196,7 @@ fn main() {
             }
         }
     }
+    memo_cost();
     if let Some(dir) = csv_dir {
         std::fs::create_dir_all(&dir).expect("the CSV directory can be made");
         std::fs::write(format!("{dir}/toml_keys.csv"), keys_csv).expect("writable");

@@ -91,8 +91,16 @@
 //! (BENCHMARKS.md, "toml_deep"). Scalars are decoded only to check them, and again only where
 //! two values are compared. A document checked on its own (the first layer's, landing in a
 //! [`merge_all`](crate::merge_all)) keeps its index, with a copy of its text, for the next
-//! merge of exactly those bytes (one per thread, up to 1 MiB, used once); a merged text is
-//! read again by the next layer.
+//! merge of exactly those bytes (one per thread, up to 1 MiB, used once). A merged text is
+//! not read again either: the merge keeps the earlier index and its edits beside a copy of
+//! the result, and the next merge whose earlier side is exactly those bytes derives the
+//! result's index from them, moving the earlier offsets past the edits and indexing only
+//! the text each edit wrote. A fold of N layers therefore reads each layer once: its time
+//! is linear in the layers' sizes, plus, per layer, a copy and a comparison of the merged
+//! text (a few hundredths of a microsecond per KB). Two rare edits are not derived, and the
+//! next merge reads the text: lines removed (a table or array of tables replaced by a value
+//! of another type) and an inline table written anew (a dotted key's table in it replaced
+//! by a value).
 
 mod discard;
 mod document;

@@ -2,8 +2,8 @@
 
 use std::cell::RefCell;
 
-use super::index::{self, Body, Index};
-use super::splice::Splicer;
+use super::index::{self, Body, Index, Placement};
+use super::splice::{Edit, Splicer};
 use crate::{MergeError, ParseLocation, Side};
 
 /// What [`merge`] decided; only [`Merged::Text`] holds new text.
@@ -45,27 +45,77 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
         check(existing, Side::Existing)?;
         return Ok(Merged::TakeIncoming);
     }
-    let earlier = index(existing, Side::Existing)?;
+    let (earlier, kept) = index_keeping(existing, Side::Existing)?;
     let later = index(incoming, Side::Incoming)?;
-    let merged = Splicer::new(&earlier, &later).merge();
-    debug_assert!(
-        index::parse(&merged).is_ok(),
-        "the span engine wrote TOML that does not parse:\n{merged}"
-    );
+    let (merged, plan) = Splicer::new(&earlier, &later).merge();
+    drop(later);
+    #[cfg(debug_assertions)]
+    verify(&earlier, &merged, plan.as_deref());
+    if let (Some(plan), true) = (plan, merged.len() <= MEMO_LIMIT) {
+        let copy = next_copy(kept, &merged, &plan);
+        keep_copy(copy, Kept::Merged(earlier.into_body(), plan));
+    }
     Ok(Merged::Text(merged))
+}
+
+/// Debug builds: the merged text parses, and the index derived for it is the one a fresh read
+/// gives (`index/compare.rs`); run on every merge of the tests and the fuzz corpus.
+#[cfg(debug_assertions)]
+fn verify(earlier: &Index<'_>, merged: &str, plan: Option<&[Edit]>) {
+    let fresh = match index::parse(merged) {
+        Ok(fresh) => fresh,
+        Err(error) => panic!(
+            "the span engine wrote TOML that does not parse ({}):\n{merged}",
+            error.reason
+        ),
+    };
+    let Some(plan) = plan else { return };
+    let body = Body::clone(earlier);
+    if let Some(derived) = index::derive(body, merged, plan) {
+        let derived = Index::with_body(merged, derived);
+        if let Some(difference) = index::differ(&derived, &fresh) {
+            panic!(
+                "the derived index differs from a fresh read: {difference}\nearlier:\n{}\nmerged:\n{merged}\nplan: {plan:?}",
+                earlier.text
+            );
+        }
+    }
 }
 
 /// The largest document [`check`] keeps an index of: what stays allocated between merges is
 /// bounded (a config is a few kilobytes; a larger document is parsed again).
 const MEMO_LIMIT: usize = 1 << 20;
 
+/// What the memo keeps for a text: its index, or what derives it.
+enum Kept {
+    /// The index of a document [`check`] read.
+    Checked(Body),
+    /// The earlier side's index of the [`merge`] that wrote the text, and that merge's edits:
+    /// `index::derive` makes the merged text's index of them when it is asked for.
+    Merged(Body, Vec<Edit>),
+}
+
 thread_local! {
-    /// The last document [`check`] parsed: a copy of its text and its index. In a
-    /// [`merge_all`](crate::merge_all), the first layer's document is checked when it lands and
-    /// is then the earlier side of the next merge: that merge takes this index instead of
-    /// parsing the same bytes again. Keyed by the whole text (compared byte for byte), so it
-    /// never changes a result.
-    static CHECKED: RefCell<Option<(String, Body)>> = const { RefCell::new(None) };
+    /// The last document [`check`] parsed or [`merge`] wrote: a copy of its text, and its
+    /// index or what derives it. In a [`merge_all`](crate::merge_all), the first layer's
+    /// document is checked when it lands and then each merged text is the earlier side of the
+    /// next merge: that merge takes this index instead of reading the same bytes again, so a
+    /// fold reads each layer once. Keyed by the whole text (compared byte for byte): an index
+    /// is never used for bytes it was not made for, so it never changes a result.
+    static CHECKED: RefCell<Option<(String, Kept)>> = const { RefCell::new(None) };
+}
+
+/// Keeps `kept` for `text`, if it is small enough.
+fn keep(text: &str, kept: Kept) {
+    if text.len() <= MEMO_LIMIT {
+        keep_copy(text.to_owned(), kept);
+    }
+}
+
+/// Keeps `kept` for the text `copy` holds.
+fn keep_copy(copy: String, kept: Kept) {
+    // Inside a thread's destructors the memo may be gone: then nothing is kept.
+    let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((copy, kept)));
 }
 
 /// Parses `text` only to check it, and keeps its index for a merge of the same text.
@@ -74,37 +124,81 @@ pub(super) fn check(text: &str, side: Side) -> Result<(), MergeError> {
         return Ok(());
     }
     let body = index(text, side)?.into_body();
-    if text.len() <= MEMO_LIMIT {
-        // Inside a thread's destructors the memo may be gone: then nothing is kept.
-        let _ = CHECKED.try_with(|memo| *memo.borrow_mut() = Some((text.to_owned(), body)));
-    }
+    keep(text, Kept::Checked(body));
     Ok(())
 }
 
 /// Parses `text` into its [`Index`] (or takes the one [`check`] kept for the same bytes); an
 /// error names `side`, the line and the column.
 pub(super) fn index(text: &str, side: Side) -> Result<Index<'_>, MergeError> {
-    if let Some(body) = remembered(text) {
-        return Ok(Index::with_body(text, body));
-    }
-    index::parse(text).map_err(|error| parse_error(side, text, error.offset, &error.reason))
+    Ok(index_keeping(text, side)?.0)
 }
 
-/// The index [`check`] kept, if it was for exactly `text`; it is used once.
-fn remembered(text: &str) -> Option<Body> {
-    CHECKED
+/// [`index`], and the memo's copy of `text` when the index comes from the memo (to be made the
+/// next copy in place).
+fn index_keeping(text: &str, side: Side) -> Result<(Index<'_>, Option<String>), MergeError> {
+    if let Some((kept, body)) = remembered_with_text(text) {
+        return Ok((Index::with_body(text, body), Some(kept)));
+    }
+    let index = index::parse(text);
+    let index = index.map_err(|error| parse_error(side, text, error.offset, &error.reason))?;
+    Ok((index, None))
+}
+
+/// The memo's copy of the text `edits` were applied to, made a copy of `merged` by applying
+/// them in place, when that moves fewer bytes than copying `merged` (an append moves almost
+/// none); else a copy of `merged`.
+fn next_copy(kept: Option<String>, merged: &str, edits: &[Edit]) -> String {
+    let Some(mut kept) = kept else {
+        return merged.to_owned();
+    };
+    let moved: usize = edits
+        .iter()
+        .map(|edit| kept.len() - edit.placed().end)
+        .sum();
+    if moved > kept.len() {
+        return merged.to_owned();
+    }
+    for edit in edits.iter().rev() {
+        let placed = edit.placed();
+        kept.replace_range(
+            placed.start..placed.end,
+            &merged[placed.out_start..placed.out_end],
+        );
+    }
+    debug_assert_eq!(kept, merged, "the memo's copy, edited in place");
+    kept
+}
+
+/// The index the memo kept (or derives) for exactly `text`. The memo is used once, and
+/// emptied by asking for other text.
+#[cfg(any(test, feature = "toml-reference"))]
+pub(super) fn remembered(text: &str) -> Option<Body> {
+    remembered_with_text(text).map(|(_, body)| body)
+}
+
+/// [`remembered`], with the memo's copy of the text.
+fn remembered_with_text(text: &str) -> Option<(String, Body)> {
+    let (copy, kept) = CHECKED
         .try_with(|memo| {
             let mut memo = memo.borrow_mut();
-            match memo.take() {
-                Some((kept, body)) if kept == text => Some(body),
-                other => {
-                    *memo = other;
-                    None
-                }
-            }
+            // A memo for other bytes goes now: its memory is free for the parse that follows.
+            let (copy, kept) = memo.take()?;
+            (copy == text).then_some((copy, kept))
         })
         .ok()
-        .flatten()
+        .flatten()?;
+    let body = match kept {
+        Kept::Checked(body) => body,
+        Kept::Merged(earlier, plan) => index::derive(earlier, text, &plan)?,
+    };
+    Some((copy, body))
+}
+
+/// Empties the memo.
+#[cfg(any(test, feature = "toml-reference"))]
+pub(super) fn forget() {
+    let _ = CHECKED.try_with(|memo| memo.borrow_mut().take());
 }
 
 fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {
@@ -124,6 +218,9 @@ pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
     (line, before[line_start..].chars().count() + 1)
 }
+
+#[cfg(test)]
+mod folds;
 
 #[cfg(test)]
 mod tests {
@@ -148,17 +245,16 @@ mod tests {
             _ => panic!("{existing:?} did not merge into new text"),
         };
         let expected = "a.x = 1 # x\nb = 5\na.y = 3\na.z = 4\n";
+        let kept = || CHECKED.with(|memo| memo.borrow().as_ref().map(|(text, _)| text.clone()));
         assert_eq!(merged(earlier), expected);
         check(earlier, Side::Existing).unwrap();
-        assert!(CHECKED.with(|memo| memo.borrow().is_some()));
+        assert_eq!(kept().as_deref(), Some(earlier));
         assert_eq!(merged(earlier), expected);
-        assert!(CHECKED.with(|memo| memo.borrow().is_none()), "used once");
+        // Used once: the memo now holds what derives the merged text's index.
+        assert_eq!(kept().as_deref(), Some(expected), "used once");
         check("a = 'other'\n", Side::Existing).unwrap();
         assert_eq!(merged(earlier), expected);
-        assert!(
-            CHECKED.with(|memo| memo.borrow().is_some()),
-            "kept for its own text"
-        );
+        assert_eq!(kept().as_deref(), Some(expected));
         // A prefix of the kept text is other text.
         check(earlier, Side::Existing).unwrap();
         assert_eq!(
@@ -183,6 +279,27 @@ mod tests {
                 "\u{feff}a = 1 # c\n[t]\nb = 2\n",
             ),
             ("\u{feff}[[t]]\nb = 2\n", "t = 1\n", "\u{feff}t = 1\n"),
+        ] {
+            let Ok(Merged::Text(text)) = merge(existing, incoming) else {
+                panic!("{existing:?} + {incoming:?} did not merge into new text");
+            };
+            assert_eq!(text, merged, "{existing:?} + {incoming:?}");
+        }
+    }
+
+    /// Found by fuzzing (`fuzz/corpus/toml_deep_reference/crash-crlf-multiline-string*`): a
+    /// later multi-line string written into a CRLF document had its line breaks turned into
+    /// CRLF, which changed its value; text holding one keeps its own line endings.
+    #[test]
+    fn a_multi_line_string_keeps_its_line_breaks() {
+        for (existing, incoming, merged) in [
+            (
+                "a = 1\r\n",
+                "[d]\ne = \"\"\"\nx\ny\"\"\"\n",
+                "a = 1\r\n\n[d]\ne = \"\"\"\nx\ny\"\"\"\n",
+            ),
+            ("a = 1\r\n", "a = '''x\ny'''\n", "a = '''x\ny'''\r\n"),
+            ("a = 1\r\n", "b = 2\n", "a = 1\r\nb = 2\r\n"),
         ] {
             let Ok(Merged::Text(text)) = merge(existing, incoming) else {
                 panic!("{existing:?} + {incoming:?} did not merge into new text");

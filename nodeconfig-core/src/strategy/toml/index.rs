@@ -19,6 +19,10 @@
 //! invalid document of toml-test, `tests/tests/toml_index_errors.rs`).
 
 mod build;
+#[cfg(any(debug_assertions, feature = "toml-reference"))]
+mod compare;
+mod derive;
+mod kept;
 mod plain;
 
 use std::collections::HashMap;
@@ -30,6 +34,9 @@ use std::ops::Range;
 use toml_parser::decoder::{Encoding, ScalarKind};
 
 pub(super) use build::parse;
+#[cfg(any(debug_assertions, feature = "toml-reference"))]
+pub(super) use compare::differ;
+pub(super) use derive::{Graft, Placed, Placement, derive};
 
 /// A table's id; the root is [`ROOT`].
 pub(super) type TableId = u32;
@@ -44,6 +51,8 @@ pub(super) const ROOT: TableId = 0;
 const SCAN_LIMIT: u32 = 8;
 
 const NONE: u32 = u32::MAX;
+/// A [`Table::lines_end`] for a table without key-value lines.
+pub(super) const NO_LINES: u32 = u32::MAX - 1;
 
 /// How a value is spelled in its document.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -114,7 +123,7 @@ impl Node {
 }
 
 /// A key of a table and its value.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Entry {
     /// Where the decoded key is: a span of the text, or (`name_start == NONE`) the string
     /// `name_end` of [`Body::owned`] when decoding changed it (escapes).
@@ -135,8 +144,11 @@ impl Entry {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug)]
 struct Table {
+    /// The end of its last key-value line once asked ([`Body::lines_end`]): [`NONE`] when not
+    /// known yet, [`NO_LINES`] when it has none.
+    lines_end: std::cell::Cell<u32>,
     first: u32,
     last: u32,
     len: u32,
@@ -150,7 +162,7 @@ struct Table {
     collided: bool,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Array {
     /// A static array: `items[start..start + len]`.
     Static { start: u32, len: u32 },
@@ -201,7 +213,7 @@ pub(super) struct Index<'i> {
 
 /// An index without its text: offsets into it, and the keys decoding changed. It holds no
 /// borrow, so it can be kept beside a copy of the text and used again for the same bytes.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Body {
     tables: Vec<Table>,
     entries: Vec<Entry>,
@@ -213,6 +225,9 @@ pub(super) struct Body {
     hasher: Option<RandomState>,
     /// Keys whose decoded text is not a span of the document.
     owned: Vec<Box<str>>,
+    /// For derived indexes (`derive.rs`): per [`kept::CHUNK`] entries, then items, the
+    /// largest offset they hold, so that moving offsets past an edit skips whole chunks.
+    reach: kept::Reach,
 }
 
 impl std::ops::Deref for Index<'_> {
@@ -239,6 +254,7 @@ impl<'i> Index<'i> {
             map: HashMap::default(),
             hasher: None,
             owned: Vec::new(),
+            reach: kept::Reach::default(),
         };
         body.new_table(false, false, false);
         Self { text, body }
@@ -257,6 +273,12 @@ impl<'i> Index<'i> {
     /// The decoded key of `entry`, as bytes (what lookups compare).
     pub(super) fn key(&self, entry: &Entry) -> &[u8] {
         self.body.key_bytes(self.text, entry)
+    }
+
+    /// The entry of `table` whose decoded key is `key`, with its id.
+    pub(super) fn get_with_id(&self, table: TableId, key: &[u8]) -> Option<(u32, &Entry)> {
+        let id = self.body.find(self.text, table, key)?;
+        Some((id, &self.body.entries[id as usize]))
     }
 
     /// The entry of `table` whose decoded key is `key`.
@@ -301,6 +323,7 @@ impl Body {
     fn new_table(&mut self, implicit: bool, dotted: bool, inline: bool) -> TableId {
         let id = self.tables.len() as TableId;
         self.tables.push(Table {
+            lines_end: std::cell::Cell::new(NONE),
             first: NONE,
             last: NONE,
             len: 0,

@@ -78,12 +78,15 @@ fn parse_error(side: Side, text: &str, error: &TomlError) -> MergeError {
 }
 
 /// toml_edit ends every line it writes with `\n` and every document with a newline, and drops
-/// a byte order mark; the earlier document's conventions win.
+/// a byte order mark; the earlier document's conventions win, except that a document holding
+/// a multi-line string keeps its line endings (a line break in one is part of its value).
 fn match_line_endings(existing: &str, mut text: String) -> String {
     let crlf = existing
         .find('\n')
         .is_some_and(|newline| existing[..newline].ends_with('\r'));
+    let multi_line = text.contains("\"\"\"") || text.contains("'''");
     if crlf
+        && !multi_line
         && text
             .bytes()
             .enumerate()
@@ -127,4 +130,54 @@ fn match_line_endings(existing: &str, mut text: String) -> String {
 /// `text` does not parse (the side named is [`Side::Existing`]).
 pub fn index_tables(text: &str) -> Result<usize, MergeError> {
     super::document::index(text, Side::Existing).map(|index| index.table_count())
+}
+
+/// Merges `incoming` into `existing` as `toml_deep` does, then compares the index that merge
+/// left for the next one (derived from the earlier index and the edits, `index/derive.rs`)
+/// with a fresh read of the merged text: `Ok(Some(difference))` names the first place they
+/// differ, `Ok(None)` means they agree or no index was left (the merge did not write new
+/// text, or its edits are of a kind not derived). The memo is empty afterwards.
+///
+/// ```
+/// use nodeconfig_core::strategy::toml::reference::derived_index_difference;
+///
+/// assert_eq!(derived_index_difference("[t]\na = 1\n", "[t]\nb = 2\n")?, None);
+/// # Ok::<(), nodeconfig_core::MergeError>(())
+/// ```
+///
+/// # Errors
+///
+/// Either side failing to parse, as in [`merge`].
+pub fn derived_index_difference(
+    existing: &str,
+    incoming: &str,
+) -> Result<Option<String>, MergeError> {
+    use super::document::{Merged, merge, remembered};
+    let Merged::Text(merged) = merge(existing, incoming)? else {
+        return Ok(None);
+    };
+    let Some(derived) = remembered(&merged) else {
+        return Ok(None);
+    };
+    let derived = super::index::Index::with_body(&merged, derived);
+    let fresh = super::index::parse(&merged).map_err(|error| {
+        let (line, column) = line_column(&merged, error.offset);
+        let location = ParseLocation {
+            side: Side::Existing,
+            line,
+            column,
+        };
+        MergeError::parse(location, "TOML", error.reason)
+    })?;
+    Ok(super::index::differ(&derived, &fresh))
+}
+
+/// Empties the thread's memo of the last document read or merged, so that the next merge
+/// reads both texts afresh (to compare a fold through derived indexes with one without).
+///
+/// ```
+/// nodeconfig_core::strategy::toml::reference::forget();
+/// ```
+pub fn forget() {
+    super::document::forget();
 }

@@ -87,13 +87,21 @@ pub(super) fn line_end(text: &str, at: usize) -> usize {
 /// The end of the last key-value line written for `table`'s own entries (dotted tables
 /// included), the other tables being elsewhere; `None` when it has none.
 pub(super) fn lines_end(ix: &Index<'_>, table: TableId) -> Option<usize> {
-    ix.iter(table)
-        .filter_map(|entry| match entry.node.kind {
-            Kind::Value | Kind::Inline => Some(line_end(ix.text, entry.node.span().end)),
-            Kind::Dotted => entry.node.table().and_then(|t| lines_end(ix, t)),
-            _ => None,
-        })
-        .max()
+    ix.lines_end(table, || {
+        // `line_end` grows with its offset: the line of the value that ends last.
+        ix.iter(table)
+            .filter_map(|entry| match entry.node.kind {
+                Kind::Value | Kind::Inline => Some(entry.node.span().end),
+                Kind::Dotted => entry
+                    .node
+                    .table()
+                    .and_then(|t| lines_end(ix, t))
+                    .map(|end| end.saturating_sub(1)),
+                _ => None,
+            })
+            .max()
+            .map(|end| line_end(ix.text, end))
+    })
 }
 
 /// The end of a `[header]` table's own section: its last key-value line, or its header line.

@@ -9,12 +9,13 @@ mod target;
 
 use std::borrow::Cow;
 
-use super::index::{Entry, Index, Kind, Node, ROOT, TableId};
+use super::index::{Entry, Graft, Index, Kind, Node, ROOT, TableId};
 use super::inline::{Slot, needs_rewrite, write_merged};
 use super::spans::{
     comment_end, indentation, line_end, line_start, lines_end, same, section_end, subtree_end,
     write_inline,
 };
+pub(super) use apply::Edit;
 use target::Target;
 
 /// A key of the later table that is new to the earlier one (or replaces it whole).
@@ -38,19 +39,12 @@ impl New<'_> {
     }
 }
 
-/// One change to the earlier text: `text` replaces `start..end` (an insertion when empty).
-struct Edit {
-    start: usize,
-    /// Insertions at one place go lines first, then sections, then what replaces text there.
-    class: u8,
-    seq: usize,
-    end: usize,
-    text: String,
-}
-
 const LINES: u8 = 0;
 const SECTIONS: u8 = 1;
 const REPLACE: u8 = 2;
+
+/// The root's [`Target::at`] until it is needed ([`Splicer::lines_at`]).
+const PENDING: usize = usize::MAX;
 
 /// What a table's merge adds: key-value lines, sections, inline entries.
 #[derive(Default)]
@@ -88,12 +82,13 @@ impl<'a> Splicer<'a> {
         }
     }
 
-    /// The merged text of the two roots.
-    pub(super) fn merge(mut self) -> String {
-        let (text, earlier) = (self.existing, self.earlier);
-        let at = lines_end(earlier, ROOT)
-            .or_else(|| first_header(earlier, ROOT).map(|at| line_start(text, at)))
-            .unwrap_or(text.len());
+    /// The merged text of the two roots, and its edits as applied when the merged text's
+    /// index can be derived from them (`index/derive.rs`).
+    pub(super) fn merge(mut self) -> (String, Option<Vec<Edit>>) {
+        let earlier = self.earlier;
+        // Found only if the root gets new lines (`lines_at`): finding the first header walks
+        // the tables, which a fold that adds to a table should not pay per layer.
+        let at = lines_end(earlier, ROOT).unwrap_or(PENDING);
         let root = Target {
             table: ROOT,
             kind: Kind::Header,
@@ -108,7 +103,7 @@ impl<'a> Splicer<'a> {
         self.apply()
     }
 
-    fn push(&mut self, start: usize, end: usize, class: u8, text: String) {
+    fn push(&mut self, start: usize, end: usize, class: u8, text: String, graft: Graft) {
         let seq = self.edits.len();
         self.edits.push(Edit {
             start,
@@ -116,6 +111,9 @@ impl<'a> Splicer<'a> {
             seq,
             end,
             text,
+            graft,
+            out_start: 0,
+            out_end: 0,
         });
     }
 
@@ -138,7 +136,9 @@ impl<'a> Splicer<'a> {
                 entry: (spelling == Kind::Inline && later_kind.is_spanned_value())
                     .then(|| (key.start, node.span().end)),
             };
-            let Some(existing_entry) = earlier.get(target.table, later.key(entry)) else {
+            let Some((existing_id, existing_entry)) =
+                earlier.get_with_id(target.table, later.key(entry))
+            else {
                 self.new_entry(target, &new, &mut added);
                 continue;
             };
@@ -155,7 +155,8 @@ impl<'a> Splicer<'a> {
                     let mut merged = String::new();
                     write_merged(earlier, earlier_table, later, table, &mut merged);
                     let merged = self.adapt(merged);
-                    self.push(existing.span().start, existing.span().end, REPLACE, merged);
+                    let span = existing.span();
+                    self.push(span.start, span.end, REPLACE, merged, Graft::Opaque);
                 } else {
                     let child = self.child(target, existing_entry);
                     self.merge_table(&child, table, later_kind);
@@ -167,7 +168,8 @@ impl<'a> Splicer<'a> {
             }
             if existing_kind.is_spanned_value() && (target_inline || later_kind.is_spanned_value())
             {
-                self.replace_value(&existing, target_inline, &node, later_kind, inline);
+                let graft = Graft::Value(existing_id);
+                self.replace_value(&existing, target_inline, &node, later_kind, inline, graft);
                 continue;
             }
             // A table or array of tables written on lines, or a value becoming one: the
@@ -181,12 +183,22 @@ impl<'a> Splicer<'a> {
             match place {
                 Some(place) if !own.sections.is_empty() => {
                     let block = self.adapt(own.sections.concat());
-                    self.push(place, place, SECTIONS, block);
+                    self.push(place, place, SECTIONS, block, Graft::Opaque);
                 }
                 _ => added.sections.append(&mut own.sections),
             }
         }
         self.flush(target, added);
+    }
+
+    /// Where new key-value lines of `target` go.
+    fn lines_at(&self, target: &Target<'_>) -> usize {
+        if target.at != PENDING {
+            return target.at;
+        }
+        // Only the root's is pending, and children that take their parent's.
+        let (text, earlier) = (self.existing, self.earlier);
+        first_header(earlier, ROOT).map_or(text.len(), |at| line_start(text, at))
     }
 
     /// Where the entries of `existing`, the earlier value at `key` of `parent`, go.
@@ -251,6 +263,7 @@ impl<'a> Splicer<'a> {
         incoming: &Node,
         incoming_kind: Kind,
         incoming_inline: bool,
+        graft: Graft,
     ) {
         let (text, later) = (self.existing, self.incoming);
         let span = existing.span();
@@ -260,13 +273,13 @@ impl<'a> Splicer<'a> {
         if let (false, Some(later_end)) = (existing_inline, later_comment) {
             let end = comment_end(text, span.end).unwrap_or(span.end);
             let replacement = self.adapt(later[incoming.span().start..later_end].to_owned());
-            self.push(span.start, end, REPLACE, replacement);
+            self.push(span.start, end, REPLACE, replacement, graft);
             return;
         }
         let mut value = String::new();
         write_inline(self.later, incoming, &mut value);
         let value = self.adapt(value);
-        self.push(span.start, span.end, REPLACE, value);
+        self.push(span.start, span.end, REPLACE, value, graft);
     }
 
     /// Removes every line and section that spells `existing`, a value on a key-value line,
@@ -282,6 +295,7 @@ impl<'a> Splicer<'a> {
                     section_end(earlier, existing),
                     REPLACE,
                     String::new(),
+                    Graft::Opaque,
                 );
                 self.remove_children(existing, false);
                 Some(start)
@@ -305,7 +319,7 @@ impl<'a> Splicer<'a> {
             Kind::Value | Kind::Inline | Kind::DottedInline => {
                 let start = line_start(text, key_start);
                 let end = line_end(text, existing.span().end);
-                self.push(start, end, REPLACE, String::new());
+                self.push(start, end, REPLACE, String::new(), Graft::Opaque);
                 None
             }
         }
@@ -339,7 +353,8 @@ impl<'a> Splicer<'a> {
         if let (Some(slot), false) = (&target.slot, inline.is_empty()) {
             let entries = slot.write(&inline, text.as_bytes().get(slot.at).copied());
             let entries = self.adapt(entries);
-            self.push(slot.at, slot.at, LINES, entries);
+            let graft = Graft::Inline(target.base());
+            self.push(slot.at, slot.at, LINES, entries, graft);
         }
         if !lines.is_empty() {
             if target.kind == Kind::Implicit {
@@ -356,10 +371,11 @@ impl<'a> Splicer<'a> {
                     .map_or(text.len(), |at| line_start(text, at));
                 // After any line of the parent table that goes to the same place.
                 let section = self.adapt(section);
-                self.push(at, at, SECTIONS, section);
+                self.push(at, at, SECTIONS, section, Graft::Sections);
             } else {
-                let indent = if target.at > 0 {
-                    indentation(text, target.at - 1).to_owned()
+                let at = self.lines_at(target);
+                let indent = if at > 0 {
+                    indentation(text, at - 1).to_owned()
                 } else {
                     String::new()
                 };
@@ -372,7 +388,8 @@ impl<'a> Splicer<'a> {
                     block.push('\n');
                 }
                 let block = self.adapt(block);
-                self.push(target.at, target.at, LINES, block);
+                let graft = Graft::Lines(target.base());
+                self.push(at, at, LINES, block, graft);
             }
         }
         if sections.is_empty() {
@@ -394,7 +411,7 @@ impl<'a> Splicer<'a> {
             block.push_str(&section);
         }
         let block = self.adapt(block);
-        self.push(at, at, SECTIONS, block);
+        self.push(at, at, SECTIONS, block, Graft::Sections);
     }
 }
 

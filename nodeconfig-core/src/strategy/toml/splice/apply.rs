@@ -1,12 +1,45 @@
 //! The last step of the span engine: the earlier text with every edit applied, in place order,
 //! and text from the later document put in the earlier one's line endings.
 
+use super::super::index::{Graft, Placed, Placement};
 use super::Splicer;
+
+/// One change to the earlier text: `text` replaces `start..end` (an insertion when empty).
+/// Once applied, it says where its text went: a merge's edits are what derives the index of
+/// its result (`index/derive.rs`).
+#[derive(Debug)]
+pub(in crate::strategy::toml) struct Edit {
+    pub(super) start: usize,
+    /// Insertions at one place go lines first, then sections, then what replaces text there.
+    pub(super) class: u8,
+    pub(super) seq: usize,
+    pub(super) end: usize,
+    pub(super) text: String,
+    /// What it adds to the index, for the index of the merged text.
+    pub(super) graft: Graft,
+    /// Where its text went in the merged text, once applied.
+    pub(super) out_start: usize,
+    pub(super) out_end: usize,
+}
+
+impl Placement for Edit {
+    fn placed(&self) -> Placed {
+        Placed {
+            start: self.start,
+            end: self.end,
+            out_start: self.out_start,
+            out_end: self.out_end,
+            graft: self.graft,
+        }
+    }
+}
 
 impl Splicer<'_> {
     /// Text from the later document in the earlier one's line endings.
     pub(super) fn adapt(&self, text: String) -> String {
-        if self.newline == "\n" {
+        // A line break inside a multi-line string is part of its value (TOML 1.1, "String"):
+        // text holding one keeps its own line endings (mixed line endings are valid TOML).
+        if self.newline == "\n" || text.contains("\"\"\"") || text.contains("'''") {
             return text;
         }
         let mut adapted = String::with_capacity(text.len() + 8);
@@ -21,8 +54,9 @@ impl Splicer<'_> {
         adapted
     }
 
-    /// The earlier text with every edit applied, in place order.
-    pub(super) fn apply(mut self) -> String {
+    /// The earlier text with every edit applied, in place order, and where each edit went
+    /// (`None` when one of them is not followed by `index/derive.rs`, or edits overlap).
+    pub(super) fn apply(mut self) -> (String, Option<Vec<Edit>>) {
         let text = self.existing;
         self.edits
             .sort_unstable_by_key(|edit| (edit.start, edit.class, edit.seq));
@@ -31,7 +65,9 @@ impl Splicer<'_> {
         let mut cursor = 0;
         let final_newline = text.is_empty() || text.ends_with('\n');
         let mut deleted = false;
-        for edit in &self.edits {
+        let mut derivable = true;
+        for edit in &mut self.edits {
+            derivable &= edit.start >= cursor && !matches!(edit.graft, Graft::Opaque);
             let start = edit.start.max(cursor);
             let deleting = edit.text.is_empty() && edit.end > edit.start;
             // Blank lines between two removed sections go with them.
@@ -39,6 +75,8 @@ impl Splicer<'_> {
                 out.push_str(&text[cursor..start]);
             }
             deleted = deleting;
+            // What replaced `edit.start..edit.end`, from here (the line break it may need too).
+            let out_start = out.len();
             if edit.start == text.len() && edit.end == text.len() && !final_newline {
                 // The earlier document has no final newline: the new lines start one, and the
                 // last of them goes without.
@@ -50,9 +88,11 @@ impl Splicer<'_> {
             } else {
                 out.push_str(&edit.text);
             }
+            edit.out_start = out_start;
+            edit.out_end = out.len();
             cursor = cursor.max(edit.end).max(start);
         }
         out.push_str(&text[cursor..]);
-        out
+        (out, derivable.then_some(self.edits))
     }
 }

@@ -35,6 +35,15 @@ impl Target<'_> {
         }
     }
 
+    /// The table new keys are written relative to: this one, or for a dotted key's table the
+    /// section or inline table its dotted key is in.
+    pub(super) fn base(&self) -> TableId {
+        match (self.has_prefix(), self.parent) {
+            (true, Some(parent)) => parent.base(),
+            _ => self.table,
+        }
+    }
+
     /// Whether new keys are written with a dotted prefix: the table is a dotted key's.
     pub(super) fn has_prefix(&self) -> bool {
         matches!(self.kind, Kind::Dotted | Kind::DottedInline)
