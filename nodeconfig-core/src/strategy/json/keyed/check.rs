@@ -5,19 +5,18 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use super::cursor::Cursor;
 use super::rules::{
-    Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive, has_directive,
-    missing_key,
+    DIRECTIVE, Directive, JsonKey, MAX_DEPTH, directive, has_directive, missing_key,
 };
 use crate::MergeError;
 use crate::path::Segment;
 
 /// Checks that `patch` can be merged onto `existing` (`None`: nothing there).
-pub(super) fn value(
-    existing: Option<&Value>,
-    patch: &Value,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+pub(super) fn value<'v>(
+    existing: Option<&'v Value>,
+    patch: &'v Value,
+    cursor: &mut Cursor<'v>,
 ) -> Result<(), MergeError> {
     if cursor.depth() > MAX_DEPTH {
         return Err(cursor.error(format_args!(
@@ -25,20 +24,17 @@ pub(super) fn value(
         )));
     }
     match patch {
-        Value::Object(object) => {
-            self::object(existing.and_then(Value::as_object), object, keys, cursor)
-        }
-        Value::Array(items) => list(existing, items, keys, cursor),
+        Value::Object(object) => self::object(existing.and_then(Value::as_object), object, cursor),
+        Value::Array(items) => list(existing, items, cursor),
         _ => Ok(()),
     }
 }
 
 /// Checks an object patch onto `existing` (`None`: nothing, or not an object).
-pub(super) fn object(
-    existing: Option<&Map<String, Value>>,
-    patch: &Map<String, Value>,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+pub(super) fn object<'v>(
+    existing: Option<&'v Map<String, Value>>,
+    patch: &'v Map<String, Value>,
+    cursor: &mut Cursor<'v>,
 ) -> Result<(), MergeError> {
     let found = directive(patch).map_err(|message| cursor.error(message))?;
     if found == Directive::Delete && cursor.at_root() {
@@ -51,35 +47,36 @@ pub(super) fn object(
     } else {
         existing
     };
-    members(existing, patch, keys, cursor)
+    members(existing, patch, cursor)
 }
 
-fn members(
-    existing: Option<&Map<String, Value>>,
-    patch: &Map<String, Value>,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+fn members<'v>(
+    existing: Option<&'v Map<String, Value>>,
+    patch: &'v Map<String, Value>,
+    cursor: &mut Cursor<'v>,
 ) -> Result<(), MergeError> {
     for (key, patch) in patch {
         if key == DIRECTIVE {
             continue;
         }
         let mark = cursor.enter_member(key);
-        let existing = existing.and_then(|object| object.get(key));
-        value(existing, patch, keys, cursor)?;
+        // The earlier value matters only to a keyed list at or below the member.
+        let existing = existing
+            .filter(|_| cursor.on_a_path())
+            .and_then(|object| object.get(key));
+        value(existing, patch, cursor)?;
         cursor.leave(mark);
     }
     Ok(())
 }
 
 /// A list: keyed if a `list_key` names it; any other list replaces, and must hold no directive.
-fn list(
-    existing: Option<&Value>,
-    items: &[Value],
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+fn list<'v>(
+    existing: Option<&'v Value>,
+    items: &'v [Value],
+    cursor: &mut Cursor<'v>,
 ) -> Result<(), MergeError> {
-    let Some(members) = cursor.list_key(keys) else {
+    let Some(members) = cursor.list_key() else {
         for (index, item) in items.iter().enumerate() {
             if has_directive(item) {
                 let mark = cursor.enter_item(Segment::Index(index));
@@ -130,7 +127,7 @@ fn list(
         }
         if found != Directive::Delete {
             let mark = cursor.enter_item(segment);
-            value(matched, item, keys, cursor)?;
+            value(matched, item, cursor)?;
             cursor.leave(mark);
         }
     }
