@@ -120,33 +120,38 @@ impl Lists {
 }
 
 /// Whether `path`, matched up to byte `offset`, goes on with the segment `name`. A name that
-/// holds a dot is one member, never two segments.
+/// holds a dot is one member, never two segments. The segment's end is checked first: most
+/// names a walk meets end elsewhere than a rule's segment does.
 fn continues(path: &str, offset: usize, name: &str) -> bool {
-    path.get(offset..)
-        .and_then(|rest| rest.strip_prefix(name))
-        .is_some_and(|after| after.is_empty() || after.starts_with('.'))
-        && !name.contains('.')
+    let (path, name) = (path.as_bytes(), name.as_bytes());
+    let end = offset + name.len();
+    (end == path.len() || path.get(end) == Some(&b'.'))
+        && path[offset..end] == *name
+        && !name.contains(&b'.')
 }
 
 /// [`Lists`], and the path so far for the reading walks (check and trace), whose names borrow
 /// from the document they read. The path itself is only built for an error.
 pub(super) struct Cursor<'n> {
     lists: Lists,
-    names: Vec<&'n str>,
-    /// The path's steps in order: `None` for a member (the next of `names`), the segment of an
-    /// item.
-    steps: Vec<Option<Segment>>,
+    /// The path's steps in order.
+    steps: Vec<Step<'n>>,
+}
+
+enum Step<'n> {
+    Member(&'n str),
+    /// `[type=RLIMIT_NOFILE]` or `[3]`.
+    Item(Segment),
 }
 
 /// Where a [`Cursor`] was before an `enter`.
 #[derive(Clone, Copy)]
-pub(super) struct Mark(ListsMark, usize, usize);
+pub(super) struct Mark(ListsMark, usize);
 
 impl<'n> Cursor<'n> {
     pub(super) fn new(keys: &ListKeys) -> Self {
         Cursor {
             lists: Lists::new(keys),
-            names: Vec::new(),
             steps: Vec::new(),
         }
     }
@@ -161,27 +166,21 @@ impl<'n> Cursor<'n> {
     }
 
     pub(super) fn enter_member(&mut self, name: &'n str) -> Mark {
-        let mark = Mark(self.lists.enter(name), self.names.len(), self.steps.len());
-        self.steps.push(None);
-        self.names.push(name);
+        let mark = Mark(self.lists.enter(name), self.steps.len());
+        self.steps.push(Step::Member(name));
         mark
     }
 
     /// An item of a list: `[type=RLIMIT_NOFILE]` or `[3]`; no name for `list_key` matching.
     pub(super) fn enter_item(&mut self, segment: Segment) -> Mark {
-        let mark = Mark(
-            self.lists.enter_nothing(),
-            self.names.len(),
-            self.steps.len(),
-        );
-        self.steps.push(Some(segment));
+        let mark = Mark(self.lists.enter_nothing(), self.steps.len());
+        self.steps.push(Step::Item(segment));
         mark
     }
 
     pub(super) fn leave(&mut self, mark: Mark) {
         self.lists.leave(mark.0);
-        self.names.truncate(mark.1);
-        self.steps.truncate(mark.2);
+        self.steps.truncate(mark.1);
     }
 
     /// Whether the walk is at the document's root.
@@ -196,13 +195,12 @@ impl<'n> Cursor<'n> {
 
     /// An error at the cursor's path.
     pub(super) fn error(&self, message: impl std::fmt::Display) -> MergeError {
-        let mut names = self.names.iter();
         let path: Path = self
             .steps
             .iter()
-            .filter_map(|step| match step {
-                None => names.next().map(|name| Segment::Key(Key::from(*name))),
-                Some(item) => Some(item.clone()),
+            .map(|step| match step {
+                Step::Member(name) => Segment::Key(Key::from(*name)),
+                Step::Item(item) => item.clone(),
             })
             .collect();
         MergeError::custom(message).at_path(&path)

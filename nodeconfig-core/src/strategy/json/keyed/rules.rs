@@ -104,6 +104,9 @@ fn has_dollar_name(object: &Map<String, Value>) -> bool {
 /// Whether `value`, or anything in it, holds a directive (or an unsupported one); depth-bounded
 /// by the caller's check.
 pub(super) fn has_directive(value: &Value) -> bool {
+    if !matches!(value, Value::Object(_) | Value::Array(_)) {
+        return false;
+    }
     let mut pending = vec![value];
     while let Some(value) = pending.pop() {
         match value {
