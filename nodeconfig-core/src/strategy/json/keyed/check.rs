@@ -60,14 +60,55 @@ fn members<'v>(
             continue;
         }
         let mark = cursor.enter_member(key);
-        // The earlier value matters only to a keyed list at or below the member.
-        let existing = existing
-            .filter(|_| cursor.on_a_path())
-            .and_then(|object| object.get(key));
-        value(existing, patch, cursor)?;
+        if cursor.on_a_path() {
+            // The earlier value matters only to a keyed list at or below the member.
+            let existing = existing.and_then(|object| object.get(key));
+            value(existing, patch, cursor)?;
+        } else if cursor.walking_a_scanned_value() {
+            value(None, patch, cursor)?;
+        } else if !plainly_valid(patch, cursor.depth(), cursor.scratch()) {
+            // Walked once, without scanning its members again (that would be quadratic).
+            cursor.set_walking_a_scanned_value(true);
+            value(None, patch, cursor)?;
+            cursor.set_walking_a_scanned_value(false);
+        }
         cursor.leave(mark);
     }
     Ok(())
+}
+
+/// Whether `patch`, at `depth` members under a member no `list_key` path goes through, is
+/// certainly valid: no name in it starts with `$` (every directive's does, and a directive is
+/// the only error such a value can hold besides its depth) and no object in it is deeper than
+/// [`MAX_DEPTH`]. Most of a document is; it then needs no walk that keeps a path. Otherwise
+/// [`value`] walks it and finds the error, if there is one, scanning nothing below it again. An
+/// explicit stack (`pending`, kept
+/// by the cursor between calls): arrays of arrays do not count toward the depth bound.
+fn plainly_valid<'v>(
+    patch: &'v Value,
+    depth: usize,
+    pending: &mut Vec<(&'v Value, usize)>,
+) -> bool {
+    pending.clear();
+    pending.push((patch, depth));
+    while let Some((value, depth)) = pending.pop() {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match value {
+            Value::Object(object) => {
+                for (name, member) in object {
+                    if name.starts_with('$') {
+                        return false;
+                    }
+                    pending.push((member, depth + 1));
+                }
+            }
+            Value::Array(items) => pending.extend(items.iter().map(|item| (item, depth))),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// A list: keyed if a `list_key` names it; any other list replaces, and must hold no directive.
@@ -210,4 +251,37 @@ fn item_error(cursor: &mut Cursor, index: usize, message: impl std::fmt::Display
     let error = cursor.error(message);
     cursor.leave(mark);
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn plain(value: &Value, depth: usize) -> bool {
+        plainly_valid(value, depth, &mut Vec::new())
+    }
+
+    #[test]
+    fn a_dollar_name_anywhere_sends_the_value_to_the_walk() {
+        assert!(plain(&json!({"a": {"b": [1, {"c": "$patch"}]}}), 1));
+        assert!(!plain(&json!({"a": {"b": [1, {"$patch": "delete"}]}}), 1));
+        assert!(!plain(&json!([[{"$retainKeys": []}]]), 1));
+        assert!(!plain(&json!({"a": {"$x": 1}}), 1));
+    }
+
+    #[test]
+    fn only_objects_count_toward_the_depth_bound() {
+        let mut nested = json!(1);
+        for _ in 0..MAX_DEPTH {
+            nested = json!({ "a": nested });
+        }
+        assert!(!plain(&nested, 1));
+        assert!(plain(&nested, 0));
+        let mut arrays = json!(1);
+        for _ in 0..(MAX_DEPTH * 4) {
+            arrays = json!([arrays]);
+        }
+        assert!(plain(&arrays, MAX_DEPTH));
+    }
 }

@@ -8,6 +8,8 @@
 //! and leaving cost a counter. The rules still matched at a depth all share the names entered
 //! so far, so one byte offset into their paths serves them all.
 
+use serde_json::Value;
+
 use crate::MergeError;
 use crate::path::{Key, Path, Segment};
 
@@ -136,6 +138,10 @@ pub(super) struct Cursor<'n> {
     lists: Lists,
     /// The path's steps in order.
     steps: Vec<Step<'n>>,
+    /// A work list for scans of the document below the cursor, kept between them.
+    scratch: Vec<(&'n Value, usize)>,
+    /// Whether the walk is inside a value a scan sent to it.
+    in_scanned: bool,
 }
 
 enum Step<'n> {
@@ -153,6 +159,8 @@ impl<'n> Cursor<'n> {
         Cursor {
             lists: Lists::new(keys),
             steps: Vec::new(),
+            scratch: Vec::new(),
+            in_scanned: false,
         }
     }
 
@@ -186,6 +194,20 @@ impl<'n> Cursor<'n> {
     /// Whether the walk is at the document's root.
     pub(super) fn at_root(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// A work list for a scan of the document, empty or not.
+    pub(super) fn scratch(&mut self) -> &mut Vec<(&'n Value, usize)> {
+        &mut self.scratch
+    }
+
+    /// Whether the walk is inside a value that a scan of the document already sent to it.
+    pub(super) fn walking_a_scanned_value(&self) -> bool {
+        self.in_scanned
+    }
+
+    pub(super) fn set_walking_a_scanned_value(&mut self, inside: bool) {
+        self.in_scanned = inside;
     }
 
     /// See [`Lists::list_key`].
