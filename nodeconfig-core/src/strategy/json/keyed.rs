@@ -55,8 +55,9 @@
 //! [`MergePatchKeyed`]. The check (`check.rs`) is shared; the merge of two patches is
 //! `patch.rs`; applying the merged patch onto the base is [`JsonKeyed::merge_json_keyed`].
 //!
-//! The walk is its own (`apply.rs`, `check.rs`, `trace.rs`), apart from `json_deep`'s
-//! iterative one; what it does at a member is RFC 7396's rule.
+//! The walk is its own (`apply.rs`, `check.rs`, `trace.rs`; `cursor.rs` follows the `list_key`
+//! paths like a trie, without building paths), apart from `json_deep`'s iterative one; what it
+//! does at a member is RFC 7396's rule.
 
 mod apply;
 mod check;

@@ -81,9 +81,9 @@ fn members<'v>(
 /// certainly valid: no name in it starts with `$` (every directive's does, and a directive is
 /// the only error such a value can hold besides its depth) and no object in it is deeper than
 /// [`MAX_DEPTH`]. Most of a document is; it then needs no walk that keeps a path. Otherwise
-/// [`value`] walks it and finds the error, if there is one, scanning nothing below it again. An
-/// explicit stack (`pending`, kept
-/// by the cursor between calls): arrays of arrays do not count toward the depth bound.
+/// [`value`] walks it and finds the error, if there is one, scanning nothing below it again.
+/// An explicit stack (`pending`, kept by the cursor between calls): arrays of arrays do not
+/// count toward the depth bound.
 fn plainly_valid<'v>(
     patch: &'v Value,
     depth: usize,

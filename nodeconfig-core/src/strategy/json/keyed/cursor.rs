@@ -101,6 +101,15 @@ impl Lists {
         mark
     }
 
+    /// The mark of a step that is no member (an item): nothing changes.
+    fn enter_nothing(&self) -> ListsMark {
+        ListsMark {
+            depth: self.depth,
+            live: self.live.len(),
+            frames: self.frames.len(),
+        }
+    }
+
     pub(super) fn leave(&mut self, mark: ListsMark) {
         self.depth = mark.depth;
         self.live.truncate(mark.live);
@@ -226,17 +235,6 @@ impl<'n> Cursor<'n> {
             })
             .collect();
         MergeError::custom(message).at_path(&path)
-    }
-}
-
-impl Lists {
-    /// The mark of a step that is no member (an item): nothing changes.
-    fn enter_nothing(&self) -> ListsMark {
-        ListsMark {
-            depth: self.depth,
-            live: self.live.len(),
-            frames: self.frames.len(),
-        }
     }
 }
 
