@@ -2,8 +2,10 @@
 # End to end against nodeadm's own approach: the Go peer in ../shared/baselines/nodeadm-go
 # (mergo with its transformers, go-toml and encoding/json round trips; its README has the build
 # command) and nodeconfig (the `end_to_end` bench's `END_TO_END_GO_ROUND` mode), on the same
-# three NodeConfig documents, in alternating rounds on one machine. Prints each round and the
-# ratio of the medians (Go time / nodeconfig time).
+# three NodeConfig documents, in alternating rounds on one machine. nodeconfig runs twice per
+# round: as shipped (the `nodeconfig` binary's allocator, mimalloc) and on the system allocator
+# (`--no-default-features`). Prints each round and the ratios of the medians (Go time /
+# nodeconfig time).
 #
 #   scripts/nodeadm_go_compare.sh [ROUNDS, default 7] [ITERATIONS per round, default 2000]
 #
@@ -19,8 +21,14 @@ go_dir="${NODEADM_GO_DIR:-$(pwd)/../shared/baselines/nodeadm-go}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 (cd "$go_dir" && GO111MODULE=off GOPATH=/usr/share/gocode go build -o "$scratch/nodeadm-go" .)
-cargo bench -q -p nodeconfig-eks --bench end_to_end --no-run 2>/dev/null
-rust=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/end_to_end-* | grep -v '\.d$' | head -1)
+# The bench's executable, as cargo names it (the two builds differ in features, so in hash).
+bench_executable() {
+  cargo bench -q -p nodeconfig-eks --bench end_to_end --no-run --message-format=json "$@" |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1
+}
+rust=$(bench_executable)
+rust_system=$(bench_executable --no-default-features)
+[ -x "$rust" ] && [ -x "$rust_system" ] || { echo "the end_to_end bench did not build" >&2; exit 1; }
 data=nodeconfig-eks/benches/data/nodeadm-go
 inputs=("$data/01-karpenter.json" "$data/02-user.json" "$data/03-dropin.json")
 
@@ -43,20 +51,27 @@ for doc in (go, rust):
 print("same merged document (by value):", go == rust)
 PY
 
-printf '| round | nodeadm-go ns/iter | nodeconfig ns/iter | ratio |\n| ---: | ---: | ---: | ---: |\n'
+printf '| round | nodeadm-go ns/iter | nodeconfig ns/iter | ratio | nodeconfig, system allocator | ratio |\n'
+printf '| ---: | ---: | ---: | ---: | ---: | ---: |\n'
 : >"$scratch/go.txt"
 : >"$scratch/rust.txt"
+: >"$scratch/system.txt"
+ns_per_iter() { sed -n 's/.*ns_per_iter=\([0-9]*\) .*/\1/p'; }
 for round in $(seq 1 "$rounds"); do
-  go_ns=$("$scratch/nodeadm-go" -n "$iterations" "${inputs[@]}" 2>&1 >/dev/null |
-    sed -n 's/.*ns_per_iter=\([0-9]*\) .*/\1/p')
-  rust_ns=$(END_TO_END_GO_ROUND="$iterations" "$rust" 2>&1 >/dev/null |
-    sed -n 's/.*ns_per_iter=\([0-9]*\) .*/\1/p')
+  go_ns=$("$scratch/nodeadm-go" -n "$iterations" "${inputs[@]}" 2>&1 >/dev/null | ns_per_iter)
+  rust_ns=$(END_TO_END_GO_ROUND="$iterations" "$rust" 2>&1 >/dev/null | ns_per_iter)
+  system_ns=$(END_TO_END_GO_ROUND="$iterations" "$rust_system" 2>&1 >/dev/null | ns_per_iter)
   echo "$go_ns" >>"$scratch/go.txt"
   echo "$rust_ns" >>"$scratch/rust.txt"
-  awk -v r="$round" -v g="$go_ns" -v n="$rust_ns" 'BEGIN { printf "| %d | %d | %d | %.2f |\n", r, g, n, g / n }'
+  echo "$system_ns" >>"$scratch/system.txt"
+  awk -v r="$round" -v g="$go_ns" -v n="$rust_ns" -v m="$system_ns" \
+    'BEGIN { printf "| %d | %d | %d | %.2f | %d | %.2f |\n", r, g, n, g / n, m, g / m }'
 done
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 go_median=$(median "$scratch/go.txt")
 rust_median=$(median "$scratch/rust.txt")
-awk -v g="$go_median" -v n="$rust_median" \
-  'BEGIN { printf "\nmedians: nodeadm-go %d ns, nodeconfig %d ns: nodeconfig is %.2fx faster\n", g, n, g / n }'
+system_median=$(median "$scratch/system.txt")
+awk -v g="$go_median" -v n="$rust_median" -v m="$system_median" 'BEGIN {
+  printf "\nmedians: nodeadm-go %d ns, nodeconfig %d ns: nodeconfig is %.2fx faster\n", g, n, g / n
+  printf "on the system allocator: nodeconfig %d ns, %.2fx faster\n", m, g / m
+}'

@@ -28,6 +28,13 @@ use nodeconfig_eks::model::NodeConfig;
 use serde_json::Value;
 use std::hint::black_box;
 
+/// The allocator of the `nodeconfig` binary (`src/main.rs`, feature `mimalloc`, on by
+/// default), so that every contestant here runs on what the product runs;
+/// `cargo bench -p nodeconfig-eks --no-default-features` measures them on the system allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const DOCUMENTS: [&str; 3] = [
     include_str!("data/karpenter.json"),
     include_str!("data/user.json"),

@@ -8,6 +8,13 @@ use nodeconfig_eks::{Error, Layer, Limits, explain, merge_layers, render, valida
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc, where glibc's malloc and free were a fifth of a merge's instructions (BENCHMARKS.md,
+/// "Against nodeadm's own approach"); the `end_to_end` bench declares the same, so that it
+/// measures what this binary runs. `--no-default-features` keeps the system allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const AFTER_HELP: &str = "\
 Inputs: a YAML or JSON NodeConfig, MIME multipart user data (its application/node.eks.aws parts),
 a directory of .yaml/.yml/.json drop-ins, or - for stdin; any of them may be base64 and/or gzip.

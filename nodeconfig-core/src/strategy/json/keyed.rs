@@ -55,11 +55,13 @@
 //! [`MergePatchKeyed`]. The check (`check.rs`) is shared; the merge of two patches is
 //! `patch.rs`; applying the merged patch onto the base is [`JsonKeyed::merge_json_keyed`].
 //!
-//! The walk is its own (`apply.rs`, `check.rs`, `trace.rs`), apart from `json_deep`'s
-//! iterative one; what it does at a member is RFC 7396's rule.
+//! The walk is its own (`apply.rs`, `check.rs`, `trace.rs`; `cursor.rs` follows the `list_key`
+//! paths like a trie, without building paths), apart from `json_deep`'s iterative one; what it
+//! does at a member is RFC 7396's rule.
 
 mod apply;
 mod check;
+mod cursor;
 mod merge_patch;
 mod patch;
 mod rules;
@@ -70,7 +72,7 @@ pub use rules::ListKeys;
 
 use crate::MergeError;
 use crate::trace::Tracer;
-use rules::Cursor;
+use cursor::{Cursor, Lists};
 use serde_json::{Map, Value};
 use std::mem;
 
@@ -129,24 +131,19 @@ pub trait JsonKeyed: Sized {
 
 impl JsonKeyed for Value {
     fn prepare_json_keyed(&self, incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
-        check::value(Some(self), incoming, keys, &mut Cursor::default())
+        check::value(Some(self), incoming, &mut Cursor::new(keys))
     }
 
     fn check_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
-        check::value(None, incoming, keys, &mut Cursor::default())?;
+        check::value(None, incoming, &mut Cursor::new(keys))?;
         let mut landed = Value::Null;
-        apply::value(
-            &mut landed,
-            mem::take(incoming),
-            keys,
-            &mut Cursor::default(),
-        );
+        apply::value(&mut landed, mem::take(incoming), &mut Lists::new(keys));
         *incoming = landed;
         Ok(())
     }
 
     fn apply_json_keyed(&mut self, incoming: Self, keys: &ListKeys) {
-        apply::value(self, incoming, keys, &mut Cursor::default());
+        apply::value(self, incoming, &mut Lists::new(keys));
     }
 
     fn trace_json_keyed(
@@ -158,8 +155,7 @@ impl JsonKeyed for Value {
         trace::value(
             existing,
             incoming,
-            keys,
-            &mut Cursor::default(),
+            &mut Cursor::new(keys),
             tracer,
             trace::DOCUMENT,
         );
@@ -168,7 +164,7 @@ impl JsonKeyed for Value {
 
 impl JsonKeyed for Map<String, Value> {
     fn prepare_json_keyed(&self, incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
-        check::object(Some(self), incoming, keys, &mut Cursor::default())
+        check::object(Some(self), incoming, &mut Cursor::new(keys))
     }
 
     fn check_new_json_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {

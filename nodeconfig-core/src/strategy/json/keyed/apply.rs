@@ -6,33 +6,34 @@ use std::collections::HashMap;
 use std::mem;
 
 use super::check::is_marker;
-use super::rules::{Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, directive};
+use super::cursor::Lists;
+use super::rules::{DIRECTIVE, Directive, JsonKey, directive};
 use crate::strategy::json::discard::drop_flat;
 use crate::strategy::json::merge::remove_in_order;
 
 /// Merges `patch` into `existing`, which is `Value::Null` for a value that was not there.
-pub(super) fn value(existing: &mut Value, patch: Value, keys: &ListKeys, cursor: &mut Cursor) {
+pub(super) fn value(existing: &mut Value, patch: Value, lists: &mut Lists) {
     match patch {
         Value::Object(mut patch) => match directive(&patch).unwrap_or(Directive::None) {
             Directive::Replace => {
                 patch.remove(DIRECTIVE);
-                let replaced = mem::replace(existing, onto_nothing(patch, keys, cursor));
+                let replaced = mem::replace(existing, onto_nothing(patch, lists));
                 drop_flat(Some(replaced));
             }
             // Checked: a delete never reaches here at the root; below it, `members` handles it.
             Directive::Delete => {}
             Directive::None => match existing {
                 Value::Object(target) if !target.is_empty() => {
-                    members(target, patch, keys, cursor);
+                    members(target, patch, lists);
                 }
                 _ => {
-                    let replaced = mem::replace(existing, onto_nothing(patch, keys, cursor));
+                    let replaced = mem::replace(existing, onto_nothing(patch, lists));
                     drop_flat(Some(replaced));
                 }
             },
         },
         Value::Array(items) => {
-            let merged = match cursor.list_key(keys) {
+            let merged = match lists.list_key() {
                 Some(members) => {
                     let earlier = match mem::take(existing) {
                         Value::Array(earlier) => earlier,
@@ -41,7 +42,7 @@ pub(super) fn value(existing: &mut Value, patch: Value, keys: &ListKeys, cursor:
                             Vec::new()
                         }
                     };
-                    Value::Array(list(earlier, items, members, keys, cursor))
+                    Value::Array(list(earlier, items, members, lists))
                 }
                 None => Value::Array(items),
             };
@@ -53,18 +54,13 @@ pub(super) fn value(existing: &mut Value, patch: Value, keys: &ListKeys, cursor:
 
 /// An object patch onto nothing: its `null` members vanish, directives resolve (a deleted
 /// member is left out, a replaced one lands as given), keyed lists are merged onto nothing.
-fn onto_nothing(patch: Map<String, Value>, keys: &ListKeys, cursor: &mut Cursor) -> Value {
+fn onto_nothing(patch: Map<String, Value>, lists: &mut Lists) -> Value {
     let mut target = Map::new();
-    members(&mut target, patch, keys, cursor);
+    members(&mut target, patch, lists);
     Value::Object(target)
 }
 
-fn members(
-    target: &mut Map<String, Value>,
-    patch: Map<String, Value>,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
-) {
+fn members(target: &mut Map<String, Value>, patch: Map<String, Value>, lists: &mut Lists) {
     for (key, patch) in patch {
         if key == DIRECTIVE {
             continue;
@@ -78,10 +74,10 @@ fn members(
             drop_flat(remove_in_order(target, &key));
             continue;
         }
-        let mark = cursor.enter_member(&key);
+        let mark = lists.enter(&key);
         let slot = target.entry(key).or_insert(Value::Null);
-        value(slot, patch, keys, cursor);
-        cursor.leave(mark);
+        value(slot, patch, lists);
+        lists.leave(mark);
     }
 }
 
@@ -91,8 +87,7 @@ fn list(
     mut earlier: Vec<Value>,
     items: Vec<Value>,
     members: &[&'static str],
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+    lists: &mut Lists,
 ) -> Vec<Value> {
     if items
         .iter()
@@ -130,17 +125,15 @@ fn list(
         if is_marker(&object) {
             continue;
         }
-        // Items add nothing to the cursor here: the apply phase cannot fail, so it needs no path.
+        // Items are transparent to `list_key` paths, and the apply phase cannot fail: no path.
         let delete = directive(&object) == Ok(Directive::Delete);
         match (matched, delete) {
             (Some(position), true) => deleted[position] = true,
             (None, true) => {}
-            (Some(position), false) => {
-                value(&mut earlier[position], Value::Object(object), keys, cursor)
-            }
+            (Some(position), false) => value(&mut earlier[position], Value::Object(object), lists),
             (None, false) => {
                 let mut landed = Value::Null;
-                value(&mut landed, Value::Object(object), keys, cursor);
+                value(&mut landed, Value::Object(object), lists);
                 appended.push(landed);
             }
         }

@@ -5,19 +5,18 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use super::cursor::Cursor;
 use super::rules::{
-    Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive, has_directive,
-    missing_key,
+    DIRECTIVE, Directive, JsonKey, MAX_DEPTH, directive, has_directive, missing_key,
 };
 use crate::MergeError;
 use crate::path::Segment;
 
 /// Checks that `patch` can be merged onto `existing` (`None`: nothing there).
-pub(super) fn value(
-    existing: Option<&Value>,
-    patch: &Value,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+pub(super) fn value<'v>(
+    existing: Option<&'v Value>,
+    patch: &'v Value,
+    cursor: &mut Cursor<'v>,
 ) -> Result<(), MergeError> {
     if cursor.depth() > MAX_DEPTH {
         return Err(cursor.error(format_args!(
@@ -25,20 +24,17 @@ pub(super) fn value(
         )));
     }
     match patch {
-        Value::Object(object) => {
-            self::object(existing.and_then(Value::as_object), object, keys, cursor)
-        }
-        Value::Array(items) => list(existing, items, keys, cursor),
+        Value::Object(object) => self::object(existing.and_then(Value::as_object), object, cursor),
+        Value::Array(items) => list(existing, items, cursor),
         _ => Ok(()),
     }
 }
 
 /// Checks an object patch onto `existing` (`None`: nothing, or not an object).
-pub(super) fn object(
-    existing: Option<&Map<String, Value>>,
-    patch: &Map<String, Value>,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+pub(super) fn object<'v>(
+    existing: Option<&'v Map<String, Value>>,
+    patch: &'v Map<String, Value>,
+    cursor: &mut Cursor<'v>,
 ) -> Result<(), MergeError> {
     let found = directive(patch).map_err(|message| cursor.error(message))?;
     if found == Directive::Delete && cursor.at_root() {
@@ -51,35 +47,77 @@ pub(super) fn object(
     } else {
         existing
     };
-    members(existing, patch, keys, cursor)
+    members(existing, patch, cursor)
 }
 
-fn members(
-    existing: Option<&Map<String, Value>>,
-    patch: &Map<String, Value>,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+fn members<'v>(
+    existing: Option<&'v Map<String, Value>>,
+    patch: &'v Map<String, Value>,
+    cursor: &mut Cursor<'v>,
 ) -> Result<(), MergeError> {
     for (key, patch) in patch {
         if key == DIRECTIVE {
             continue;
         }
         let mark = cursor.enter_member(key);
-        let existing = existing.and_then(|object| object.get(key));
-        value(existing, patch, keys, cursor)?;
+        if cursor.on_a_path() {
+            // The earlier value matters only to a keyed list at or below the member.
+            let existing = existing.and_then(|object| object.get(key));
+            value(existing, patch, cursor)?;
+        } else if cursor.walking_a_scanned_value() {
+            value(None, patch, cursor)?;
+        } else if !plainly_valid(patch, cursor.depth(), cursor.scratch()) {
+            // Walked once, without scanning its members again (that would be quadratic).
+            cursor.set_walking_a_scanned_value(true);
+            value(None, patch, cursor)?;
+            cursor.set_walking_a_scanned_value(false);
+        }
         cursor.leave(mark);
     }
     Ok(())
 }
 
+/// Whether `patch`, at `depth` members under a member no `list_key` path goes through, is
+/// certainly valid: no name in it starts with `$` (every directive's does, and a directive is
+/// the only error such a value can hold besides its depth) and no object in it is deeper than
+/// [`MAX_DEPTH`]. Most of a document is; it then needs no walk that keeps a path. Otherwise
+/// [`value`] walks it and finds the error, if there is one, scanning nothing below it again.
+/// An explicit stack (`pending`, kept by the cursor between calls): arrays of arrays do not
+/// count toward the depth bound.
+fn plainly_valid<'v>(
+    patch: &'v Value,
+    depth: usize,
+    pending: &mut Vec<(&'v Value, usize)>,
+) -> bool {
+    pending.clear();
+    pending.push((patch, depth));
+    while let Some((value, depth)) = pending.pop() {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match value {
+            Value::Object(object) => {
+                for (name, member) in object {
+                    if name.starts_with('$') {
+                        return false;
+                    }
+                    pending.push((member, depth + 1));
+                }
+            }
+            Value::Array(items) => pending.extend(items.iter().map(|item| (item, depth))),
+            _ => {}
+        }
+    }
+    true
+}
+
 /// A list: keyed if a `list_key` names it; any other list replaces, and must hold no directive.
-fn list(
-    existing: Option<&Value>,
-    items: &[Value],
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+fn list<'v>(
+    existing: Option<&'v Value>,
+    items: &'v [Value],
+    cursor: &mut Cursor<'v>,
 ) -> Result<(), MergeError> {
-    let Some(members) = cursor.list_key(keys) else {
+    let Some(members) = cursor.list_key() else {
         for (index, item) in items.iter().enumerate() {
             if has_directive(item) {
                 let mark = cursor.enter_item(Segment::Index(index));
@@ -130,7 +168,7 @@ fn list(
         }
         if found != Directive::Delete {
             let mark = cursor.enter_item(segment);
-            value(matched, item, keys, cursor)?;
+            value(matched, item, cursor)?;
             cursor.leave(mark);
         }
     }
@@ -213,4 +251,37 @@ fn item_error(cursor: &mut Cursor, index: usize, message: impl std::fmt::Display
     let error = cursor.error(message);
     cursor.leave(mark);
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn plain(value: &Value, depth: usize) -> bool {
+        plainly_valid(value, depth, &mut Vec::new())
+    }
+
+    #[test]
+    fn a_dollar_name_anywhere_sends_the_value_to_the_walk() {
+        assert!(plain(&json!({"a": {"b": [1, {"c": "$patch"}]}}), 1));
+        assert!(!plain(&json!({"a": {"b": [1, {"$patch": "delete"}]}}), 1));
+        assert!(!plain(&json!([[{"$retainKeys": []}]]), 1));
+        assert!(!plain(&json!({"a": {"$x": 1}}), 1));
+    }
+
+    #[test]
+    fn only_objects_count_toward_the_depth_bound() {
+        let mut nested = json!(1);
+        for _ in 0..MAX_DEPTH {
+            nested = json!({ "a": nested });
+        }
+        assert!(!plain(&nested, 1));
+        assert!(plain(&nested, 0));
+        let mut arrays = json!(1);
+        for _ in 0..(MAX_DEPTH * 4) {
+            arrays = json!([arrays]);
+        }
+        assert!(plain(&arrays, MAX_DEPTH));
+    }
 }

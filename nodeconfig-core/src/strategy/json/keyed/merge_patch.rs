@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value};
 
-use super::rules::{Cursor, ListKeys};
+use super::cursor::{Cursor, Lists};
+use super::rules::ListKeys;
 use super::{as_value, check, patch, trace};
 use crate::MergeError;
 use crate::trace::Tracer;
@@ -153,15 +154,15 @@ impl MergePatchKeyed for Value {
         incoming: &mut Self,
         keys: &ListKeys,
     ) -> Result<(), MergeError> {
-        check::value(Some(self), incoming, keys, &mut Cursor::default())
+        check::value(Some(self), incoming, &mut Cursor::new(keys))
     }
 
     fn check_new_merge_patch_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
-        check::value(None, incoming, keys, &mut Cursor::default())
+        check::value(None, incoming, &mut Cursor::new(keys))
     }
 
     fn apply_merge_patch_keyed(&mut self, incoming: Self, keys: &ListKeys) {
-        patch::value(self, incoming, keys, &mut Cursor::default());
+        patch::value(self, incoming, &mut Lists::new(keys));
     }
 
     fn trace_merge_patch_keyed(
@@ -170,8 +171,8 @@ impl MergePatchKeyed for Value {
         keys: &ListKeys,
         tracer: &mut Tracer,
     ) {
-        let mut cursor = Cursor::default();
-        trace::value(existing, incoming, keys, &mut cursor, tracer, trace::PATCH);
+        let mut cursor = Cursor::new(keys);
+        trace::value(existing, incoming, &mut cursor, tracer, trace::PATCH);
     }
 }
 
@@ -181,21 +182,16 @@ impl MergePatchKeyed for Map<String, Value> {
         incoming: &mut Self,
         keys: &ListKeys,
     ) -> Result<(), MergeError> {
-        check::object(Some(self), incoming, keys, &mut Cursor::default())
+        check::object(Some(self), incoming, &mut Cursor::new(keys))
     }
 
     fn check_new_merge_patch_keyed(incoming: &mut Self, keys: &ListKeys) -> Result<(), MergeError> {
-        check::object(None, incoming, keys, &mut Cursor::default())
+        check::object(None, incoming, &mut Cursor::new(keys))
     }
 
     fn apply_merge_patch_keyed(&mut self, incoming: Self, keys: &ListKeys) {
         as_value(self, |existing| {
-            patch::value(
-                existing,
-                Value::Object(incoming),
-                keys,
-                &mut Cursor::default(),
-            );
+            patch::value(existing, Value::Object(incoming), &mut Lists::new(keys));
         });
     }
 

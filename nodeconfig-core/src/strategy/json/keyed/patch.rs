@@ -8,14 +8,15 @@ use std::mem;
 
 use super::apply;
 use super::check::is_marker;
-use super::rules::{Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, directive};
+use super::cursor::Lists;
+use super::rules::{DIRECTIVE, Directive, JsonKey, directive};
 
-/// Merges the later patch `later` into the earlier patch `earlier` at the cursor.
-pub(super) fn value(earlier: &mut Value, later: Value, keys: &ListKeys, cursor: &mut Cursor) {
+/// Merges the later patch `later` into the earlier patch `earlier` where `lists` is.
+pub(super) fn value(earlier: &mut Value, later: Value, lists: &mut Lists) {
     match later {
-        Value::Object(later) => object(earlier, later, keys, cursor),
-        Value::Array(items) => match cursor.list_key(keys) {
-            Some(members) => list(earlier, items, members, keys, cursor),
+        Value::Object(later) => object(earlier, later, lists),
+        Value::Array(items) => match lists.list_key() {
+            Some(members) => list(earlier, items, members, lists),
             None => *earlier = Value::Array(items),
         },
         // `null` (a deletion, kept) and scalars replace whatever the earlier patch said.
@@ -27,7 +28,7 @@ pub(super) fn value(earlier: &mut Value, later: Value, keys: &ListKeys, cursor: 
 /// member into a plain earlier object. Onto anything else, applying the earlier patch leaves a
 /// value the later object lands on as on nothing, so the merged patch is that result, resolved,
 /// with `"$patch": "replace"`.
-fn object(earlier: &mut Value, later: Map<String, Value>, keys: &ListKeys, cursor: &mut Cursor) {
+fn object(earlier: &mut Value, later: Map<String, Value>, lists: &mut Lists) {
     match directive(&later).unwrap_or(Directive::None) {
         Directive::None => {}
         Directive::Delete => {
@@ -38,7 +39,7 @@ fn object(earlier: &mut Value, later: Map<String, Value>, keys: &ListKeys, curso
         // replaced item takes wherever it is merged, so the result does not depend on how the
         // layers are grouped.
         Directive::Replace => {
-            let resolved = resolve(Value::Null, Value::Object(later), keys, cursor);
+            let resolved = resolve(Value::Null, Value::Object(later), lists);
             *earlier = replace_marked(resolved);
             return;
         }
@@ -47,30 +48,25 @@ fn object(earlier: &mut Value, later: Map<String, Value>, keys: &ListKeys, curso
         Value::Object(target)
             if directive(target).unwrap_or(Directive::None) == Directive::None =>
         {
-            members(target, later, keys, cursor);
+            members(target, later, lists);
         }
         _ => {
-            let resolved = resolve(mem::take(earlier), Value::Object(later), keys, cursor);
+            let resolved = resolve(mem::take(earlier), Value::Object(later), lists);
             *earlier = replace_marked(resolved);
         }
     }
 }
 
-fn members(
-    target: &mut Map<String, Value>,
-    later: Map<String, Value>,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
-) {
+fn members(target: &mut Map<String, Value>, later: Map<String, Value>, lists: &mut Lists) {
     for (key, later) in later {
-        let mark = cursor.enter_member(&key);
+        let mark = lists.enter(&key);
         match target.get_mut(&key) {
-            Some(slot) => value(slot, later, keys, cursor),
+            Some(slot) => value(slot, later, lists),
             None => {
                 target.insert(key, later);
             }
         }
-        cursor.leave(mark);
+        lists.leave(mark);
     }
 }
 
@@ -78,30 +74,24 @@ fn members(
 /// plain earlier list patch, items merge by key (a later item into the earlier item with its
 /// key, as patches; new keys appended in the later order); onto anything else (a replaced
 /// list, `null`, a scalar, an object) the merged patch is the resolved list with the marker.
-fn list(
-    earlier: &mut Value,
-    items: Vec<Value>,
-    members: &[&'static str],
-    keys: &ListKeys,
-    cursor: &mut Cursor,
-) {
+fn list(earlier: &mut Value, items: Vec<Value>, members: &[&'static str], lists: &mut Lists) {
     let is_marked = |items: &[Value]| {
         items
             .iter()
             .any(|item| item.as_object().is_some_and(is_marker))
     };
     if is_marked(&items) {
-        let resolved = resolve(Value::Null, Value::Array(items), keys, cursor);
+        let resolved = resolve(Value::Null, Value::Array(items), lists);
         *earlier = replace_marked(resolved);
         return;
     }
     if let Value::Array(list) = earlier
         && !is_marked(list)
     {
-        merge_items(list, items, members, keys, cursor);
+        merge_items(list, items, members, lists);
         return;
     }
-    let resolved = resolve(mem::take(earlier), Value::Array(items), keys, cursor);
+    let resolved = resolve(mem::take(earlier), Value::Array(items), lists);
     *earlier = replace_marked(resolved);
 }
 
@@ -111,8 +101,7 @@ fn merge_items(
     earlier: &mut Vec<Value>,
     items: Vec<Value>,
     members: &[&'static str],
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+    lists: &mut Lists,
 ) {
     let positions: Vec<Option<usize>> = {
         let mut index = HashMap::with_capacity(earlier.len());
@@ -135,15 +124,15 @@ fn merge_items(
         let Value::Object(object) = item else {
             continue;
         };
-        // Items add nothing to the cursor here: merging patches cannot fail, so it needs no path.
+        // Items are transparent to `list_key` paths, and merging patches cannot fail: no path.
         let deletes = directive(&object) == Ok(Directive::Delete);
         match position {
             Some(at) if is_delete(&earlier[at]) && !deletes => {
                 removed[at] = true;
-                let resolved = resolve(Value::Null, Value::Object(object), keys, cursor);
+                let resolved = resolve(Value::Null, Value::Object(object), lists);
                 appended.push(replace_marked(resolved));
             }
-            Some(at) => value(&mut earlier[at], Value::Object(object), keys, cursor),
+            Some(at) => value(&mut earlier[at], Value::Object(object), lists),
             None => appended.push(Value::Object(object)),
         }
     }
@@ -161,12 +150,12 @@ fn is_delete(item: &Value) -> bool {
 
 /// What applying `earlier` and then `later` leaves where nothing was: a final value, with no
 /// directive and no `null` member.
-fn resolve(earlier: Value, later: Value, keys: &ListKeys, cursor: &mut Cursor) -> Value {
+fn resolve(earlier: Value, later: Value, lists: &mut Lists) -> Value {
     let mut landed = Value::Null;
     if !is_delete(&earlier) {
-        apply::value(&mut landed, earlier, keys, cursor);
+        apply::value(&mut landed, earlier, lists);
     }
-    apply::value(&mut landed, later, keys, cursor);
+    apply::value(&mut landed, later, lists);
     landed
 }
 

@@ -4,8 +4,7 @@
 use serde_json::{Map, Value};
 use std::hash::{Hash, Hasher};
 
-use crate::MergeError;
-use crate::path::{Key, Path, Segment};
+use crate::path::{Key, Segment};
 
 /// How deep a document under `list_key` may nest: the keyed walk recurses, and a bound keeps a
 /// hostile document from overflowing the stack (a clear error instead).
@@ -13,80 +12,6 @@ pub(super) const MAX_DEPTH: usize = 128;
 
 /// The member that carries a directive, as in Kubernetes' strategic merge patch.
 pub(super) const DIRECTIVE: &str = "$patch";
-
-/// Where the walk is: the object members it went through (what `list_key` paths name; list
-/// items are transparent), and the items between them, for the path of an error (items named
-/// by key). The path itself is only built for an error.
-#[derive(Default)]
-pub(super) struct Cursor {
-    names: Vec<String>,
-    /// The path's steps in order: `None` for a member (the next of `names`), the segment of an
-    /// item.
-    steps: Vec<Option<Segment>>,
-}
-
-/// Where the cursor was before an `enter`.
-#[derive(Clone, Copy)]
-pub(super) struct Mark(usize, usize);
-
-impl Cursor {
-    pub(super) fn depth(&self) -> usize {
-        self.names.len()
-    }
-
-    pub(super) fn enter_member(&mut self, key: &str) -> Mark {
-        let mark = Mark(self.names.len(), self.steps.len());
-        self.steps.push(None);
-        self.names.push(key.to_owned());
-        mark
-    }
-
-    /// An item of a list: `[type=RLIMIT_NOFILE]` or `[3]`; no name for `list_key` matching.
-    pub(super) fn enter_item(&mut self, segment: Segment) -> Mark {
-        let mark = Mark(self.names.len(), self.steps.len());
-        self.steps.push(Some(segment));
-        mark
-    }
-
-    pub(super) fn leave(&mut self, mark: Mark) {
-        self.names.truncate(mark.0);
-        self.steps.truncate(mark.1);
-    }
-
-    /// Whether the walk is at the document's root.
-    pub(super) fn at_root(&self) -> bool {
-        self.steps.is_empty()
-    }
-
-    /// An error at the cursor's path.
-    pub(super) fn error(&self, message: impl std::fmt::Display) -> MergeError {
-        let mut names = self.names.iter();
-        let path: Path = self
-            .steps
-            .iter()
-            .filter_map(|step| match step {
-                None => names
-                    .next()
-                    .map(|name| Segment::Key(Key::from(name.as_str()))),
-                Some(item) => Some(item.clone()),
-            })
-            .collect();
-        MergeError::custom(message).at_path(&path)
-    }
-
-    /// The key members of the list at the cursor, if a `list_key` names it.
-    pub(super) fn list_key(&self, keys: &ListKeys) -> Option<&'static [&'static str]> {
-        keys.rules.iter().find_map(|(path, members)| {
-            let mut segments = path.split('.');
-            let same = self
-                .names
-                .iter()
-                .all(|name| segments.next() == Some(name.as_str()))
-                && segments.next().is_none();
-            same.then_some(*members)
-        })
-    }
-}
 
 /// The `list_key(path = "...", key = "...")` rules of one field: which arrays of the document
 /// merge item by item, and by which members. `#[merge(list_key(...))]` builds one.
@@ -149,6 +74,10 @@ const UNSUPPORTED: &[&str] = &[
 
 /// The object's directive, or the message for one that is not known.
 pub(super) fn directive(object: &Map<String, Value>) -> Result<Directive, String> {
+    // Every directive's name starts with `$`: one pass over the names settles the usual object.
+    if !has_dollar_name(object) {
+        return Ok(Directive::None);
+    }
     if let Some(key) = object
         .keys()
         .find(|key| UNSUPPORTED.iter().any(|name| key.starts_with(name)))
@@ -167,14 +96,24 @@ pub(super) fn directive(object: &Map<String, Value>) -> Result<Directive, String
     }
 }
 
+/// Whether a member's name starts with `$`, as [`DIRECTIVE`]'s and [`UNSUPPORTED`]'s do.
+fn has_dollar_name(object: &Map<String, Value>) -> bool {
+    object.keys().any(|name| name.starts_with('$'))
+}
+
 /// Whether `value`, or anything in it, holds a directive (or an unsupported one); depth-bounded
 /// by the caller's check.
 pub(super) fn has_directive(value: &Value) -> bool {
+    if !matches!(value, Value::Object(_) | Value::Array(_)) {
+        return false;
+    }
     let mut pending = vec![value];
     while let Some(value) = pending.pop() {
         match value {
             Value::Object(object) => {
-                if object.contains_key(DIRECTIVE) || directive(object).is_err() {
+                if has_dollar_name(object)
+                    && (object.contains_key(DIRECTIVE) || directive(object).is_err())
+                {
                     return true;
                 }
                 pending.extend(object.values());

@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 use super::check::is_marker;
-use super::rules::{Cursor, DIRECTIVE, Directive, JsonKey, ListKeys, MAX_DEPTH, directive};
+use super::cursor::Cursor;
+use super::rules::{DIRECTIVE, Directive, JsonKey, MAX_DEPTH, directive};
 use crate::path::{Key, Segment};
 use crate::trace::{Strategy, Tracer};
 
@@ -33,11 +34,10 @@ pub(super) const PATCH: Mode = Mode {
 };
 
 /// Records what merging `patch` onto `existing` sets and deletes.
-pub(super) fn value(
-    existing: Option<&Value>,
-    patch: &Value,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+pub(super) fn value<'v>(
+    existing: Option<&'v Value>,
+    patch: &'v Value,
+    cursor: &mut Cursor<'v>,
     tracer: &mut Tracer,
     mode: Mode,
 ) {
@@ -50,7 +50,7 @@ pub(super) fn value(
         Value::Object(object) => match directive(object) {
             Ok(Directive::Replace) => {
                 tracer.set(mode.strategy);
-                members(None, object, keys, cursor, tracer, mode);
+                members(None, object, cursor, tracer, mode);
             }
             Ok(Directive::Delete) => tracer.delete(mode.strategy),
             _ => {
@@ -58,15 +58,14 @@ pub(super) fn value(
                 if object.is_empty() || existing.is_none() {
                     tracer.set(mode.strategy);
                 }
-                members(existing, object, keys, cursor, tracer, mode);
+                members(existing, object, cursor, tracer, mode);
             }
         },
-        Value::Array(items) => match cursor.list_key(keys) {
+        Value::Array(items) => match cursor.list_key() {
             Some(names) => list(
                 existing.and_then(Value::as_array),
                 items,
                 names,
-                keys,
                 cursor,
                 tracer,
                 mode,
@@ -77,11 +76,10 @@ pub(super) fn value(
     }
 }
 
-fn members(
-    existing: Option<&Map<String, Value>>,
-    patch: &Map<String, Value>,
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+fn members<'v>(
+    existing: Option<&'v Map<String, Value>>,
+    patch: &'v Map<String, Value>,
+    cursor: &mut Cursor<'v>,
     tracer: &mut Tracer,
     mode: Mode,
 ) {
@@ -97,19 +95,18 @@ fn members(
                 tracer.delete(mode.strategy);
             }
         } else {
-            value(before, patch, keys, cursor, tracer, mode);
+            value(before, patch, cursor, tracer, mode);
         }
         tracer.leave(traced);
         cursor.leave(mark);
     }
 }
 
-fn list(
-    existing: Option<&Vec<Value>>,
-    items: &[Value],
+fn list<'v>(
+    existing: Option<&'v Vec<Value>>,
+    items: &'v [Value],
     names: &[&'static str],
-    keys: &ListKeys,
-    cursor: &mut Cursor,
+    cursor: &mut Cursor<'v>,
     tracer: &mut Tracer,
     mode: Mode,
 ) {
@@ -146,7 +143,7 @@ fn list(
         let segment = key.segment(names);
         let mark = cursor.enter_item(segment.clone());
         let traced = tracer.enter(segment);
-        value(matched, item, keys, cursor, tracer, mode);
+        value(matched, item, cursor, tracer, mode);
         tracer.leave(traced);
         cursor.leave(mark);
     }
