@@ -131,3 +131,22 @@ fn a_content_type_given_twice_or_unreadable_is_an_error_naming_the_part() {
         );
     }
 }
+
+#[test]
+fn a_plain_word_that_is_also_base64_is_read_as_text() {
+    // `null`, `true` and `kind` are four letters of the base64 alphabet: they were decoded and
+    // reported as "not valid UTF-8", which says nothing about the file.
+    for (name, contents, expected) in [
+        ("n.yaml", "null", "contains no NodeConfig document"),
+        (
+            "t.json",
+            "true\n",
+            "document is a boolean, not a NodeConfig mapping",
+        ),
+    ] {
+        let run = merge_file(name, contents.as_bytes());
+        assert_eq!(run.status, 1, "{run:?}");
+        assert!(run.stderr.contains(expected), "{name}: {}", run.stderr);
+        assert!(!run.stderr.contains("UTF-8"), "{name}: {}", run.stderr);
+    }
+}

@@ -22,14 +22,20 @@ pub(crate) fn unwrap_layers(
         payload = if payload.starts_with(&GZIP_MAGIC) {
             gunzip(&payload, limits, *spent)?
         } else if let Some(compact) = base64_text(&payload) {
-            base64::engine::general_purpose::STANDARD
+            let decoded = base64::engine::general_purpose::STANDARD
                 .decode(compact)
                 .map_err(|error| {
                     Error::new(
                         ErrorKind::Decode,
                         format_args!("looks like base64 but does not decode: {error}"),
                     )
-                })?
+                })?;
+            // Short plain words (`null`, `true`, `kind`) are base64 too: what decodes to
+            // neither gzip, another layer nor text was text already, and is read as such.
+            if !decoded.starts_with(&GZIP_MAGIC) && std::str::from_utf8(&decoded).is_err() {
+                return Ok(payload);
+            }
+            decoded
         } else {
             return Ok(payload);
         };
@@ -240,6 +246,22 @@ mod tests {
             error.to_string(),
             "inputs decode to more than 2048 bytes in all (limit max_total_bytes)"
         );
+    }
+
+    #[test]
+    fn a_plain_word_that_is_also_base64_stays_text() {
+        let limits = Limits::default();
+        for word in ["null", "true", "kind", "null\n"] {
+            let mut spent = 0;
+            let payload = unwrap_layers(word.as_bytes().to_vec(), &limits, &mut spent).unwrap();
+            assert_eq!(payload, word.as_bytes(), "{word:?}");
+        }
+        // Real base64 of text still decodes.
+        let mut spent = 0;
+        let text = b"kind: NodeConfig";
+        let wrapped = base64::engine::general_purpose::STANDARD.encode(text);
+        let payload = unwrap_layers(wrapped.into_bytes(), &limits, &mut spent).unwrap();
+        assert_eq!(payload, text);
     }
 
     #[test]
