@@ -128,12 +128,9 @@ pub(crate) fn check_config(
     config: &NodeConfig,
     containerd: ContainerdVersion,
 ) -> Result<(), Error> {
-    let text = config
-        .spec
-        .as_ref()
-        .and_then(|spec| spec.containerd.as_ref())
-        .and_then(|containerd| containerd.config.as_deref());
-    let Some(text) = text else { return Ok(()) };
+    let Some(text) = config_text(config) else {
+        return Ok(());
+    };
     // A config that does not parse is reported by the reader and the merge, with its position.
     let Ok(table) = text.parse::<toml::Table>() else {
         return Ok(());
@@ -160,4 +157,13 @@ pub(crate) fn check_config(
         ),
     )
     .at_path("spec.containerd.config"))
+}
+
+/// The document's `spec.containerd.config`, the inline TOML, if it has one.
+pub(crate) fn config_text(config: &NodeConfig) -> Option<&str> {
+    config
+        .spec
+        .as_ref()
+        .and_then(|spec| spec.containerd.as_ref())
+        .and_then(|containerd| containerd.config.as_deref())
 }

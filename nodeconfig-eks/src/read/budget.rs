@@ -42,12 +42,7 @@ pub(crate) fn charge_toml_keys(
     spent: &mut usize,
     limits: &Limits,
 ) -> Result<(), Error> {
-    let text = config
-        .spec
-        .as_ref()
-        .and_then(|spec| spec.containerd.as_ref())
-        .and_then(|containerd| containerd.config.as_deref());
-    let Some(text) = text else {
+    let Some(text) = crate::containerd::config_text(config) else {
         return Ok(());
     };
     let left = limits.max_total_toml_keys.saturating_sub(*spent);

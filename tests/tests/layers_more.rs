@@ -1,4 +1,4 @@
-//! Audit of issue 15 (layer types) beyond the issue's examples: missing fields at every depth in
+//! issue 15 (layer types) beyond the issue's examples: missing fields at every depth in
 //! serde's spelling, field renames, `default = "path"` through a module, three-state `Option`s
 //! of structs, and the layer of a struct whose only serde attributes are on its fields.
 

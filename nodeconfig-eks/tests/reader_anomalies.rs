@@ -1,4 +1,4 @@
-//! Audit of issues 11 and 12 beyond their examples, through the CLI: YAML number spellings
+//! issues 11 and 12 beyond their examples, through the CLI: YAML number spellings
 //! that JSON writes differently (leading zeros, a bare point), YAML keys that are distinct in
 //! YAML but one JSON key (`1` and `"1"`), more MIME header anomalies (a comment in
 //! Content-Type, blanks around its `/`, a header given twice), and kubelet flags the

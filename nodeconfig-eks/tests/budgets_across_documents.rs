@@ -1,4 +1,4 @@
-//! Audit of issue 11 item 12 beyond one large document: many documents each under the
+//! issue 11 item 12 beyond one large document: many documents each under the
 //! per-document limits add up. 64 drop-ins of 90,000 JSON values each (12 MB on disk, within
 //! `max_total_bytes`) took 1.2 GB and 3.5 s to merge and 1.9 GB and 20 s with `--explain`; the
 //! same in YAML 1.8 GB; 60 parts of 4,000 TOML tables each took 9 s (release build) as each merge

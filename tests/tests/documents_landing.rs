@@ -1,4 +1,4 @@
-//! Audit of issue 12 item 1 beyond the examples: a `json_deep` document that lands where nothing
+//! issue 12 item 1 beyond the examples: a `json_deep` document that lands where nothing
 //! was, in the other places a value can land whole (a new item of a keyed list, an `Option`
 //! inside a `Box`, an `Arc`), loses its `null` members too, and a `merge_patch` document keeps
 //! them there. (`append` takes its items whole, unmerged, so a document inside an appended item

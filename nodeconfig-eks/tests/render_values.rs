@@ -1,4 +1,4 @@
-//! Audit of issue 11 item 4 beyond newlines and NULs: kubelet.service passes
+//! issue 11 item 4 beyond newlines and NULs: kubelet.service passes
 //! `$NODEADM_KUBELET_ARGS` unquoted, so systemd splits it at blanks outside quotes
 //! (systemd.service(5), "Command lines"); a flag that would not reach kubelet as exactly one
 //! argument — a blank outside quotes, an unclosed quote that swallows the flags after it, an
