@@ -52,5 +52,5 @@ pub use keyed::{ItemKey, KeyPart, Keyed, ListKey, key_part};
 pub use replace::{replace, replace_option};
 #[cfg(feature = "toml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
-pub use toml::TomlDeep;
+pub use toml::{TomlDeep, TomlText};
 pub use union::Union;

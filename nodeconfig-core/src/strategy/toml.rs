@@ -111,9 +111,11 @@ mod inline;
 pub mod reference;
 mod spans;
 mod splice;
+mod text;
 
 use std::collections::HashMap;
 
+pub use self::text::TomlText;
 use crate::MergeError;
 use crate::trace::Tracer;
 use crate::trace::documents::TomlLeaves;

@@ -208,7 +208,8 @@ impl<'b> Iterator for Entries<'b> {
 #[derive(Debug)]
 pub(super) struct Index<'i> {
     pub(super) text: &'i str,
-    body: Body,
+    /// Borrowed when a `TomlText` lends the index it keeps (`text.rs`) to a merge.
+    body: std::borrow::Cow<'i, Body>,
 }
 
 /// An index without its text: offsets into it, and the keys decoding changed. It holds no
@@ -240,7 +241,7 @@ impl std::ops::Deref for Index<'_> {
 
 impl std::ops::DerefMut for Index<'_> {
     fn deref_mut(&mut self) -> &mut Body {
-        &mut self.body
+        self.body.to_mut()
     }
 }
 
@@ -257,17 +258,31 @@ impl<'i> Index<'i> {
             reach: kept::Reach::default(),
         };
         body.new_table(false, false, false);
-        Self { text, body }
+        Self {
+            text,
+            body: std::borrow::Cow::Owned(body),
+        }
     }
 
     /// The index without its text, to keep.
     pub(super) fn into_body(self) -> Body {
-        self.body
+        self.body.into_owned()
     }
 
     /// An index of `text` from the body of an index of the same bytes.
     pub(super) fn with_body(text: &'i str, body: Body) -> Self {
-        Self { text, body }
+        Self {
+            text,
+            body: std::borrow::Cow::Owned(body),
+        }
+    }
+
+    /// An index of `text` lending the body of an index of the same bytes (read only).
+    pub(super) fn lending(text: &'i str, body: &'i Body) -> Self {
+        Self {
+            text,
+            body: std::borrow::Cow::Borrowed(body),
+        }
     }
 
     /// The decoded key of `entry`, as bytes (what lookups compare).
@@ -294,7 +309,7 @@ impl<'i> Index<'i> {
 
     fn push_entry(&mut self, table: TableId, entry: Entry) -> u32 {
         let text = self.text;
-        self.body.push_entry(text, table, entry)
+        self.body.to_mut().push_entry(text, table, entry)
     }
 
     /// Decodes the scalar at `node`, which must be one.
