@@ -208,8 +208,7 @@ impl<'b> Iterator for Entries<'b> {
 #[derive(Debug)]
 pub(super) struct Index<'i> {
     pub(super) text: &'i str,
-    /// Borrowed when a `TomlText` lends the index it keeps (`text.rs`) to a merge.
-    body: std::borrow::Cow<'i, Body>,
+    body: Body,
 }
 
 /// An index without its text: offsets into it, and the keys decoding changed. It holds no
@@ -241,7 +240,7 @@ impl std::ops::Deref for Index<'_> {
 
 impl std::ops::DerefMut for Index<'_> {
     fn deref_mut(&mut self) -> &mut Body {
-        self.body.to_mut()
+        &mut self.body
     }
 }
 
@@ -258,31 +257,17 @@ impl<'i> Index<'i> {
             reach: kept::Reach::default(),
         };
         body.new_table(false, false, false);
-        Self {
-            text,
-            body: std::borrow::Cow::Owned(body),
-        }
+        Self { text, body }
     }
 
     /// The index without its text, to keep.
     pub(super) fn into_body(self) -> Body {
-        self.body.into_owned()
+        self.body
     }
 
     /// An index of `text` from the body of an index of the same bytes.
     pub(super) fn with_body(text: &'i str, body: Body) -> Self {
-        Self {
-            text,
-            body: std::borrow::Cow::Owned(body),
-        }
-    }
-
-    /// An index of `text` lending the body of an index of the same bytes (read only).
-    pub(super) fn lending(text: &'i str, body: &'i Body) -> Self {
-        Self {
-            text,
-            body: std::borrow::Cow::Borrowed(body),
-        }
+        Self { text, body }
     }
 
     /// The decoded key of `entry`, as bytes (what lookups compare).
@@ -309,7 +294,7 @@ impl<'i> Index<'i> {
 
     fn push_entry(&mut self, table: TableId, entry: Entry) -> u32 {
         let text = self.text;
-        self.body.to_mut().push_entry(text, table, entry)
+        self.body.push_entry(text, table, entry)
     }
 
     /// Decodes the scalar at `node`, which must be one.

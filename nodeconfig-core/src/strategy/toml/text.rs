@@ -1,5 +1,7 @@
 //! [`TomlText`]: TOML text that keeps its own index, for folds of many layers.
 
+use std::cell::RefCell;
+
 use super::TomlDeep;
 use super::document::{self, is_blank};
 use super::index::{self, Body, Index};
@@ -32,8 +34,9 @@ use crate::{MergeError, Side};
 pub struct TomlText {
     text: String,
     /// The index of `text`; `None` when it is blank, or after a merge whose index is not
-    /// derived (then the next merge reads the text).
-    body: Option<Body>,
+    /// derived (then the next merge reads the text). In a cell so that deciding a merge
+    /// (`&self`) can lend it to the index the engine takes by value, and put it back.
+    body: RefCell<Option<Body>>,
     /// What `prepare_toml_deep` decided, held by the later document until it is applied.
     prepared: Option<Box<Prepared>>,
 }
@@ -72,7 +75,7 @@ impl TomlText {
         };
         Ok(Self {
             text,
-            body,
+            body: RefCell::new(body),
             prepared: None,
         })
     }
@@ -109,15 +112,38 @@ impl TomlText {
         if is_blank(&self.text) {
             return Ok(Prepared::Take);
         }
-        let (earlier, read_earlier) = lend(&self.text, self.body.as_ref(), Side::Existing)?;
-        let (later, _) = lend(&incoming.text, incoming.body.as_ref(), Side::Incoming)?;
+        // The earlier index is lent and put back; the later one is only read. If it had to
+        // be read now, it goes with the edits, to be derived from.
+        let kept = self.body.borrow_mut().take();
+        let read_earlier = kept.is_none();
+        let earlier = index_of(&self.text, kept, Side::Existing)?;
+        let later_kept = incoming.body.borrow_mut().take();
+        let later = index_of(&incoming.text, later_kept, Side::Incoming);
+        let later = match later {
+            Ok(later) => later,
+            Err(error) => {
+                self.put_back(earlier, read_earlier);
+                return Err(error);
+            }
+        };
         let (edits, newline) = Splicer::new(&earlier, &later).into_edits();
-        let read = read_earlier.then(|| Box::new(earlier.into_body()));
+        *incoming.body.borrow_mut() = Some(later.into_body());
+        let read = self.put_back(earlier, read_earlier);
         Ok(Prepared::Edit {
             edits,
             newline,
             read,
         })
+    }
+
+    /// Puts the earlier index back where it was lent from; returns it when it was read now.
+    fn put_back(&self, earlier: Index<'_>, read_now: bool) -> Option<Box<Body>> {
+        let body = earlier.into_body();
+        if read_now {
+            return Some(Box::new(body));
+        }
+        *self.body.borrow_mut() = Some(body);
+        None
     }
 
     /// Applies what [`prepare`](Self::prepare) decided; cannot fail.
@@ -133,7 +159,9 @@ impl TomlText {
                 newline,
                 read,
             } => {
-                let earlier = read.map(|body| *body).or_else(|| self.body.take());
+                let earlier = read
+                    .map(|body| *body)
+                    .or_else(|| self.body.get_mut().take());
                 let plan = if splice::apply_in_place(&mut self.text, newline, &mut edits) {
                     Some(edits)
                 } else {
@@ -146,22 +174,18 @@ impl TomlText {
                     .and_then(|(earlier, plan)| index::derive(earlier, &self.text, &plan));
                 #[cfg(debug_assertions)]
                 verify(&self.text, derived.as_ref());
-                self.body = derived;
+                *self.body.get_mut() = derived;
             }
         }
     }
 }
 
-/// The index of `text`: the one kept (lent), or read now (and `true`).
-fn lend<'t>(
-    text: &'t str,
-    body: Option<&'t Body>,
-    side: Side,
-) -> Result<(Index<'t>, bool), MergeError> {
-    Ok(match body {
-        Some(body) => (Index::lending(text, body), false),
-        None => (Index::with_body(text, read(text, side)?), true),
-    })
+/// The index of `text`: from the body kept for it, or read now.
+fn index_of(text: &str, kept: Option<Body>, side: Side) -> Result<Index<'_>, MergeError> {
+    Ok(Index::with_body(
+        text,
+        kept.map_or_else(|| read(text, side), Ok)?,
+    ))
 }
 
 /// Reads the index of `text`, without the memo of the `String` path.
@@ -177,7 +201,7 @@ fn verify(text: &str, derived: Option<&Body>) {
     let fresh = index::parse(text)
         .unwrap_or_else(|error| panic!("TomlText merged to bad TOML ({}):\n{text}", error.reason));
     if let Some(derived) = derived {
-        let derived = Index::lending(text, derived);
+        let derived = Index::with_body(text, derived.clone());
         if let Some(difference) = index::differ(&derived, &fresh) {
             panic!("TomlText's derived index differs from a fresh read: {difference}\n{text}");
         }
@@ -237,3 +261,59 @@ impl TomlDeep for Option<TomlText> {
 }
 
 mod traits;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(source: &str) -> TomlText {
+        TomlText::new(source.to_owned()).unwrap()
+    }
+
+    /// An append keeps the text's buffer (edited in place) and leaves a derived index.
+    #[test]
+    fn an_append_edits_in_place_and_derives_the_next_index() {
+        let mut config = text("[t]\na = 1\n");
+        config.text.reserve(64);
+        let buffer = config.text.as_ptr();
+        config.merge_toml(text("[t]\nb = 2\n")).unwrap();
+        assert_eq!(config, "[t]\na = 1\nb = 2\n");
+        assert_eq!(config.text.as_ptr(), buffer, "edited in place");
+        assert!(config.body.get_mut().is_some(), "index derived");
+    }
+
+    /// An edit whose index is not derived leaves none: the next merge reads its own text.
+    #[test]
+    fn a_replaced_table_is_read_again_by_the_next_merge() {
+        let mut config = text("[t]\na = 1\n[u]\nb = 2\n");
+        config.merge_toml(text("t = 1\n")).unwrap();
+        assert!(config.body.get_mut().is_none());
+        config.merge_toml(text("[u]\nc = 3\n")).unwrap();
+        let mut string = String::from("[t]\na = 1\n[u]\nb = 2\n");
+        string.merge_toml("t = 1\n".into()).unwrap();
+        string.merge_toml("[u]\nc = 3\n".into()).unwrap();
+        assert_eq!(config, string);
+        assert_eq!(config, "t = 1\n[u]\nb = 2\nc = 3\n");
+        assert!(config.body.get_mut().is_some());
+    }
+
+    /// A merge that would move more bytes than writing the text anew writes it anew.
+    #[test]
+    fn an_edit_near_the_start_writes_the_text_anew() {
+        let tail: String = (0..50).map(|i| format!("k{i} = {i}\n")).collect();
+        let mut config = text(&format!("a = 1\nb = 1\n[t]\n{tail}"));
+        config.merge_toml(text("a = 2\nb = 2\n")).unwrap();
+        assert_eq!(config, format!("a = 2\nb = 2\n[t]\n{tail}").as_str());
+        assert!(config.body.get_mut().is_some());
+    }
+
+    /// Blank sides give the other side, with its index.
+    #[test]
+    fn blank_sides_give_the_other() {
+        let mut config = TomlText::default();
+        config.merge_toml(text("a = 1\n")).unwrap();
+        config.merge_toml(text("  \n")).unwrap();
+        assert_eq!(config, "a = 1\n");
+        assert!(config.body.get_mut().is_some());
+    }
+}
