@@ -303,3 +303,11 @@ fn the_standard_traits_work_on_the_text() {
     none.merge_toml(None).unwrap();
     assert_eq!(none, Some(text));
 }
+
+/// A config holding `TomlText` can be shared between threads.
+#[test]
+fn toml_text_is_send_and_sync() {
+    fn shared<T: Send + Sync>() {}
+    shared::<TomlText>();
+    shared::<Containerd>();
+}

@@ -1,6 +1,6 @@
 //! [`TomlText`]: TOML text that keeps its own index, for folds of many layers.
 
-use std::cell::RefCell;
+use std::sync::{Mutex, PoisonError};
 
 use super::TomlDeep;
 use super::document::{self, is_blank};
@@ -34,9 +34,10 @@ use crate::{MergeError, Side};
 pub struct TomlText {
     text: String,
     /// The index of `text`; `None` when it is blank, or after a merge whose index is not
-    /// derived (then the next merge reads the text). In a cell so that deciding a merge
-    /// (`&self`) can lend it to the index the engine takes by value, and put it back.
-    body: RefCell<Option<Body>>,
+    /// derived (then the next merge reads the text). Behind a lock (never contended: taken
+    /// for a moment by a merge) so that deciding a merge (`&self`) can lend it to the index
+    /// the engine takes by value and put it back, and `TomlText` stays `Sync`.
+    body: Mutex<Option<Body>>,
     /// What `prepare_toml_deep` decided, held by the later document until it is applied.
     prepared: Option<Box<Prepared>>,
 }
@@ -47,11 +48,10 @@ enum Prepared {
     Keep,
     /// The earlier document is blank: the later one is the result.
     Take,
-    /// The earlier text's edits, and its index when it had to be read.
+    /// The earlier text's edits, and the line ending of what they write.
     Edit {
         edits: Vec<Edit>,
         newline: &'static str,
-        read: Option<Box<Body>>,
     },
 }
 
@@ -75,7 +75,7 @@ impl TomlText {
         };
         Ok(Self {
             text,
-            body: RefCell::new(body),
+            body: Mutex::new(body),
             prepared: None,
         })
     }
@@ -112,38 +112,36 @@ impl TomlText {
         if is_blank(&self.text) {
             return Ok(Prepared::Take);
         }
-        // The earlier index is lent and put back; the later one is only read. If it had to
-        // be read now, it goes with the edits, to be derived from.
-        let kept = self.body.borrow_mut().take();
-        let read_earlier = kept.is_none();
+        // Each index is lent and put back (one read now is kept: it is of the same text).
+        let kept = self
+            .body
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         let earlier = index_of(&self.text, kept, Side::Existing)?;
-        let later_kept = incoming.body.borrow_mut().take();
+        let later_kept = incoming
+            .body
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         let later = index_of(&incoming.text, later_kept, Side::Incoming);
         let later = match later {
             Ok(later) => later,
             Err(error) => {
-                self.put_back(earlier, read_earlier);
+                self.put_back(earlier);
                 return Err(error);
             }
         };
         let (edits, newline) = Splicer::new(&earlier, &later).into_edits();
-        *incoming.body.borrow_mut() = Some(later.into_body());
-        let read = self.put_back(earlier, read_earlier);
-        Ok(Prepared::Edit {
-            edits,
-            newline,
-            read,
-        })
+        *incoming.body.lock().unwrap_or_else(PoisonError::into_inner) = Some(later.into_body());
+        self.put_back(earlier);
+        Ok(Prepared::Edit { edits, newline })
     }
 
-    /// Puts the earlier index back where it was lent from; returns it when it was read now.
-    fn put_back(&self, earlier: Index<'_>, read_now: bool) -> Option<Box<Body>> {
-        let body = earlier.into_body();
-        if read_now {
-            return Some(Box::new(body));
-        }
-        *self.body.borrow_mut() = Some(body);
-        None
+    /// Puts the earlier index back where it was lent from (or keeps it there, if it was
+    /// read now: it is the index of the same text).
+    fn put_back(&self, earlier: Index<'_>) {
+        *self.body.lock().unwrap_or_else(PoisonError::into_inner) = Some(earlier.into_body());
     }
 
     /// Applies what [`prepare`](Self::prepare) decided; cannot fail.
@@ -154,14 +152,9 @@ impl TomlText {
                 self.text = incoming.text;
                 self.body = incoming.body;
             }
-            Prepared::Edit {
-                mut edits,
-                newline,
-                read,
-            } => {
-                let earlier = read
-                    .map(|body| *body)
-                    .or_else(|| self.body.get_mut().take());
+            Prepared::Edit { mut edits, newline } => {
+                let body = self.body.get_mut().unwrap_or_else(PoisonError::into_inner);
+                let earlier = body.take();
                 let plan = if splice::apply_in_place(&mut self.text, newline, &mut edits) {
                     Some(edits)
                 } else {
@@ -174,7 +167,7 @@ impl TomlText {
                     .and_then(|(earlier, plan)| index::derive(earlier, &self.text, &plan));
                 #[cfg(debug_assertions)]
                 verify(&self.text, derived.as_ref());
-                *self.body.get_mut() = derived;
+                *self.body.get_mut().unwrap_or_else(PoisonError::into_inner) = derived;
             }
         }
     }
@@ -279,7 +272,14 @@ mod tests {
         config.merge_toml(text("[t]\nb = 2\n")).unwrap();
         assert_eq!(config, "[t]\na = 1\nb = 2\n");
         assert_eq!(config.text.as_ptr(), buffer, "edited in place");
-        assert!(config.body.get_mut().is_some(), "index derived");
+        assert!(
+            config
+                .body
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some(),
+            "index derived"
+        );
     }
 
     /// An edit whose index is not derived leaves none: the next merge reads its own text.
@@ -287,14 +287,26 @@ mod tests {
     fn a_replaced_table_is_read_again_by_the_next_merge() {
         let mut config = text("[t]\na = 1\n[u]\nb = 2\n");
         config.merge_toml(text("t = 1\n")).unwrap();
-        assert!(config.body.get_mut().is_none());
+        assert!(
+            config
+                .body
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_none()
+        );
         config.merge_toml(text("[u]\nc = 3\n")).unwrap();
         let mut string = String::from("[t]\na = 1\n[u]\nb = 2\n");
         string.merge_toml("t = 1\n".into()).unwrap();
         string.merge_toml("[u]\nc = 3\n".into()).unwrap();
         assert_eq!(config, string);
         assert_eq!(config, "t = 1\n[u]\nb = 2\nc = 3\n");
-        assert!(config.body.get_mut().is_some());
+        assert!(
+            config
+                .body
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some()
+        );
     }
 
     /// A merge that would move more bytes than writing the text anew writes it anew.
@@ -304,7 +316,13 @@ mod tests {
         let mut config = text(&format!("a = 1\nb = 1\n[t]\n{tail}"));
         config.merge_toml(text("a = 2\nb = 2\n")).unwrap();
         assert_eq!(config, format!("a = 2\nb = 2\n[t]\n{tail}").as_str());
-        assert!(config.body.get_mut().is_some());
+        assert!(
+            config
+                .body
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some()
+        );
     }
 
     /// Blank sides give the other side, with its index.
@@ -314,6 +332,12 @@ mod tests {
         config.merge_toml(text("a = 1\n")).unwrap();
         config.merge_toml(text("  \n")).unwrap();
         assert_eq!(config, "a = 1\n");
-        assert!(config.body.get_mut().is_some());
+        assert!(
+            config
+                .body
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some()
+        );
     }
 }

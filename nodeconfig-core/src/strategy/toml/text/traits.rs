@@ -3,6 +3,7 @@
 use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
+use std::sync::{Mutex, PoisonError};
 
 use super::TomlText;
 use crate::MergeError;
@@ -12,7 +13,12 @@ impl Clone for TomlText {
     fn clone(&self) -> Self {
         Self {
             text: self.text.clone(),
-            body: self.body.clone(),
+            body: Mutex::new(
+                self.body
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone(),
+            ),
             prepared: None,
         }
     }
