@@ -1,7 +1,8 @@
 //! How `toml_deep` on text grows: time and peak heap of one merge against the number of new
 //! keys (10 to 100,000, into a `[table]` and into an inline table), and of `merge_all` against
 //! the number of layers (1 to 10,000), and what the memo's copy and comparison of a merged
-//! text cost per KB. With `--features toml-reference`, the toml_edit engine
+//! text cost per KB, and the folds on `TomlText` (1 to 100,000 layers; `--text-only` runs
+//! only those). With `--features toml-reference`, the toml_edit engine
 //! it replaced runs the same cases up to where it takes seconds, for comparison.
 //!
 //! `cargo bench -p nodeconfig-core --features toml-reference --bench toml_scaling -- [--csv DIR]`
@@ -16,7 +17,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use nodeconfig_core::strategy::TomlDeep;
+use nodeconfig_core::strategy::{TomlDeep, TomlText};
 
 struct Counting;
 
@@ -110,6 +111,39 @@ fn fold(engine: Engine, layers: Vec<String>) -> String {
     layers.into_iter().fold(String::new(), engine)
 }
 
+/// The same fold on `TomlText`, each layer read as it is made (inside the timed work, as the
+/// `String` fold reads it inside its merge).
+fn fold_text(layers: Vec<String>) -> TomlText {
+    layers
+        .into_iter()
+        .fold(TomlText::default(), |mut text, layer| {
+            let layer = TomlText::new(layer).expect("the layers are TOML");
+            text.merge_toml(layer).expect("the documents merge");
+            text
+        })
+}
+
+/// The layers table of `TomlText` folds, 1 to 100,000 layers.
+fn text_folds(layers_csv: &mut String) {
+    println!();
+    println!("| type | layers | case | input | time | time per layer | peak heap |");
+    println!("| --- | ---: | --- | ---: | ---: | ---: | ---: |");
+    for case in ["fixed", "growing"] {
+        for n in [1, 10, 100, 1_000, 10_000, 100_000] {
+            let layers: Vec<String> = (0..n).map(|i| layer(i, case == "growing")).collect();
+            let bytes: usize = layers.iter().map(String::len).sum();
+            let (ms, peak) = measure(|| layers.clone(), fold_text);
+            println!(
+                "| TomlText | {n} | {case} | {:.1} KB | {ms:.3} ms | {:.2} µs | {:.1} KB |",
+                bytes as f64 / 1e3,
+                ms * 1e3 / n as f64,
+                peak as f64 / 1e3
+            );
+            layers_csv.push_str(&format!("TomlText,{case},{n},{bytes},{ms},{peak}\n"));
+        }
+    }
+}
+
 /// What keeping a merged text for the next layer costs per layer, beside deriving its index:
 /// the memo's copy of the text and the comparison that makes sure the next merge's earlier
 /// side is those bytes (best of 3 over 100 rounds, per KB of text).
@@ -146,6 +180,11 @@ fn main() {
         .and_then(|at| args.get(at + 1).cloned());
     let mut keys_csv = String::from("engine,case,keys,input_bytes,ms,peak_bytes\n");
     let mut layers_csv = String::from("engine,case,layers,input_bytes,ms,peak_bytes\n");
+    // `--text-only`: only the `TomlText` folds.
+    if args.iter().any(|arg| arg == "--text-only") {
+        text_folds(&mut layers_csv);
+        return;
+    }
 
     println!(
         "| engine | new keys into | keys | later document | time | time per key | peak heap |"
@@ -196,6 +235,7 @@ fn main() {
             }
         }
     }
+    text_folds(&mut layers_csv);
     memo_cost();
     if let Some(dir) = csv_dir {
         std::fs::create_dir_all(&dir).expect("the CSV directory can be made");

@@ -9,7 +9,7 @@
 //! | `keyed` | `Vec<T>`, `VecDeque<T>` with `T: DeepMerge` | items with the same key merge, new keys append ([`keyed`]) |
 //! | `json_deep` | `serde_json::Value`, `Map<String, Value>`, `BTreeMap<String, Value>`, `HashMap<String, Value>` | RFC 7396 merge patch, the later value being the patch; a final document, no `null` survives |
 //! | `merge_patch` | the types `json_deep` takes | the layers are RFC 7396 patches merged into one patch: `null` deletions are kept, so applying the result equals applying the layers one by one |
-//! | `toml_deep` | `String` holding TOML, `toml::Table`, `toml::Value` | tables merge key by key; arrays and scalars replace |
+//! | `toml_deep` | `String` holding TOML, [`TomlText`], `toml::Table`, `toml::Value` | tables merge key by key; arrays and scalars replace |
 //!
 //! Every strategy also takes `Option` of the types it takes: a later `None` keeps the earlier
 //! value and an earlier `None` is treated as absent.
@@ -52,5 +52,5 @@ pub use keyed::{ItemKey, KeyPart, Keyed, ListKey, key_part};
 pub use replace::{replace, replace_option};
 #[cfg(feature = "toml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
-pub use toml::TomlDeep;
+pub use toml::{TomlDeep, TomlText};
 pub use union::Union;

@@ -101,6 +101,17 @@
 //! next merge reads the text: lines removed (a table or array of tables replaced by a value
 //! of another type) and an inline table written anew (a dotted key's table in it replaced
 //! by a value).
+//!
+//! # `String` or [`TomlText`]
+//!
+//! A `String` is what nodeadm stores (`containerd.config`) and what a config struct usually
+//! holds: a few merges of a few kilobytes, each reading its text (or comparing it with the
+//! memo above). [`TomlText`] is for folds of many layers: it is checked when it is made and
+//! keeps its index beside its text, which only its merges change, so a merge needs no memo
+//! and no comparison, applies its edits to the text in place when that moves fewer bytes than
+//! writing it anew, and derives the next index from them. A fold growing by a key per layer
+//! then costs the same per layer at 100 layers and at 10,000 (BENCHMARKS.md, "toml_deep").
+//! Both give the same bytes for the same documents.
 
 mod discard;
 mod document;
@@ -111,17 +122,19 @@ mod inline;
 pub mod reference;
 mod spans;
 mod splice;
+mod text;
 
 use std::collections::HashMap;
 
+pub use self::text::TomlText;
 use crate::MergeError;
 use crate::trace::Tracer;
 use crate::trace::documents::TomlLeaves;
 
 /// TOML documents that `strategy = "toml_deep"` can merge.
 ///
-/// Implemented for `String` (TOML text, merged format-preserving), [`toml::Table`],
-/// [`toml::Value`], and `Option` of each. See the [module docs](self) for the semantics.
+/// Implemented for `String` (TOML text, merged format-preserving), [`TomlText`] (the same,
+/// keeping its index between merges), [`toml::Table`], [`toml::Value`], and `Option` of each. See the [module docs](self) for the semantics.
 ///
 /// The derive calls [`prepare_toml_deep`](Self::prepare_toml_deep) for every field first and
 /// [`apply_toml_deep`](Self::apply_toml_deep) once all have succeeded; call
@@ -138,7 +151,7 @@ use crate::trace::documents::TomlLeaves;
 #[diagnostic::on_unimplemented(
     message = "`strategy = \"toml_deep\"` cannot merge `{Self}`",
     label = "`toml_deep` needs a TOML document here",
-    note = "`toml_deep` takes `String` (TOML text), `toml::Table`, `toml::Value`, and `Option` of each",
+    note = "`toml_deep` takes `String` (TOML text), `TomlText`, `toml::Table`, `toml::Value`, and `Option` of each",
     note = "use `strategy = \"replace\"` to replace the whole value"
 )]
 pub trait TomlDeep: Sized {

@@ -201,7 +201,7 @@ pub(super) fn forget() {
     let _ = CHECKED.try_with(|memo| memo.borrow_mut().take());
 }
 
-fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {
+pub(super) fn parse_error(side: Side, text: &str, offset: usize, message: &str) -> MergeError {
     let (line, column) = line_column(text, offset);
     let reason = message.split_whitespace().collect::<Vec<_>>().join(" ");
     MergeError::parse(ParseLocation { side, line, column }, "TOML", reason)

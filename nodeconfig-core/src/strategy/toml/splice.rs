@@ -16,6 +16,7 @@ use super::spans::{
     write_inline,
 };
 pub(super) use apply::Edit;
+pub(super) use apply::{apply_in_place, write};
 use target::Target;
 
 /// A key of the later table that is new to the earlier one (or replaces it whole).
@@ -85,6 +86,19 @@ impl<'a> Splicer<'a> {
     /// The merged text of the two roots, and its edits as applied when the merged text's
     /// index can be derived from them (`index/derive.rs`).
     pub(super) fn merge(mut self) -> (String, Option<Vec<Edit>>) {
+        self.decide();
+        self.apply()
+    }
+
+    /// The edits of the merge, not applied: `TomlText` applies them to its own text
+    /// (`text.rs`), with the line ending of what they write.
+    pub(super) fn into_edits(mut self) -> (Vec<Edit>, &'static str) {
+        self.decide();
+        (self.edits, self.newline)
+    }
+
+    /// Lays the later root over the earlier one: the edits.
+    fn decide(&mut self) {
         let earlier = self.earlier;
         // Found only if the root gets new lines (`lines_at`): finding the first header walks
         // the tables, which a fold that adds to a table should not pay per layer.
@@ -100,7 +114,6 @@ impl<'a> Splicer<'a> {
             entry_start: 0,
         };
         self.merge_table(&root, ROOT, Kind::Header);
-        self.apply()
     }
 
     fn push(&mut self, start: usize, end: usize, class: u8, text: String, graft: Graft) {
