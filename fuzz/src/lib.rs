@@ -179,6 +179,37 @@ fn fold_third(existing: &str, incoming: &str, third: &str) {
     if let Ok(Some(difference)) = reference::derived_index_difference(existing, incoming) {
         panic!("the derived index differs from a fresh read: {difference}");
     }
+    fold_text(existing, incoming, third, fold(&merged));
+}
+
+/// The same fold on `TomlText`, which keeps its own index instead of the thread's memo: the
+/// same bytes as the `String` fold, or an error where it fails.
+fn fold_text(
+    existing: &str,
+    incoming: &str,
+    third: &str,
+    folded: Result<String, nodeconfig_core::MergeError>,
+) {
+    use nodeconfig_core::strategy::TomlText;
+
+    // A blank later side leaves even an invalid earlier `String` as it is; `TomlText` checks
+    // every text it is made from, so only documents that parse are compared.
+    let (Ok(mut text), Ok(later), Ok(last)) = (
+        existing.parse::<TomlText>(),
+        incoming.parse::<TomlText>(),
+        third.parse::<TomlText>(),
+    ) else {
+        return;
+    };
+    let result = text
+        .merge_toml(later)
+        .and_then(|()| text.merge_toml(last))
+        .map(|()| text.into_string());
+    match (result, folded) {
+        (Ok(text), Ok(folded)) => assert_eq!(text, folded, "TomlText and String folds differ"),
+        (Err(_), Err(_)) => {}
+        (text, folded) => panic!("TomlText fold {text:?}, String fold {folded:?}"),
+    }
 }
 
 /// The EKS user-data reader (base64, gzip, MIME, YAML, JSON) on arbitrary bytes with the
