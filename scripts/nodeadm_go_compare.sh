@@ -48,7 +48,25 @@ for doc in (go, rust):
     containerd = doc.get("spec", {}).get("containerd", {})
     if "config" in containerd:
         containerd["config"] = tomllib.loads(containerd["config"])
-print("same merged document (by value):", go == rust)
+# nodeconfig merges these lists item by item (README, "Keyed lists"); nodeadm replaces them
+# whole, so a later layer's list is all nodeadm keeps. Any other difference is a fault.
+keyed = {".spec.containerd.baseRuntimeSpec.process.rlimits",
+         ".spec.containerd.baseRuntimeSpec.mounts",
+         ".spec.containerd.baseRuntimeSpec.linux.namespaces",
+         ".spec.kubelet.config.registerWithTaints"}
+def differences(a, b, path=""):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(a) + [k for k in b if k not in a]:
+            yield from differences(a.get(key), b.get(key), f"{path}.{key}")
+    elif a != b:
+        yield path
+found = list(differences(go, rust))
+unexpected = [path for path in found if path not in keyed]
+print("same merged document (by value):", not found)
+if found:
+    print("  differs where nodeconfig merges a list by key and nodeadm replaces it:",
+          ", ".join(path for path in found if path in keyed) or "nowhere")
+    print("  other differences (faults):", ", ".join(unexpected) or "none")
 PY
 
 printf '| round | nodeadm-go ns/iter | nodeconfig ns/iter | ratio | nodeconfig, system allocator | ratio |\n'
