@@ -263,6 +263,15 @@ mod tests {
         TomlText::new(source.to_owned()).unwrap()
     }
 
+    /// Whether `config` keeps an index for the next merge (else that merge reads its text).
+    fn has_index(config: &mut TomlText) -> bool {
+        config
+            .body
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+    }
+
     /// An append keeps the text's buffer (edited in place) and leaves a derived index.
     #[test]
     fn an_append_edits_in_place_and_derives_the_next_index() {
@@ -272,14 +281,7 @@ mod tests {
         config.merge_toml(text("[t]\nb = 2\n")).unwrap();
         assert_eq!(config, "[t]\na = 1\nb = 2\n");
         assert_eq!(config.text.as_ptr(), buffer, "edited in place");
-        assert!(
-            config
-                .body
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner)
-                .is_some(),
-            "index derived"
-        );
+        assert!(has_index(&mut config), "index derived");
     }
 
     /// An edit whose index is not derived leaves none: the next merge reads its own text.
@@ -287,26 +289,14 @@ mod tests {
     fn a_replaced_table_is_read_again_by_the_next_merge() {
         let mut config = text("[t]\na = 1\n[u]\nb = 2\n");
         config.merge_toml(text("t = 1\n")).unwrap();
-        assert!(
-            config
-                .body
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner)
-                .is_none()
-        );
+        assert!(!has_index(&mut config));
         config.merge_toml(text("[u]\nc = 3\n")).unwrap();
         let mut string = String::from("[t]\na = 1\n[u]\nb = 2\n");
         string.merge_toml("t = 1\n".into()).unwrap();
         string.merge_toml("[u]\nc = 3\n".into()).unwrap();
         assert_eq!(config, string);
         assert_eq!(config, "t = 1\n[u]\nb = 2\nc = 3\n");
-        assert!(
-            config
-                .body
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner)
-                .is_some()
-        );
+        assert!(has_index(&mut config));
     }
 
     /// A merge that would move more bytes than writing the text anew writes it anew.
@@ -316,13 +306,7 @@ mod tests {
         let mut config = text(&format!("a = 1\nb = 1\n[t]\n{tail}"));
         config.merge_toml(text("a = 2\nb = 2\n")).unwrap();
         assert_eq!(config, format!("a = 2\nb = 2\n[t]\n{tail}").as_str());
-        assert!(
-            config
-                .body
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner)
-                .is_some()
-        );
+        assert!(has_index(&mut config));
     }
 
     /// Blank sides give the other side, with its index.
@@ -332,12 +316,6 @@ mod tests {
         config.merge_toml(text("a = 1\n")).unwrap();
         config.merge_toml(text("  \n")).unwrap();
         assert_eq!(config, "a = 1\n");
-        assert!(
-            config
-                .body
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner)
-                .is_some()
-        );
+        assert!(has_index(&mut config));
     }
 }
