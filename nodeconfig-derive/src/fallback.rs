@@ -9,7 +9,7 @@ use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::ast::{Field, Input};
-use crate::field;
+use crate::dispatch;
 use crate::strategy::{self, Argument};
 
 pub(crate) fn expand(
@@ -86,7 +86,7 @@ fn type_check(field: &Field, krate: &syn::Path) -> Option<TokenStream> {
     }
     // `keyed` names its key fields in the call (its method is generic over their number); its
     // own checks (valid.rs) already ran. A `list_key` field names its keyed trait's method.
-    let merge = match field::merge_trait(field) {
+    let merge = match dispatch::merge_trait(field) {
         Some(merge) if merge.argument != Argument::ItemKey => merge,
         _ => return None,
     };

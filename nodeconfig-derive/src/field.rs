@@ -8,27 +8,9 @@ use syn::Ident;
 use syn::spanned::Spanned;
 
 use crate::ast::Field;
-use crate::strategy::{self, Argument, DEEP_MERGE, Merge, TraitDef};
+use crate::dispatch::merge_trait;
+use crate::strategy::{self, Argument, Merge, TraitDef};
 use crate::ty;
-
-/// The core trait a field's merge goes through: `DeepMerge` for a field without a strategy,
-/// its strategy's trait (the `list_key` one when the field has `list_key`), or `None` for
-/// `skip`, `with` and the strategies that are plain functions.
-pub(crate) fn merge_trait(field: &Field) -> Option<&'static TraitDef> {
-    let attrs = &field.attrs;
-    if attrs.skip.is_some() || attrs.with.is_some() {
-        return None;
-    }
-    let Some(strategy) = &attrs.strategy else {
-        return Some(&DEEP_MERGE);
-    };
-    let def = strategy.value.def();
-    match (&def.merge, def.list_key) {
-        (_, Some(keyed)) if crate::list_key::applies(field) => Some(keyed),
-        (Merge::Trait(merge), _) => Some(merge),
-        (Merge::Function { .. }, _) => None,
-    }
-}
 
 /// The extra argument of every call of the field's trait: `, key` or nothing.
 pub(crate) fn argument(field: &Field, merge: &TraitDef, krate: &syn::Path) -> TokenStream {

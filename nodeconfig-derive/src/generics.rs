@@ -8,8 +8,8 @@ use syn::{Generics, Type, WhereClause, WherePredicate, parse_quote};
 
 use crate::ast::Field;
 use crate::attr::ContainerAttrs;
-use crate::field;
 use crate::strategy::Argument;
+use crate::{dispatch, field};
 
 /// The where-clause: the input's own predicates, plus either the user's `bound` or, for each
 /// field whose merge goes through a trait and whose type mentions a type parameter, that trait.
@@ -62,7 +62,7 @@ pub(crate) fn where_clause<'a>(
 /// type (rustc joins its first and last tokens), and so does the error when the type lacks the
 /// trait. A path given by `crate = "..."` keeps its own span, so a wrong one is reported once.
 fn field_bound(field: &Field, krate: &syn::Path, span: Span) -> Option<TokenStream> {
-    let merge = field::merge_trait(field)?;
+    let merge = dispatch::merge_trait(field)?;
     let path = merge.path(krate, span);
     match (merge.argument, crate::ty::list_item(field.ty)) {
         (Argument::ItemKey, Some(item)) => Some(quote_spanned!(span=> #path<Item = #item>)),

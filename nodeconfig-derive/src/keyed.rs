@@ -93,7 +93,7 @@ pub(crate) fn key_impls<'f, 'a: 'f>(
 /// Whether the field's calls take an `ItemKey` (the strategy table says which do; `skip` and
 /// `with` fields make no calls).
 fn takes_item_key(field: &Field) -> bool {
-    crate::field::merge_trait(field).is_some_and(|merge| merge.argument == Argument::ItemKey)
+    crate::dispatch::merge_trait(field).is_some_and(|merge| merge.argument == Argument::ItemKey)
 }
 
 /// Named as written when the derive can see it: in a generic impl, the inferred bound

@@ -15,6 +15,7 @@
 mod ast;
 mod attr;
 mod case;
+mod dispatch;
 mod errors;
 mod expand;
 mod fallback;

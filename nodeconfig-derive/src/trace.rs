@@ -7,7 +7,8 @@ use syn::Ident;
 use syn::spanned::Spanned;
 
 use crate::ast::{Enum, Field};
-use crate::field::{argument, merge_trait};
+use crate::dispatch::merge_trait;
+use crate::field::argument;
 use crate::strategy::{self, Merge};
 use crate::ty;
 
