@@ -226,6 +226,16 @@ mod folds;
 mod tests {
     use super::*;
 
+    /// Each `(existing, incoming, merged)`: the two texts merge into new text, `merged`.
+    fn assert_merged(cases: &[(&str, &str, &str)]) {
+        for &(existing, incoming, merged) in cases {
+            let Ok(Merged::Text(text)) = merge(existing, incoming) else {
+                panic!("{existing:?} + {incoming:?} did not merge into new text");
+            };
+            assert_eq!(text, merged, "{existing:?} + {incoming:?}");
+        }
+    }
+
     #[test]
     fn line_column_counts_characters() {
         assert_eq!(line_column("a = 1\nb = 2", 6), (2, 1));
@@ -270,7 +280,7 @@ mod tests {
     /// first section, or left behind a key inserted above an earlier document's first header.
     #[test]
     fn a_byte_order_mark_stays_first() {
-        for (existing, incoming, merged) in [
+        assert_merged(&[
             ("a = 1\n", "\u{feff}[t]\nb = 2\n", "a = 1\n\n[t]\nb = 2\n"),
             ("a = 1\n", "\u{feff}  [t] # c\n", "a = 1\n\n  [t] # c\n"),
             (
@@ -279,12 +289,7 @@ mod tests {
                 "\u{feff}a = 1 # c\n[t]\nb = 2\n",
             ),
             ("\u{feff}[[t]]\nb = 2\n", "t = 1\n", "\u{feff}t = 1\n"),
-        ] {
-            let Ok(Merged::Text(text)) = merge(existing, incoming) else {
-                panic!("{existing:?} + {incoming:?} did not merge into new text");
-            };
-            assert_eq!(text, merged, "{existing:?} + {incoming:?}");
-        }
+        ]);
     }
 
     /// Found by fuzzing (`fuzz/corpus/toml_deep_reference/crash-crlf-multiline-string*`): a
@@ -292,7 +297,7 @@ mod tests {
     /// CRLF, which changed its value; text holding one keeps its own line endings.
     #[test]
     fn a_multi_line_string_keeps_its_line_breaks() {
-        for (existing, incoming, merged) in [
+        assert_merged(&[
             (
                 "a = 1\r\n",
                 "[d]\ne = \"\"\"\nx\ny\"\"\"\n",
@@ -300,12 +305,7 @@ mod tests {
             ),
             ("a = 1\r\n", "a = '''x\ny'''\n", "a = '''x\ny'''\r\n"),
             ("a = 1\r\n", "b = 2\n", "a = 1\r\nb = 2\r\n"),
-        ] {
-            let Ok(Merged::Text(text)) = merge(existing, incoming) else {
-                panic!("{existing:?} + {incoming:?} did not merge into new text");
-            };
-            assert_eq!(text, merged, "{existing:?} + {incoming:?}");
-        }
+        ]);
     }
 
     /// Found by fuzzing (`fuzz/corpus/toml_deep/crash-lone-carriage-return`): `""` merged with
@@ -331,15 +331,10 @@ mod tests {
     /// document's first key was written on the line of the earlier one's last comment.
     #[test]
     fn keys_after_a_comment_without_a_final_newline_start_a_line() {
-        for (existing, incoming, merged) in [
+        assert_merged(&[
             ("# c", "a = 1\n", "# c\na = 1"),
             ("# c\n# d", "[t]\na = 1\n", "# c\n# d\n[t]\na = 1"),
             ("# c\r\n# d", "a = 1\r\n", "# c\r\n# d\r\na = 1"),
-        ] {
-            let Ok(Merged::Text(text)) = merge(existing, incoming) else {
-                panic!("{existing:?} + {incoming:?} did not merge into new text");
-            };
-            assert_eq!(text, merged);
-        }
+        ]);
     }
 }
