@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 
 use super::index::{self, Body, Index, Placement};
-use super::splice::{Edit, Splicer};
+use super::splice::{self, Edit, Splicer};
 use crate::{MergeError, ParseLocation, Side};
 
 /// What [`merge`] decided; only [`Merged::Text`] holds new text.
@@ -152,11 +152,7 @@ fn next_copy(kept: Option<String>, merged: &str, edits: &[Edit]) -> String {
     let Some(mut kept) = kept else {
         return merged.to_owned();
     };
-    let moved: usize = edits
-        .iter()
-        .map(|edit| kept.len() - edit.placed().end)
-        .sum();
-    if moved > kept.len() {
+    if !splice::cheaper_in_place(kept.len(), edits.iter().map(|edit| edit.placed().end)) {
         return merged.to_owned();
     }
     for edit in edits.iter().rev() {

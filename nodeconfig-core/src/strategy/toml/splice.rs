@@ -16,7 +16,7 @@ use super::spans::{
     write_inline,
 };
 pub(super) use apply::Edit;
-pub(super) use apply::{apply_in_place, write};
+pub(super) use apply::{apply_in_place, cheaper_in_place, write};
 use target::Target;
 
 /// A key of the later table that is new to the earlier one (or replaces it whole).

@@ -105,6 +105,15 @@ pub(in crate::strategy::toml) fn write(
     (out, derivable.then_some(edits))
 }
 
+/// Whether editing a text of `len` bytes in place, at edits ending at `ends`, moves fewer
+/// bytes than writing it anew: each edit moves the text after it.
+pub(in crate::strategy::toml) fn cheaper_in_place(
+    len: usize,
+    ends: impl Iterator<Item = usize>,
+) -> bool {
+    ends.map(|end| len - end).sum::<usize>() <= len
+}
+
 /// Applies `edits` to `text` in place, as [`write`] would write them, when they are derivable
 /// (no overlap, no removed lines, nothing opaque) and moving the text after each costs fewer
 /// bytes than writing it anew; `false` (and `text` unchanged) otherwise.
@@ -114,16 +123,15 @@ pub(in crate::strategy::toml) fn apply_in_place(
     edits: &mut [Edit],
 ) -> bool {
     edits.sort_unstable_by_key(|edit| (edit.start, edit.class, edit.seq));
-    let (mut cursor, mut moved) = (0, 0);
+    let mut cursor = 0;
     for edit in edits.iter() {
         let opaque = matches!(edit.graft, Graft::Opaque);
         if edit.start < cursor || opaque || (edit.text.is_empty() && edit.end > edit.start) {
             return false;
         }
-        moved += text.len() - edit.end;
         cursor = edit.end;
     }
-    if moved > text.len() {
+    if !cheaper_in_place(text.len(), edits.iter().map(|edit| edit.end)) {
         return false;
     }
     let final_newline = text.is_empty() || text.ends_with('\n');
