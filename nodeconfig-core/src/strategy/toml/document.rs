@@ -27,19 +27,32 @@ pub(super) fn is_blank(text: &str) -> bool {
     })
 }
 
+/// What blank sides decide before any index is read: an empty side gives the other; then a
+/// blank one does (so two blank documents give the one that is not `""`, or the earlier one).
+pub(super) fn by_blank_sides(existing: &str, incoming: &str) -> Option<Merged> {
+    if incoming.is_empty() || (!existing.is_empty() && is_blank(incoming)) {
+        Some(Merged::KeepExisting)
+    } else if is_blank(existing) {
+        Some(Merged::TakeIncoming)
+    } else {
+        None
+    }
+}
+
 /// Merges the later document `incoming` into `existing`, or says which side to keep.
 pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError> {
     // Each side is parsed even when the other decides the result, so a document that does not
     // parse never passes through a merge unnoticed.
-    // An empty side gives the other; then a blank one does (so two blank documents give the
-    // one that is not `""`, or the earlier one).
-    if incoming.is_empty() || (!existing.is_empty() && is_blank(incoming)) {
-        check(existing, Side::Existing)?;
-        return Ok(Merged::KeepExisting);
-    }
-    if is_blank(existing) {
-        check(incoming, Side::Incoming)?;
-        return Ok(Merged::TakeIncoming);
+    match by_blank_sides(existing, incoming) {
+        Some(Merged::KeepExisting) => {
+            check(existing, Side::Existing)?;
+            return Ok(Merged::KeepExisting);
+        }
+        Some(decided) => {
+            check(incoming, Side::Incoming)?;
+            return Ok(decided);
+        }
+        None => {}
     }
     if existing == incoming {
         check(existing, Side::Existing)?;
@@ -62,21 +75,30 @@ pub(super) fn merge(existing: &str, incoming: &str) -> Result<Merged, MergeError
 /// gives (`index/compare.rs`); run on every merge of the tests and the fuzz corpus.
 #[cfg(debug_assertions)]
 fn verify(earlier: &Index<'_>, merged: &str, plan: Option<&[Edit]>) {
+    let derived = plan.and_then(|plan| index::derive(Body::clone(earlier), merged, plan));
+    verify_index(merged, derived.as_ref(), || {
+        format!("earlier:\n{}\nplan: {plan:?}", earlier.text)
+    });
+}
+
+/// Debug builds: `merged` parses, and `derived` (if any) is the index a fresh read gives;
+/// `context` says where they came from in the panic message.
+#[cfg(debug_assertions)]
+pub(super) fn verify_index(merged: &str, derived: Option<&Body>, context: impl FnOnce() -> String) {
     let fresh = match index::parse(merged) {
         Ok(fresh) => fresh,
         Err(error) => panic!(
-            "the span engine wrote TOML that does not parse ({}):\n{merged}",
-            error.reason
+            "the span engine wrote TOML that does not parse ({}):\n{merged}\n{}",
+            error.reason,
+            context()
         ),
     };
-    let Some(plan) = plan else { return };
-    let body = Body::clone(earlier);
-    if let Some(derived) = index::derive(body, merged, plan) {
-        let derived = Index::with_body(merged, derived);
+    if let Some(derived) = derived {
+        let derived = Index::with_body(merged, derived.clone());
         if let Some(difference) = index::differ(&derived, &fresh) {
             panic!(
-                "the derived index differs from a fresh read: {difference}\nearlier:\n{}\nmerged:\n{merged}\nplan: {plan:?}",
-                earlier.text
+                "the derived index differs from a fresh read: {difference}\nmerged:\n{merged}\n{}",
+                context()
             );
         }
     }

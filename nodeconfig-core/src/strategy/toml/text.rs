@@ -3,7 +3,7 @@
 use std::sync::{Mutex, PoisonError};
 
 use super::TomlDeep;
-use super::document::{self, is_blank};
+use super::document::{self, Merged, is_blank};
 use super::index::{self, Body, Index};
 use super::splice::{self, Edit, Splicer};
 use crate::trace::Tracer;
@@ -104,13 +104,11 @@ impl TomlText {
 
     /// Decides the merge of `incoming` into `self` on the two indexes; changes nothing.
     fn prepare(&self, incoming: &Self) -> Result<Prepared, MergeError> {
-        // The same fast paths as `String` (`document::merge`): an empty side gives the other,
-        // then a blank one does. Both sides were checked when they were made.
-        if incoming.text.is_empty() || (!self.text.is_empty() && is_blank(&incoming.text)) {
-            return Ok(Prepared::Keep);
-        }
-        if is_blank(&self.text) {
-            return Ok(Prepared::Take);
+        // The same fast paths as `String`; both sides were checked when they were made.
+        match document::by_blank_sides(&self.text, &incoming.text) {
+            Some(Merged::KeepExisting) => return Ok(Prepared::Keep),
+            Some(_) => return Ok(Prepared::Take),
+            None => {}
         }
         // Each index is lent and put back (one read now is kept: it is of the same text).
         let kept = self
@@ -166,7 +164,7 @@ impl TomlText {
                     .zip(plan)
                     .and_then(|(earlier, plan)| index::derive(earlier, &self.text, &plan));
                 #[cfg(debug_assertions)]
-                verify(&self.text, derived.as_ref());
+                document::verify_index(&self.text, derived.as_ref(), || "TomlText".to_owned());
                 *self.body.get_mut().unwrap_or_else(PoisonError::into_inner) = derived;
             }
         }
@@ -186,19 +184,6 @@ fn read(text: &str, side: Side) -> Result<Body, MergeError> {
     index::parse(text)
         .map(Index::into_body)
         .map_err(|error| document::parse_error(side, text, error.offset, &error.reason))
-}
-
-/// Debug builds: the index derived for a merged text is the one a fresh read gives.
-#[cfg(debug_assertions)]
-fn verify(text: &str, derived: Option<&Body>) {
-    let fresh = index::parse(text)
-        .unwrap_or_else(|error| panic!("TomlText merged to bad TOML ({}):\n{text}", error.reason));
-    if let Some(derived) = derived {
-        let derived = Index::with_body(text, derived.clone());
-        if let Some(difference) = index::differ(&derived, &fresh) {
-            panic!("TomlText's derived index differs from a fresh read: {difference}\n{text}");
-        }
-    }
 }
 
 /// `toml_deep` on TOML text with its index: the semantics and the bytes of `String`'s, and
